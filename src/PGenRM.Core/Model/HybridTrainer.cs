@@ -1,0 +1,415 @@
+using PGenRM.Core.Clustering;
+
+namespace PGenRM.Core.Model;
+
+/// <summary>
+/// Fits the hybrid model on a <see cref="TrainingSet"/> by alternating the per-entity fits that the service
+/// runs after each feedback: population (content only), then rounds of items given users, users given items
+/// and their prior, and re-clustering of users into prototypes whose centroids become the users' priors.
+/// </summary>
+public sealed class HybridTrainer
+{
+    private readonly TrainingSet _set;
+    private readonly HybridModelOptions _model;
+    private readonly TrainerOptions _options;
+    private readonly List<int>[] _userPairs;
+    private readonly List<int>[] _itemPairs;
+    private readonly int _d;
+    private readonly int _f;
+
+    /// <summary>Prepares a trainer; call <see cref="Train"/> next.</summary>
+    public HybridTrainer(TrainingSet set, HybridModelOptions model, TrainerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(options);
+        model.Validate();
+        _set = set;
+        _model = model with { FactorDimension = options.Collaborative ? set.FactorDimension : 0 };
+        _options = options;
+        _d = set.ContentDimension;
+        _f = _model.FactorDimension;
+        _userPairs = Enumerable.Range(0, set.UserIds.Count).Select(_ => new List<int>()).ToArray();
+        _itemPairs = Enumerable.Range(0, set.ItemIds.Count).Select(_ => new List<int>()).ToArray();
+        for (int k = 0; k < set.Pairs.Count; k++)
+        {
+            var pair = set.Pairs[k];
+            _userPairs[pair.User].Add(k);
+            _itemPairs[pair.Chosen].Add(k);
+            _itemPairs[pair.Rejected].Add(k);
+        }
+
+        ItemStrength = new double[set.ItemIds.Count];
+        ItemOffset = Enumerable.Range(0, set.ItemIds.Count).Select(_ => new double[_f]).ToArray();
+        UserSchemes = new double[set.UserIds.Count][];
+        UserPriors = new DiagonalGaussian[set.UserIds.Count];
+        UserScales = new double[set.UserIds.Count];
+        UserPrototype = new int[set.UserIds.Count];
+        Population = new double[_d + _f];
+        PriorPrecision = new double[_d + _f];
+        for (int i = 0; i < _d; i++)
+        {
+            PriorPrecision[i] = set.ContentPrecision[i];
+        }
+
+        for (int i = _d; i < _d + _f; i++)
+        {
+            PriorPrecision[i] = _model.FactorPrecision;
+        }
+
+        Centroids = [];
+    }
+
+    /// <summary>The model options in force (F is 0 when the collaborative part is off).</summary>
+    public HybridModelOptions Model => _model;
+
+    /// <summary>The population scheme [w_pop; 0].</summary>
+    public double[] Population { get; private set; }
+
+    /// <summary>Base prior precision of a user scheme.</summary>
+    public double[] PriorPrecision { get; }
+
+    /// <summary>Posterior mean scheme per user.</summary>
+    public double[][] UserSchemes { get; }
+
+    /// <summary>Prior per user (population or its prototype's centroid).</summary>
+    public DiagonalGaussian[] UserPriors { get; }
+
+    /// <summary>The prior scale that empirical Bayes chose per user.</summary>
+    public double[] UserScales { get; }
+
+    /// <summary>Prototype index per user (0 when prototypes are off).</summary>
+    public int[] UserPrototype { get; }
+
+    /// <summary>Prototype centroids (mean member schemes).</summary>
+    public double[][] Centroids { get; private set; }
+
+    /// <summary>Learned item strength b per item.</summary>
+    public double[] ItemStrength { get; }
+
+    /// <summary>Learned item factor offset o per item.</summary>
+    public double[][] ItemOffset { get; }
+
+    /// <summary>Runs the population fit and the alternating rounds.</summary>
+    public void Train(IProgress<string>? progress = null)
+    {
+        FitPopulation();
+        progress?.Report("population");
+        for (int u = 0; u < UserSchemes.Length; u++)
+        {
+            UserSchemes[u] = (double[])Population.Clone();
+            UserPriors[u] = new DiagonalGaussian(Population, PriorPrecision);
+            UserScales[u] = _model.PriorScaleGrid.Max();
+        }
+
+        Centroids = [Population];
+        for (int round = 0; round < _options.Rounds; round++)
+        {
+            if (_f > 0 || _options.Collaborative)
+            {
+                FitItems();
+            }
+
+            if (_options.PersonalSchemes || _options.Collaborative)
+            {
+                FitUsers();
+            }
+
+            if (_options.UsePrototypes && _options.Prototypes > 1)
+            {
+                Recluster(round);
+            }
+
+            progress?.Report($"round {round + 1}");
+        }
+    }
+
+    /// <summary>The item as scoring sees it.</summary>
+    public ItemView Item(int item)
+    {
+        if (!_options.Collaborative)
+        {
+            return new ItemView(0, []);
+        }
+
+        var factor = new double[_f];
+        var prior = _set.ItemFactorPrior[item];
+        for (int k = 0; k < _f; k++)
+        {
+            factor[k] = _model.ItemFactorPriorScale * prior[k] + ItemOffset[item][k];
+        }
+
+        return new ItemView(ItemStrength[item], factor);
+    }
+
+    /// <summary>A candidate for scoring, with the trainer's content features (zeroed when content is off).</summary>
+    public Candidate Candidate(int item) =>
+        new(_set.ItemIds[item], _options.Content ? _set.ItemContent[item] : new double[_d], Item(item));
+
+    /// <summary>A user's history as user-side observations against the current item statistics.</summary>
+    public List<LogisticObservation> Observations(int user) =>
+        ObservationsFor(user, _userPairs[user].Select(k => _set.Pairs[k]));
+
+    /// <summary>Observations for arbitrary pairs of one user (used for unseen users given k pairs).</summary>
+    public List<LogisticObservation> ObservationsFor(int user, IEnumerable<TrainingPair> pairs)
+    {
+        var list = new List<LogisticObservation>();
+        var diff = new double[_d];
+        foreach (var pair in pairs)
+        {
+            if (_options.Content)
+            {
+                var c = _set.ItemContent[pair.Chosen];
+                var r = _set.ItemContent[pair.Rejected];
+                for (int i = 0; i < _d; i++)
+                {
+                    diff[i] = c[i] - r[i];
+                }
+            }
+
+            list.Add(SchemeLearner.UserObservation(diff, Item(pair.Chosen), Item(pair.Rejected), pair.Weight));
+        }
+
+        if (_options.Content && _set.StatedPreferences.TryGetValue(user, out var stated))
+        {
+            var z = new double[_d + _f];
+            Array.Copy(stated, z, _d);
+            list.Add(new LogisticObservation(z, 0, _model.StatedPreferenceWeight));
+        }
+
+        return list;
+    }
+
+    /// <summary>The user's actual judgments: item id → mean sign over the user's training pairs.</summary>
+    public Dictionary<string, double> Judgments(int user)
+    {
+        var sums = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
+        foreach (int k in _userPairs[user])
+        {
+            var pair = _set.Pairs[k];
+            Add(_set.ItemIds[pair.Chosen], 1);
+            Add(_set.ItemIds[pair.Rejected], -1);
+        }
+
+        return sums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count, StringComparer.Ordinal);
+
+        void Add(string id, double sign)
+        {
+            sums.TryGetValue(id, out var s);
+            sums[id] = (s.Sum + sign, s.Count + 1);
+        }
+    }
+
+    /// <summary>The pair indices of one user.</summary>
+    public IReadOnlyList<int> PairsOf(int user) => _userPairs[user];
+
+    /// <summary>The prior a new user gets: the population, or the prototype whose centroid best explains its pairs.</summary>
+    public (DiagonalGaussian Prior, int Prototype) PriorFor(IReadOnlyList<LogisticObservation> observations)
+    {
+        if (observations.Count == 0 || Centroids.Length <= 1)
+        {
+            return (new DiagonalGaussian(Population, PriorPrecision), -1);
+        }
+
+        int best = 0;
+        double bestLikelihood = double.NegativeInfinity;
+        for (int c = 0; c < Centroids.Length; c++)
+        {
+            double ll = 0;
+            foreach (var o in observations)
+            {
+                ll += o.Weight * BayesianLogistic.LogSigmoid(BayesianLogistic.Dot(Centroids[c], o.Features) + o.Offset);
+            }
+
+            if (ll > bestLikelihood)
+            {
+                bestLikelihood = ll;
+                best = c;
+            }
+        }
+
+        return (new DiagonalGaussian(Centroids[best], PriorPrecision), best);
+    }
+
+    /// <summary>Deviation of a scheme from the population, normalised: the space neighbours are found in.</summary>
+    public double[] Deviation(double[] scheme)
+    {
+        var v = new double[scheme.Length];
+        double norm = 0;
+        for (int i = 0; i < v.Length; i++)
+        {
+            v[i] = scheme[i] - Population[i];
+            norm += v[i] * v[i];
+        }
+
+        norm = Math.Sqrt(norm);
+        if (norm > 0)
+        {
+            for (int i = 0; i < v.Length; i++)
+            {
+                v[i] /= norm;
+            }
+        }
+
+        return v;
+    }
+
+    private void FitPopulation()
+    {
+        if (!_options.Content)
+        {
+            Population = new double[_d + _f];
+            return;
+        }
+
+        var observations = new List<LogisticObservation>(_set.Pairs.Count);
+        foreach (var pair in _set.Pairs)
+        {
+            var z = new double[_d + _f];
+            var c = _set.ItemContent[pair.Chosen];
+            var r = _set.ItemContent[pair.Rejected];
+            for (int i = 0; i < _d; i++)
+            {
+                z[i] = c[i] - r[i];
+            }
+
+            observations.Add(new LogisticObservation(z, 0, pair.Weight));
+        }
+
+        // The population prior is weak and centred at zero; its strength is also chosen by evidence.
+        var prior = DiagonalGaussian.Zero(PriorPrecision);
+        LaplacePosterior? best = null;
+        foreach (double scale in new[] { 0.01, 0.1, 1.0, 10.0 })
+        {
+            var fit = BayesianLogistic.Fit(prior, scale, observations, null, best?.Mean, _model.NewtonIterations);
+            if (best is null || fit.LogEvidence > best.LogEvidence)
+            {
+                best = fit;
+            }
+        }
+
+        Population = best!.Mean;
+    }
+
+    private void FitItems()
+    {
+        // Jacobi order: every item is fitted against the same snapshot of the others, so the result does not
+        // depend on thread scheduling.
+        var strength = (double[])ItemStrength.Clone();
+        var offset = ItemOffset.Select(o => (double[])o.Clone()).ToArray();
+        Parallel.For(0, _itemPairs.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, item =>
+        {
+            var observations = new List<LogisticObservation>(_itemPairs[item].Count);
+            foreach (int k in _itemPairs[item])
+            {
+                var pair = _set.Pairs[k];
+                var theta = UserSchemes[pair.User];
+                bool isChosen = pair.Chosen == item;
+                int other = isChosen ? pair.Rejected : pair.Chosen;
+                double content = _options.Content ? ContentDiff(theta, pair) : 0;
+                double otherScore = ItemScore(theta, other, strength, offset);
+                double rest = isChosen ? content - otherScore : content + otherScore;
+                observations.Add(SchemeLearner.ItemObservation(isChosen ? 1 : -1, theta.AsSpan(_d, _f), ScaledPrior(item), rest, pair.Weight));
+            }
+
+            var start = new double[1 + _f];
+            start[0] = strength[item];
+            Array.Copy(offset[item], 0, start, 1, _f);
+            var fit = SchemeLearner.FitItem(observations, _model, null, start);
+            ItemStrength[item] = fit.Mean[0];
+            Array.Copy(fit.Mean, 1, ItemOffset[item], 0, _f);
+        });
+    }
+
+    private void FitUsers()
+    {
+        Parallel.For(0, UserSchemes.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, user =>
+        {
+            var observations = Observations(user);
+            if (!_options.PersonalSchemes)
+            {
+                UserSchemes[user] = (double[])UserPriors[user].Mean.Clone();
+                return;
+            }
+
+            var fit = SchemeLearner.FitUser(UserPriors[user], observations, _model, null, UserSchemes[user]);
+            UserSchemes[user] = fit.Mean;
+            UserScales[user] = fit.Scale;
+        });
+    }
+
+    private void Recluster(int round)
+    {
+        int k = Math.Min(_options.Prototypes, UserSchemes.Length);
+        var points = UserSchemes.Select(s => Deviation(s).Select(x => (float)x).ToArray()).ToList();
+        var result = new KMeans(new KMeansOptions { K = k, Seed = _options.Seed + round, Metric = DistanceMetric.Cosine }).Fit(points);
+        var centroids = new double[k][];
+        var counts = new int[k];
+        for (int c = 0; c < k; c++)
+        {
+            centroids[c] = new double[_d + _f];
+        }
+
+        for (int u = 0; u < UserSchemes.Length; u++)
+        {
+            int c = result.Assignments[u];
+            UserPrototype[u] = c;
+            counts[c]++;
+            for (int i = 0; i < _d + _f; i++)
+            {
+                centroids[c][i] += UserSchemes[u][i];
+            }
+        }
+
+        for (int c = 0; c < k; c++)
+        {
+            for (int i = 0; i < _d + _f; i++)
+            {
+                centroids[c][i] = counts[c] == 0 ? Population[i] : centroids[c][i] / counts[c];
+            }
+        }
+
+        Centroids = centroids;
+        for (int u = 0; u < UserSchemes.Length; u++)
+        {
+            UserPriors[u] = new DiagonalGaussian(centroids[UserPrototype[u]], PriorPrecision);
+        }
+    }
+
+    private double ContentDiff(double[] theta, TrainingPair pair)
+    {
+        var c = _set.ItemContent[pair.Chosen];
+        var r = _set.ItemContent[pair.Rejected];
+        double total = 0;
+        for (int i = 0; i < _d; i++)
+        {
+            total += theta[i] * (c[i] - r[i]);
+        }
+
+        return total;
+    }
+
+    private double ItemScore(double[] theta, int item, double[] strength, double[][] offset)
+    {
+        double total = strength[item];
+        var prior = _set.ItemFactorPrior[item];
+        for (int k = 0; k < _f; k++)
+        {
+            total += theta[_d + k] * (_model.ItemFactorPriorScale * prior[k] + offset[item][k]);
+        }
+
+        return total;
+    }
+
+    private double[] ScaledPrior(int item)
+    {
+        var prior = _set.ItemFactorPrior[item];
+        var scaled = new double[_f];
+        for (int k = 0; k < _f; k++)
+        {
+            scaled[k] = _model.ItemFactorPriorScale * prior[k];
+        }
+
+        return scaled;
+    }
+}

@@ -1,0 +1,16 @@
+namespace PGenRM.Core.Model;
+
+/// <summary>Fused rewards with the parts they came from, for the chain's scaling trace.</summary>
+/// <param name="Rewards">Final reward per candidate.</param>
+/// <param name="Individual">Individual-level mean per candidate.</param>
+/// <param name="Prototype">Prototype-level mean per candidate, or null when n = 0 or no neighbour exists.</param>
+/// <param name="Neighbours">Ids of the neighbours that contributed.</param>
+/// <param name="Agreement">Share of individual schemes and neighbours whose own preferred candidate is the fused one.</param>
+/// <param name="CollaborativeShare">Share of the reward spread explained by item strengths, factors and neighbours' judgments.</param>
+public sealed record ScaledScores(
+    double[] Rewards,
+    double[] Individual,
+    double[]? Prototype,
+    IReadOnlyList<string> Neighbours,
+    double Agreement,
+    double CollaborativeShare);

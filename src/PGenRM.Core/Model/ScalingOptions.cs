@@ -1,0 +1,60 @@
+namespace PGenRM.Core.Model;
+
+/// <summary>
+/// Dual-granularity test-time scaling (P-GenRM section 6): the individual level averages m schemes fitted on
+/// different query-relevant subsamples of the user's history; the prototype level averages the scores of the
+/// n nearest other members of the user's prototype, using their actual judgments of the same items where they
+/// exist; the two means are fused with <see cref="IndividualWeight"/> (0.5 = the paper's equal weights).
+/// </summary>
+public sealed record ScalingOptions
+{
+    /// <summary>Individual-level schemes; 1 means the user's MAP scheme alone (no individual scaling).</summary>
+    public int M { get; init; } = 1;
+
+    /// <summary>Prototype-level neighbours; 0 turns the prototype level off.</summary>
+    public int N { get; init; }
+
+    /// <summary>Weight of the individual mean in the fusion; the prototype mean gets 1 − this.</summary>
+    public double IndividualWeight { get; init; } = 0.5;
+
+    /// <summary>Share of the user's history each individual-level scheme is fitted on.</summary>
+    public double SubsampleFraction { get; init; } = 0.5;
+
+    /// <summary>Softmax temperature over query relevance when drawing history subsamples.</summary>
+    public double RelevanceTemperature { get; init; } = 0.1;
+
+    /// <summary>Logit margin a neighbour's actual judgment of an item adds to that neighbour's model score.</summary>
+    public double JudgmentWeight { get; init; } = 2.0;
+
+    /// <summary>Seed of the subsample draws; the same seed, user and query give the same schemes.</summary>
+    public int Seed { get; init; } = 17;
+
+    /// <summary>Checks the options and names the first bad one.</summary>
+    public void Validate()
+    {
+        if (M < 1 || M > 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(M), M, "m (individual schemes) must be between 1 and 256.");
+        }
+
+        if (N < 0 || N > 256)
+        {
+            throw new ArgumentOutOfRangeException(nameof(N), N, "n (prototype neighbours) must be between 0 and 256.");
+        }
+
+        if (!(IndividualWeight >= 0 && IndividualWeight <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(IndividualWeight), IndividualWeight, "IndividualWeight must be in [0, 1].");
+        }
+
+        if (!(SubsampleFraction > 0 && SubsampleFraction <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(SubsampleFraction), SubsampleFraction, "SubsampleFraction must be in (0, 1].");
+        }
+
+        if (!(RelevanceTemperature > 0))
+        {
+            throw new ArgumentOutOfRangeException(nameof(RelevanceTemperature), RelevanceTemperature, "RelevanceTemperature must be positive.");
+        }
+    }
+}

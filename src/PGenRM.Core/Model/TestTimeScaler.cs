@@ -1,0 +1,237 @@
+using System.Numerics.Tensors;
+
+namespace PGenRM.Core.Model;
+
+/// <summary>
+/// Dual-granularity test-time scaling over the hybrid model. Pure: callers supply the user's prior, history,
+/// scheme, the candidates' statistics and the neighbour pool (the grains fetch them; the evaluation reads
+/// them from its trainer), so the service and the evaluation run the same arithmetic.
+/// </summary>
+public static class TestTimeScaler
+{
+    /// <summary>s = w·x + b + p·v for a scheme θ = [w; p].</summary>
+    public static double Score(ReadOnlySpan<double> scheme, Candidate candidate)
+    {
+        int d = candidate.Content.Length;
+        double content = TensorPrimitives.Dot(scheme[..d], candidate.Content);
+        double collaborative = candidate.Item.Strength;
+        if (candidate.Item.Factor.Length > 0)
+        {
+            collaborative += TensorPrimitives.Dot(scheme.Slice(d, candidate.Item.Factor.Length), candidate.Item.Factor);
+        }
+
+        return content + collaborative;
+    }
+
+    /// <summary>The content part w·x alone.</summary>
+    public static double ContentScore(ReadOnlySpan<double> scheme, Candidate candidate) =>
+        TensorPrimitives.Dot(scheme[..candidate.Content.Length], candidate.Content);
+
+    /// <summary>
+    /// The individual level: m schemes, each fitted (at the user's prior and prior scale) on a different
+    /// subsample of the history drawn with probability rising with the pair's relevance to this query
+    /// (as each of the paper's chains sees h history pairs). m = 1, or a history under two pairs, gives the
+    /// MAP scheme alone. Deterministic for a given seed and <paramref name="seedKey"/> (user and query).
+    /// </summary>
+    public static IReadOnlyList<double[]> IndividualSchemes(
+        double[] map,
+        DiagonalGaussian prior,
+        double priorScale,
+        IReadOnlyList<HistoryEntry> history,
+        ReadOnlySpan<float> queryEmbedding,
+        ScalingOptions scaling,
+        HybridModelOptions model,
+        string seedKey)
+    {
+        ArgumentNullException.ThrowIfNull(scaling);
+        if (scaling.M <= 1 || history.Count < 2)
+        {
+            return [map];
+        }
+
+        var keys = new double[history.Count];
+        var random = new Random(StableHash.Seed(scaling.Seed, seedKey));
+        int size = Math.Clamp((int)Math.Round(scaling.SubsampleFraction * history.Count), 1, history.Count);
+        var relevance = new double[history.Count];
+        for (int k = 0; k < history.Count; k++)
+        {
+            var q = history[k].QueryEmbedding;
+            relevance[k] = q.Length == queryEmbedding.Length && q.Length > 0
+                ? TensorPrimitives.CosineSimilarity(q.AsSpan(), queryEmbedding)
+                : 0;
+        }
+
+        double maxRelevance = relevance.Max();
+        var schemes = new List<double[]>(scaling.M);
+        var subsample = new List<LogisticObservation>(size);
+        var order = new int[history.Count];
+        for (int s = 0; s < scaling.M; s++)
+        {
+            // Efraimidis–Spirakis weighted sampling without replacement: key = u^(1/weight), keep the largest.
+            for (int k = 0; k < history.Count; k++)
+            {
+                double weight = Math.Exp((relevance[k] - maxRelevance) / scaling.RelevanceTemperature);
+                keys[k] = Math.Log(1.0 - random.NextDouble()) / Math.Max(weight, 1e-12);
+                order[k] = k;
+            }
+
+            Array.Sort((double[])keys.Clone(), order);
+            subsample.Clear();
+            for (int k = history.Count - size; k < history.Count; k++)
+            {
+                subsample.Add(history[order[k]].Observation);
+            }
+
+            schemes.Add(SchemeLearner.FitUserAtScale(prior, priorScale, subsample, model, map).Mean);
+        }
+
+        return schemes;
+    }
+
+    /// <summary>
+    /// The prototype level: for each candidate, the n most similar neighbours in the pool, preferring those who
+    /// actually judged that candidate (their judgment adds <see cref="ScalingOptions.JudgmentWeight"/>·J to their
+    /// model score), filled with the most similar others. The pool must already exclude the scored user.
+    /// </summary>
+    public static double[]? PrototypeLevel(
+        IReadOnlyList<Neighbour> pool,
+        IReadOnlyList<Candidate> candidates,
+        ScalingOptions scaling,
+        ISet<string> used)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        if (scaling.N <= 0 || pool.Count == 0)
+        {
+            return null;
+        }
+
+        var scores = new double[candidates.Count];
+        var chosen = new List<Neighbour>(scaling.N);
+        for (int c = 0; c < candidates.Count; c++)
+        {
+            var candidate = candidates[c];
+            chosen.Clear();
+            foreach (var neighbour in pool)
+            {
+                if (chosen.Count == scaling.N)
+                {
+                    break;
+                }
+
+                if (neighbour.Judgments.ContainsKey(candidate.ItemId))
+                {
+                    chosen.Add(neighbour);
+                }
+            }
+
+            foreach (var neighbour in pool)
+            {
+                if (chosen.Count == scaling.N)
+                {
+                    break;
+                }
+
+                if (!neighbour.Judgments.ContainsKey(candidate.ItemId))
+                {
+                    chosen.Add(neighbour);
+                }
+            }
+
+            double total = 0;
+            foreach (var neighbour in chosen)
+            {
+                double judgment = neighbour.Judgments.TryGetValue(candidate.ItemId, out var j) ? j : 0;
+                total += Score(neighbour.Scheme, candidate) + scaling.JudgmentWeight * judgment;
+                used.Add(neighbour.UserId);
+            }
+
+            scores[c] = total / chosen.Count;
+        }
+
+        return scores;
+    }
+
+    /// <summary>Runs both levels and fuses them.</summary>
+    public static ScaledScores Fuse(
+        IReadOnlyList<double[]> individualSchemes,
+        IReadOnlyList<Candidate> candidates,
+        IReadOnlyList<Neighbour> pool,
+        ScalingOptions scaling)
+    {
+        ArgumentNullException.ThrowIfNull(individualSchemes);
+        ArgumentNullException.ThrowIfNull(candidates);
+        int count = candidates.Count;
+        var individual = new double[count];
+        var content = new double[count];
+        var votes = new List<int>();
+        foreach (var scheme in individualSchemes)
+        {
+            var own = new double[count];
+            for (int c = 0; c < count; c++)
+            {
+                own[c] = Score(scheme, candidates[c]);
+                individual[c] += own[c] / individualSchemes.Count;
+                content[c] += ContentScore(scheme, candidates[c]) / individualSchemes.Count;
+            }
+
+            votes.Add(ArgMax(own));
+        }
+
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        var prototype = PrototypeLevel(pool, candidates, scaling, used);
+        var rewards = new double[count];
+        double a = prototype is null ? 1.0 : scaling.IndividualWeight;
+        for (int c = 0; c < count; c++)
+        {
+            rewards[c] = a * individual[c] + (prototype is null ? 0 : (1 - a) * prototype[c]);
+        }
+
+        if (prototype is not null)
+        {
+            foreach (var neighbour in pool.Where(p => used.Contains(p.UserId)))
+            {
+                var own = new double[count];
+                for (int c = 0; c < count; c++)
+                {
+                    double judgment = neighbour.Judgments.TryGetValue(candidates[c].ItemId, out var j) ? j : 0;
+                    own[c] = Score(neighbour.Scheme, candidates[c]) + scaling.JudgmentWeight * judgment;
+                }
+
+                votes.Add(ArgMax(own));
+            }
+        }
+
+        int best = ArgMax(rewards);
+        double agreement = votes.Count == 0 ? 1 : votes.Count(v => v == best) / (double)votes.Count;
+        double contentSpread = Spread(content.Select(x => a * x).ToArray());
+        double collaborativeSpread = Spread(rewards.Select((r, i) => r - a * content[i]).ToArray());
+        double share = contentSpread + collaborativeSpread == 0 ? 0 : collaborativeSpread / (contentSpread + collaborativeSpread);
+        return new ScaledScores(rewards, individual, prototype, used.Order(StringComparer.Ordinal).ToArray(), agreement, share);
+    }
+
+    /// <summary>Index of the largest value; ties go to the lowest index.</summary>
+    public static int ArgMax(ReadOnlySpan<double> values)
+    {
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
+    private static double Spread(double[] values)
+    {
+        if (values.Length < 2)
+        {
+            return 0;
+        }
+
+        double mean = values.Average();
+        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / values.Length);
+    }
+}

@@ -1,0 +1,29 @@
+namespace PGenRM.Core.Model;
+
+/// <summary>Which parts of the hybrid model the offline trainer fits (the ablations of the evaluation).</summary>
+public sealed record TrainerOptions
+{
+    /// <summary>Alternating rounds of item fits, user fits and re-clustering.</summary>
+    public int Rounds { get; init; } = 3;
+
+    /// <summary>Number of prototypes k; 0 or <see cref="UsePrototypes"/> = false keeps the population prior.</summary>
+    public int Prototypes { get; init; } = 8;
+
+    /// <summary>Whether users get their prototype's centroid as prior (the middle level of the hierarchy).</summary>
+    public bool UsePrototypes { get; init; } = true;
+
+    /// <summary>Whether users get their own posterior; false scores everyone with their prior (population or prototype).</summary>
+    public bool PersonalSchemes { get; init; } = true;
+
+    /// <summary>Whether item strengths and factors are learned (the collaborative part).</summary>
+    public bool Collaborative { get; init; } = true;
+
+    /// <summary>Whether the content weights are used; false leaves only the collaborative part.</summary>
+    public bool Content { get; init; } = true;
+
+    /// <summary>Seed for clustering.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Degree of parallelism for per-user and per-item fits.</summary>
+    public int Parallelism { get; init; } = Environment.ProcessorCount;
+}

@@ -1,0 +1,114 @@
+using PGenRM.Core.Model;
+
+namespace PGenRM.Core.Tests.Model;
+
+public sealed class HybridTrainerTests
+{
+    /// <summary>
+    /// Two planted groups disagree on every shared item and the content features carry nothing. Each user judges
+    /// 15 of 40 items; the rest are held out. Item popularity is near chance there; the collaborative part must
+    /// recover each user's group preference on items the user never judged.
+    /// </summary>
+    [Fact]
+    public void Collaborative_RecoversGroupPreferenceOnItemsTheUserHasNotJudged()
+    {
+        // arrange
+        var random = new Random(3);
+        const int users = 80, items = 40, judgedPerUser = 15, d = 4, f = 4;
+        var utility = new double[2][];
+        utility[0] = Enumerable.Range(0, items).Select(_ => SyntheticData.Gaussian(random) * 2).ToArray();
+        utility[1] = utility[0].Select(u => -u).ToArray();
+        var set = new TrainingSet(Enumerable.Repeat(1.0, d).ToArray(), f);
+        for (int i = 0; i < items; i++)
+        {
+            set.AddItem($"item{i}", SyntheticData.GaussianVector(random, d), SyntheticData.GaussianVector(random, f, 0.3));
+        }
+
+        var heldOut = new List<(int User, int A, int B, bool AWins)>();
+        for (int u = 0; u < users; u++)
+        {
+            int user = set.AddUser($"user{u}");
+            var group = utility[u % 2];
+            var order = Enumerable.Range(0, items).OrderBy(_ => random.Next()).ToArray();
+            var judged = order.Take(judgedPerUser).ToArray();
+            var unseen = order.Skip(judgedPerUser).ToArray();
+            for (int k = 0; k < 40; k++)
+            {
+                int a = judged[random.Next(judged.Length)], b = judged[random.Next(judged.Length)];
+                if (a == b)
+                {
+                    continue;
+                }
+
+                bool aWins = random.NextDouble() < BayesianLogistic.Sigmoid(group[a] - group[b]);
+                set.AddPair(user, aWins ? a : b, aWins ? b : a);
+            }
+
+            for (int k = 0; k < 20; k++)
+            {
+                int a = unseen[random.Next(unseen.Length)], b = unseen[random.Next(unseen.Length)];
+                if (a != b)
+                {
+                    heldOut.Add((user, a, b, group[a] > group[b]));
+                }
+            }
+        }
+
+        // act
+        var trainer = new HybridTrainer(set, new HybridModelOptions { FactorDimension = f }, new TrainerOptions { Prototypes = 2, Rounds = 5 });
+        trainer.Train();
+
+        // assert: per-user scheme beats item popularity (which cannot tell the groups apart) by a wide margin
+        double model = 0, popularity = 0;
+        foreach (var (user, a, b, aWins) in heldOut)
+        {
+            double sa = TestTimeScaler.Score(trainer.UserSchemes[user], trainer.Candidate(a));
+            double sb = TestTimeScaler.Score(trainer.UserSchemes[user], trainer.Candidate(b));
+            model += (sa > sb) == aWins ? 1 : 0;
+            double pa = trainer.ItemStrength[a], pb = trainer.ItemStrength[b];
+            popularity += (pa > pb) == aWins ? 1 : 0;
+        }
+
+        model /= heldOut.Count;
+        popularity /= heldOut.Count;
+        Assert.True(model >= 0.8, $"collaborative accuracy {model:P1}");
+        Assert.True(model >= popularity + 0.2, $"collaborative {model:P1} vs popularity {popularity:P1}");
+    }
+
+    [Fact]
+    public void Train_IsDeterministic()
+    {
+        var first = TrainSmall();
+        var second = TrainSmall();
+        for (int u = 0; u < first.UserSchemes.Length; u++)
+        {
+            Assert.Equal(first.UserSchemes[u], second.UserSchemes[u]);
+        }
+
+        Assert.Equal(first.ItemStrength, second.ItemStrength);
+    }
+
+    private static HybridTrainer TrainSmall()
+    {
+        var random = new Random(9);
+        var set = new TrainingSet([1.0, 1.0, 1.0], 2);
+        for (int i = 0; i < 12; i++)
+        {
+            set.AddItem($"i{i}", SyntheticData.GaussianVector(random, 3), SyntheticData.GaussianVector(random, 2, 0.3));
+        }
+
+        for (int u = 0; u < 10; u++)
+        {
+            int user = set.AddUser($"u{u}");
+            for (int k = 0; k < 15; k++)
+            {
+                int a = random.Next(12), b = (a + 1 + random.Next(11)) % 12;
+                set.AddPair(user, a, b);
+            }
+        }
+
+        var trainer = new HybridTrainer(set, new HybridModelOptions { FactorDimension = 2 }, new TrainerOptions { Prototypes = 2, Parallelism = 2 });
+        trainer.Train();
+        return trainer;
+    }
+}
