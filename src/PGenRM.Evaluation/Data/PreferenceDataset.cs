@@ -1,4 +1,4 @@
-using System.Collections.Frozen;
+using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Text;
 
@@ -38,7 +38,7 @@ public sealed class PreferenceDataset
         Items = Index(items, i => i.Id, "item");
         Pairs = Array.AsReadOnly((pairs ?? []).ToArray());
         Ratings = Array.AsReadOnly((ratings ?? []).ToArray());
-        StatedPreferences = (statedPreferences ?? new Dictionary<string, string>()).ToFrozenDictionary(StringComparer.Ordinal);
+        StatedPreferences = Sorted(new Dictionary<string, string>(statedPreferences ?? new Dictionary<string, string>(), StringComparer.Ordinal));
         Notes = Array.AsReadOnly((notes ?? []).ToArray());
 
         Validate();
@@ -54,10 +54,10 @@ public sealed class PreferenceDataset
     /// <summary>Short name used in reports.</summary>
     public string Name { get; }
 
-    /// <summary>Prompts by id.</summary>
+    /// <summary>Prompts by id; enumerates in ordinal id order.</summary>
     public IReadOnlyDictionary<string, PromptRecord> Prompts { get; }
 
-    /// <summary>Items by id.</summary>
+    /// <summary>Items by id; enumerates in ordinal id order, so seeded splits over it are reproducible.</summary>
     public IReadOnlyDictionary<string, ItemRecord> Items { get; }
 
     /// <summary>Pairwise judgments in source order.</summary>
@@ -68,7 +68,7 @@ public sealed class PreferenceDataset
 
     /// <summary>
     /// Users' own free-text statements of what they want (GSC generation users' answers). Empty for sources without them.
-    /// Never contains rating explanations: those describe a specific judgment and would leak its label.
+    /// Never contains rating explanations: those describe a specific judgment and would leak its label. Ordinal user order.
     /// </summary>
     public IReadOnlyDictionary<string, string> StatedPreferences { get; }
 
@@ -113,7 +113,7 @@ public sealed class PreferenceDataset
         return text.ToString();
     }
 
-    private static FrozenDictionary<string, T> Index<T>(IEnumerable<T> records, Func<T, string> id, string kind)
+    private static ReadOnlyDictionary<string, T> Index<T>(IEnumerable<T> records, Func<T, string> id, string kind)
     {
         var index = new Dictionary<string, T>(StringComparer.Ordinal);
         foreach (var record in records)
@@ -130,7 +130,20 @@ public sealed class PreferenceDataset
             }
         }
 
-        return index.ToFrozenDictionary(StringComparer.Ordinal);
+        return Sorted(index);
+    }
+
+    private static ReadOnlyDictionary<string, T> Sorted<T>(Dictionary<string, T> index)
+    {
+        // Ordinal key order, not insertion or hash order: a seeded split that walks Keys must pick the same items in every
+        // process, whatever order the loader produced them in.
+        var ordered = new OrderedDictionary<string, T>(index.Count, StringComparer.Ordinal);
+        foreach (var key in index.Keys.Order(StringComparer.Ordinal))
+        {
+            ordered.Add(key, index[key]);
+        }
+
+        return new ReadOnlyDictionary<string, T>(ordered);
     }
 
     private void Validate()

@@ -28,6 +28,18 @@ public sealed class PreferenceDatasetTests
     }
 
     [Fact]
+    public void Dictionaries_EnumerateInOrdinalIdOrderWhateverTheInputOrder()
+    {
+        var data = new PreferenceDataset(
+            "toy", s_prompts.Reverse(), s_items.Reverse(),
+            statedPreferences: new Dictionary<string, string> { ["z"] = "1", ["B"] = "2", ["a"] = "3" });
+
+        Assert.Equal(["p", "q"], data.Prompts.Keys);
+        Assert.Equal(["p/1", "p/2", "q/1"], data.Items.Keys);
+        Assert.Equal(["B", "a", "z"], data.StatedPreferences.Keys);
+    }
+
+    [Fact]
     public void Constructor_RejectsBrokenReferences()
     {
         Assert.Throws<DatasetFormatException>(() => new PreferenceDataset("t", s_prompts, [.. s_items, new ItemRecord("x", "missing", "t")]));
