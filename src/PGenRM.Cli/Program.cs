@@ -1,2 +1,7 @@
-// Replaced by the real command set (score, eval).
-return 0;
+using System.CommandLine;
+using PGenRM.Cli.Commands;
+
+var root = new RootCommand("PGenRM: personalized rewards with test-time user-based scaling (P-GenRM).");
+root.Subcommands.Add(ScoreCommand.Create());
+root.Subcommands.Add(EvalCommand.Create());
+return await root.Parse(args).InvokeAsync();

@@ -200,6 +200,9 @@ public sealed class HybridTrainer
         }
     }
 
+    /// <summary>Index of an item id in the training set, or −1.</summary>
+    public int ItemIndexOf(string id) => _set.ItemIndex(id);
+
     /// <summary>The pair indices of one user.</summary>
     public IReadOnlyList<int> PairsOf(int user) => _userPairs[user];
 

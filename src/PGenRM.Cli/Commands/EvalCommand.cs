@@ -1,0 +1,151 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using PGenRM.Core.Criteria;
+using PGenRM.Core.Features;
+using PGenRM.Core.Scenarios;
+using PGenRM.Encoding.Onnx;
+using PGenRM.Evaluation;
+using PGenRM.Evaluation.Data;
+using PGenRM.Evaluation.Protocols;
+using PGenRM.Evaluation.Reports;
+using Spectre.Console;
+
+namespace PGenRM.Cli.Commands;
+
+/// <summary>`pgenrm eval`: accuracy tables on the shared human preference data.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var datasets = new Option<string[]>("--dataset")
+        {
+            Description = "Datasets: polis, tldr, gsc, prb (prb needs --prb-path). Default: polis tldr gsc.",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => ["polis", "tldr", "gsc"],
+        };
+        var protocols = new Option<string>("--protocol")
+        {
+            Description = "new, shared or both.",
+            DefaultValueFactory = _ => "both",
+        };
+        var seeds = new Option<int>("--seeds") { Description = "Number of seeded splits (seeds 0..n-1).", DefaultValueFactory = _ => 3 };
+        var output = new Option<string>("--out") { Description = "Folder for the Markdown and JSON tables.", DefaultValueFactory = _ => "eval-out" };
+        var data = new Option<string?>("--data") { Description = "Folder holding the datasets (default: ../shared/data found from here)." };
+        var prbPath = new Option<string?>("--prb-path") { Description = "PersonalRewardBench rows (JSONL or CSV: user_id, context, chosen, rejected, split)." };
+        var polisConversations = new Option<string[]?>("--polis-conversation")
+        {
+            Description = "Polis conversations to load (default: the five English ones of the feasibility study).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var quick = new Option<bool>("--quick") { Description = "Skip ablation trainers and larger scaling sizes (a fast smoke run)." };
+
+        var command = new Command("eval", "Evaluate the compact evaluator on real preference data under both protocols.")
+        {
+            datasets, protocols, seeds, output, data, prbPath, polisConversations, quick,
+        };
+        command.SetAction((parse, cancellationToken) => RunAsync(
+            parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
+            parse.GetValue(data), parse.GetValue(prbPath), parse.GetValue(polisConversations), parse.GetValue(quick), cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(
+        string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
+        string[]? polisConversations, bool quick, CancellationToken cancellationToken)
+    {
+        var protocolList = protocol.ToLowerInvariant() switch
+        {
+            "new" => new[] { EvaluationProtocol.NewContent },
+            "shared" => [EvaluationProtocol.SharedContent],
+            "both" => [EvaluationProtocol.NewContent, EvaluationProtocol.SharedContent],
+            _ => null,
+        };
+        if (protocolList is null)
+        {
+            AnsiConsole.MarkupLine($"[red]--protocol must be new, shared or both; got '{Markup.Escape(protocol)}'.[/]");
+            return 2;
+        }
+
+        if (seedCount < 1 || seedCount > 50)
+        {
+            AnsiConsole.MarkupLine("[red]--seeds must be between 1 and 50.[/]");
+            return 2;
+        }
+
+        string root = dataFolder ?? SharedDataLocator.Find();
+        using var encoder = new OnnxSentenceEncoder();
+        var bank = await CriteriaBank.CreateAsync(encoder, cancellationToken: cancellationToken);
+        var scenarios = await ScenarioSet.CreateAsync(encoder, cancellationToken: cancellationToken);
+        var space = FeatureSpace.Create(bank, scenarios);
+        var store = new EmbeddingStore(encoder, Path.Combine(output, "cache"));
+        var settings = quick
+            ? new EvaluationSettings { Ablations = false, IndividualM = [8], PrototypeN = [8] }
+            : new EvaluationSettings();
+        var seeds = Enumerable.Range(0, seedCount).ToArray();
+        var reports = new List<ProtocolReport>();
+        var clock = Stopwatch.StartNew();
+
+        foreach (string name in datasetNames)
+        {
+            PreferenceDataset dataset;
+            try
+            {
+                dataset = name.ToLowerInvariant() switch
+                {
+                    "polis" => PolisLoader.Load(Path.Combine(root, "polis-opendata"), polisConversations is { Length: > 0 } ? polisConversations : null),
+                    "tldr" => TldrLoader.Load(Path.Combine(root, "summarize-from-feedback-tldr")),
+                    "gsc" => GscLoader.Load(Path.Combine(root, "gsc-chatbot-personalization")),
+                    "prb" => PersonalRewardBenchLoader.Load(prbPath ?? throw new ArgumentException("--dataset prb needs --prb-path.")),
+                    _ => throw new ArgumentException($"Unknown dataset '{name}'; use polis, tldr, gsc or prb."),
+                };
+            }
+            catch (Exception error) when (error is ArgumentException or DatasetFormatException or IOException)
+            {
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape(error.Message)}[/]");
+                return 2;
+            }
+
+            AnsiConsole.MarkupLine($"[bold]{Markup.Escape(dataset.Describe())}[/]");
+            FeaturizedDataset featurized = null!;
+            await AnsiConsole.Progress().StartAsync(async context =>
+            {
+                var task = context.AddTask($"encoding {Markup.Escape(dataset.Name)}");
+                featurized = await Featurizer.BuildAsync(dataset, space, store, new Progress<(int Done, int Total)>(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.Total);
+                    task.Value = p.Done;
+                }), cancellationToken);
+                task.Value = task.MaxValue;
+            });
+
+            int steps = protocolList.Length * seeds.Length;
+            await AnsiConsole.Progress()
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+                .StartAsync(context =>
+                {
+                    var task = context.AddTask(Markup.Escape(dataset.Name), maxValue: steps * 12);
+                    reports.AddRange(EvaluationRunner.Run(featurized, protocolList, seeds, new SplitOptions(), settings, new Progress<string>(p =>
+                    {
+                        task.Description = Markup.Escape(p.Length > 70 ? p[..70] : p);
+                        task.Increment(1);
+                    })));
+                    task.Value = task.MaxValue;
+                    return Task.CompletedTask;
+                });
+        }
+
+        Directory.CreateDirectory(output);
+        string markdown = MarkdownReport.Render(reports);
+        await File.WriteAllTextAsync(Path.Combine(output, "evaluation.md"), markdown, cancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(output, "evaluation.json"), JsonSerializer.Serialize(reports, new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        }), cancellationToken);
+        AnsiConsole.WriteLine(markdown);
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[green]Wrote {Markup.Escape(Path.Combine(output, "evaluation.md"))} and evaluation.json in {clock.Elapsed.TotalMinutes:F1} min.[/]"));
+        return 0;
+    }
+}

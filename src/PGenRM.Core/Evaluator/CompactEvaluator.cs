@@ -1,0 +1,172 @@
+using PGenRM.Core.Chains;
+using PGenRM.Core.Criteria;
+using PGenRM.Core.Encoding;
+using PGenRM.Core.Features;
+using PGenRM.Core.Model;
+using PGenRM.Core.Scenarios;
+
+namespace PGenRM.Core.Evaluator;
+
+/// <summary>
+/// The embedded evaluator backend: encodes queries and responses with the sentence encoder, turns feedback into
+/// pair evidence for a <see cref="UserModel"/>, and scores candidates with dual-granularity scaling into an
+/// <see cref="EvaluationChain"/>. Stateless apart from the encoder and the feature space, so one instance serves
+/// a whole silo.
+/// </summary>
+public sealed class CompactEvaluator
+{
+    private readonly ISentenceEncoder _encoder;
+    private readonly ChainBuilder _chains;
+
+    private CompactEvaluator(ISentenceEncoder encoder, FeatureSpace features, HybridModelOptions model)
+    {
+        _encoder = encoder;
+        Features = features;
+        Model = model with { FactorDimension = features.FactorDimension };
+        _chains = new ChainBuilder(features.Bank);
+        ModelVersion = $"compact-hybrid-bt/1 ({encoder.ModelId}; {features.Version})";
+    }
+
+    /// <summary>The feature space (criteria bank, scenarios, residual, factor projection).</summary>
+    public FeatureSpace Features { get; }
+
+    /// <summary>Model hyper-parameters, with F matching the feature space.</summary>
+    public HybridModelOptions Model { get; }
+
+    /// <summary>Identifies encoder, feature layout and model; returned with every score.</summary>
+    public string ModelVersion { get; }
+
+    /// <summary>Builds the bank and scenario set with <paramref name="encoder"/> (a few hundred short texts).</summary>
+    public static async Task<CompactEvaluator> CreateAsync(
+        ISentenceEncoder encoder,
+        HybridModelOptions? model = null,
+        FeatureSpaceOptions? features = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        var bank = await CriteriaBank.CreateAsync(encoder, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var scenarios = await ScenarioSet.CreateAsync(encoder, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return new CompactEvaluator(encoder, FeatureSpace.Create(bank, scenarios, features), model ?? new HybridModelOptions());
+    }
+
+    /// <summary>The population prior with zero mean (a tenant with no data yet).</summary>
+    public DiagonalGaussian DefaultPrior()
+    {
+        var precision = new double[Features.Dimension + Model.FactorDimension];
+        for (int i = 0; i < precision.Length; i++)
+        {
+            precision[i] = i < Features.Dimension ? Features.BasePrecision[i] : Model.FactorPrecision;
+        }
+
+        return DiagonalGaussian.Zero(precision);
+    }
+
+    /// <summary>Encodes a query and its candidates in one encoder batch.</summary>
+    public async Task<EncodedQuery> EncodeAsync(string query, IReadOnlyList<string> candidates, IReadOnlyList<string?>? candidateIds = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(candidates);
+        var texts = new List<string>(candidates.Count + 1) { query };
+        texts.AddRange(candidates);
+        var vectors = await _encoder.EncodeBatchAsync(texts, cancellationToken).ConfigureAwait(false);
+        var q = vectors[0];
+        var encoded = new EncodedCandidate[candidates.Count];
+        for (int i = 0; i < candidates.Count; i++)
+        {
+            var r = vectors[i + 1];
+            encoded[i] = new EncodedCandidate(
+                ItemIds.For(candidates[i], candidateIds?[i]),
+                Features.Bank.Score(q, r, candidates[i]),
+                Features.Content(q, r, candidates[i]),
+                Features.FactorPrior(r));
+        }
+
+        return new EncodedQuery(query, q, Features.ScenarioWeights(q), encoded);
+    }
+
+    /// <summary>Pair evidence for "chosen ≻ rejected" on an encoded query with two candidates.</summary>
+    public static PairEvidence Evidence(EncodedQuery query, ItemView chosen, ItemView rejected, double weight = 1)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (query.Candidates.Count != 2)
+        {
+            throw new ArgumentException("Pair evidence needs a query encoded with exactly two candidates (chosen, rejected).", nameof(query));
+        }
+
+        var c = query.Candidates[0];
+        var r = query.Candidates[1];
+        var diff = new double[c.Content.Length];
+        for (int i = 0; i < diff.Length; i++)
+        {
+            diff[i] = c.Content[i] - r.Content[i];
+        }
+
+        return new PairEvidence(c.ItemId, r.ItemId, diff, chosen, rejected, query.Embedding, weight);
+    }
+
+    /// <summary>
+    /// The stated-preference pseudo-pair: "a response like the user's own statement ≻ an average response".
+    /// The average is the bank's calibration centre, i.e. zero in standardised criteria and residual space.
+    /// </summary>
+    public async Task<double[]> StatedPreferenceAsync(string statedText, string? query = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(statedText);
+        var encoded = await EncodeAsync(query ?? "How should the assistant answer me?", [statedText], null, cancellationToken).ConfigureAwait(false);
+        return encoded.Candidates[0].Content;
+    }
+
+    /// <summary>
+    /// Scores encoded candidates for a user and builds the chain: individual level from the user's model
+    /// (m schemes), prototype level from the neighbour pool, fused by the scaling options.
+    /// </summary>
+    public EvaluationResult Evaluate(
+        UserModel user,
+        EncodedQuery query,
+        IReadOnlyList<ItemView> items,
+        IReadOnlyList<Neighbour> neighbours,
+        ScalingOptions scaling,
+        string seedKey)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(scaling);
+        scaling.Validate();
+        if (items.Count != query.Candidates.Count)
+        {
+            throw new ArgumentException($"Got {items.Count} item statistics for {query.Candidates.Count} candidates.", nameof(items));
+        }
+
+        var candidates = query.Candidates.Select((c, i) => new Candidate(c.ItemId, c.Content, items[i])).ToList();
+        var schemes = TestTimeScaler.IndividualSchemes(user.Scheme, user.Prior, user.Scale, user.HistoryEntries(), query.Embedding, scaling, Model, seedKey);
+        var fused = TestTimeScaler.Fuse(schemes, candidates, neighbours, scaling);
+        var scenario = Features.Scenarios.Dominant(query.ScenarioWeights);
+        var weights = Features.EffectiveCriterionWeights(user.Scheme, query.ScenarioWeights);
+        var trace = new ScalingTrace(schemes.Count, fused.Neighbours.Count, fused.Neighbours, fused.Agreement,
+            1 - fused.CollaborativeShare, fused.CollaborativeShare, user.IsColdStart);
+        var chain = _chains.Build(scenario, weights, query.Candidates.Select(c => c.CriterionScores).ToList(), fused.Rewards, trace, ModelVersion);
+        return new EvaluationResult(fused.Rewards, chain, fused);
+    }
+
+    /// <summary>Calibrated probability that candidate 0 beats candidate 1 for this user (posterior-integrated).</summary>
+    public static double PreferenceProbability(UserModel user, Candidate first, Candidate second)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        var z = new double[user.Scheme.Length];
+        int d = first.Content.Length;
+        for (int i = 0; i < d; i++)
+        {
+            z[i] = first.Content[i] - second.Content[i];
+        }
+
+        for (int k = 0; k < first.Item.Factor.Length && d + k < z.Length; k++)
+        {
+            z[d + k] = first.Item.Factor[k] - second.Item.Factor[k];
+        }
+
+        double offset = first.Item.Strength - second.Item.Strength;
+        return user.Posterior?.PreferenceProbability(z, offset)
+            ?? BayesianLogistic.Sigmoid(TestTimeScaler.Score(user.Scheme, first) - TestTimeScaler.Score(user.Scheme, second));
+    }
+}

@@ -1,0 +1,130 @@
+namespace PGenRM.Core.Model;
+
+/// <summary>
+/// One user's learning state: prior (population or prototype), a bounded history of pairs with older pairs folded
+/// into sufficient statistics, an optional stated-preference pseudo-pair, and the posterior scheme. The user grain
+/// holds one of these; <see cref="Add"/> is the online update per feedback pair.
+/// </summary>
+public sealed class UserModel
+{
+    private readonly HybridModelOptions _options;
+    private readonly List<PairEvidence> _history = [];
+    private LaplacePosterior? _posterior;
+
+    /// <summary>Creates a user at its prior.</summary>
+    public UserModel(DiagonalGaussian prior, HybridModelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(prior);
+        ArgumentNullException.ThrowIfNull(options);
+        Prior = prior;
+        _options = options;
+        Folded = new FoldedEvidence(prior.Dimension);
+        Scheme = (double[])prior.Mean.Clone();
+        Scale = options.PriorScaleGrid.Max();
+    }
+
+    /// <summary>The prior in force.</summary>
+    public DiagonalGaussian Prior { get; private set; }
+
+    /// <summary>Pairs kept verbatim, oldest first.</summary>
+    public IReadOnlyList<PairEvidence> History => _history;
+
+    /// <summary>Summary of pairs that left the history.</summary>
+    public FoldedEvidence Folded { get; private set; }
+
+    /// <summary>Stated-preference pseudo-pair in content space, or null.</summary>
+    public double[]? StatedPreference { get; private set; }
+
+    /// <summary>Posterior mean θ = [w; p].</summary>
+    public double[] Scheme { get; private set; }
+
+    /// <summary>Prior strength chosen by evidence.</summary>
+    public double Scale { get; private set; }
+
+    /// <summary>Pairs ever applied (verbatim plus folded).</summary>
+    public int PairCount => _history.Count + Folded.Count;
+
+    /// <summary>Whether the scheme is still the prior's (no pair and no stated preference).</summary>
+    public bool IsColdStart => PairCount == 0 && StatedPreference is null;
+
+    /// <summary>The latest posterior (null before the first fit).</summary>
+    public LaplacePosterior? Posterior => _posterior;
+
+    /// <summary>Restores a stored state and refits.</summary>
+    public void Restore(IEnumerable<PairEvidence> history, FoldedEvidence folded, double[]? stated)
+    {
+        _history.Clear();
+        _history.AddRange(history);
+        Folded = folded;
+        StatedPreference = stated;
+        Refit();
+    }
+
+    /// <summary>Moves the user to another prior (a new prototype or centroid version) and refits.</summary>
+    public void SetPrior(DiagonalGaussian prior)
+    {
+        if (prior.Dimension != Prior.Dimension)
+        {
+            throw new ArgumentException($"The new prior has {prior.Dimension} dimensions; the user has {Prior.Dimension}.", nameof(prior));
+        }
+
+        Prior = prior;
+        Refit();
+    }
+
+    /// <summary>Applies one pair: appends it, folds the oldest beyond capacity, refits.</summary>
+    public void Add(PairEvidence evidence)
+    {
+        ArgumentNullException.ThrowIfNull(evidence);
+        _history.Add(evidence);
+        while (_history.Count > _options.HistoryCapacity)
+        {
+            Folded.Fold(_history[0].ToObservation(), Scheme);
+            _history.RemoveAt(0);
+        }
+
+        Refit();
+    }
+
+    /// <summary>Sets (or replaces) the stated-preference pseudo-pair and refits.</summary>
+    public void SetStatedPreference(double[] contentDiff)
+    {
+        ArgumentNullException.ThrowIfNull(contentDiff);
+        StatedPreference = contentDiff;
+        Refit();
+    }
+
+    /// <summary>All observations the posterior is fitted on (history, then the stated pseudo-pair).</summary>
+    public List<LogisticObservation> Observations()
+    {
+        var list = _history.Select(h => h.ToObservation()).ToList();
+        if (StatedPreference is not null)
+        {
+            var z = new double[Prior.Dimension];
+            Array.Copy(StatedPreference, z, Math.Min(StatedPreference.Length, z.Length));
+            list.Add(new LogisticObservation(z, 0, _options.StatedPreferenceWeight));
+        }
+
+        return list;
+    }
+
+    /// <summary>History entries for the individual level of test-time scaling.</summary>
+    public List<HistoryEntry> HistoryEntries()
+    {
+        var entries = _history.Select(h => new HistoryEntry(h.ToObservation(), h.QueryEmbedding)).ToList();
+        if (StatedPreference is not null)
+        {
+            entries.Add(new HistoryEntry(Observations()[^1], []));
+        }
+
+        return entries;
+    }
+
+    private void Refit()
+    {
+        var folded = Folded.Count > 0 ? Folded : null;
+        _posterior = SchemeLearner.FitUser(Prior, Observations(), _options, folded, Scheme);
+        Scheme = _posterior.Mean;
+        Scale = _posterior.Scale;
+    }
+}

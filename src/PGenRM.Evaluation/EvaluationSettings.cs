@@ -1,0 +1,34 @@
+using PGenRM.Core.Model;
+
+namespace PGenRM.Evaluation;
+
+/// <summary>Which model variants and scaling settings one evaluation run compares.</summary>
+public sealed record EvaluationSettings
+{
+    /// <summary>Hybrid model hyper-parameters (the shipped defaults unless a run overrides them).</summary>
+    public HybridModelOptions Model { get; init; } = new();
+
+    /// <summary>Trainer settings of the full method; the ablations switch parts of it off.</summary>
+    public TrainerOptions Trainer { get; init; } = new();
+
+    /// <summary>Scaling settings shared by all scaled rows (m and n are overridden per row).</summary>
+    public ScalingOptions Scaling { get; init; } = new();
+
+    /// <summary>Individual-level sizes m to report.</summary>
+    public IReadOnlyList<int> IndividualM { get; init; } = [8, 16, 32];
+
+    /// <summary>Prototype-level sizes n to report.</summary>
+    public IReadOnlyList<int> PrototypeN { get; init; } = [4, 8, 16];
+
+    /// <summary>The combined setting reported as "m + n" (the paper's best, fixed in advance, not tuned on test).</summary>
+    public (int M, int N) Combined { get; init; } = (16, 8);
+
+    /// <summary>Numbers of an unseen user's judgments revealed for the cold-start curve.</summary>
+    public IReadOnlyList<int> ColdStartK { get; init; } = [0, 5, 10, 20];
+
+    /// <summary>Neighbours used by the cold-start rows that include the prototype level.</summary>
+    public int ColdStartN { get; init; } = 8;
+
+    /// <summary>Whether to run the ablation trainers (no prototypes, content only, collaborative only).</summary>
+    public bool Ablations { get; init; } = true;
+}

@@ -1,0 +1,47 @@
+using PGenRM.Evaluation.Data;
+
+namespace PGenRM.Evaluation;
+
+/// <summary>A dataset with every item's content features and factor prior computed once (the encoder is the slow part).</summary>
+public sealed class FeaturizedDataset
+{
+    /// <summary>Wraps precomputed features.</summary>
+    public FeaturizedDataset(
+        PreferenceDataset dataset,
+        IReadOnlyDictionary<string, double[]> content,
+        IReadOnlyDictionary<string, double[]> factorPrior,
+        IReadOnlyDictionary<string, float[]> promptEmbedding,
+        IReadOnlyDictionary<string, double[]> statedPreference,
+        double[] contentPrecision,
+        int factorDimension)
+    {
+        Dataset = dataset;
+        Content = content;
+        FactorPrior = factorPrior;
+        PromptEmbedding = promptEmbedding;
+        StatedPreference = statedPreference;
+        ContentPrecision = contentPrecision;
+        FactorDimension = factorDimension;
+    }
+
+    /// <summary>The raw dataset.</summary>
+    public PreferenceDataset Dataset { get; }
+
+    /// <summary>Content features x(q, r) per item id (each item belongs to one prompt).</summary>
+    public IReadOnlyDictionary<string, double[]> Content { get; }
+
+    /// <summary>Content-derived item factor prior u per item id.</summary>
+    public IReadOnlyDictionary<string, double[]> FactorPrior { get; }
+
+    /// <summary>Prompt embeddings (for query relevance of history pairs).</summary>
+    public IReadOnlyDictionary<string, float[]> PromptEmbedding { get; }
+
+    /// <summary>Stated-preference pseudo-pair per user: x(q, stated text) − mean item features (content space).</summary>
+    public IReadOnlyDictionary<string, double[]> StatedPreference { get; }
+
+    /// <summary>Base prior precision per content dimension.</summary>
+    public double[] ContentPrecision { get; }
+
+    /// <summary>F.</summary>
+    public int FactorDimension { get; }
+}

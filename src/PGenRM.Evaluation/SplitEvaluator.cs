@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using PGenRM.Core.Model;
+using PGenRM.Evaluation.Data;
+using PGenRM.Evaluation.Metrics;
+using PGenRM.Evaluation.Protocols;
+
+namespace PGenRM.Evaluation;
+
+/// <summary>
+/// Trains the hybrid model (and its ablations) on one split through the library's learner and scores every
+/// test pair with each method. The scoring goes through <see cref="TestTimeScaler"/>, the same code the
+/// service's scoring worker runs.
+/// </summary>
+public sealed class SplitEvaluator
+{
+    private readonly FeaturizedDataset _data;
+    private readonly DataSplit _split;
+    private readonly EvaluationSettings _settings;
+
+    /// <summary>Prepares an evaluation of one split.</summary>
+    public SplitEvaluator(FeaturizedDataset data, DataSplit split, EvaluationSettings settings)
+    {
+        _data = data;
+        _split = split;
+        _settings = settings;
+    }
+
+    /// <summary>Runs every method; progress reports a short phase name.</summary>
+    public SplitResult Run(IProgress<string>? progress = null)
+    {
+        var result = new SplitResult { Split = _split.Describe() };
+        var set = BuildTrainingSet();
+
+        var full = Train(set, _settings.Trainer, "full", result, progress);
+        ScoreSeen(result, MethodNames.Population, (user, chosen, rejected) => Content(full.Population, full, chosen) - Content(full.Population, full, rejected));
+
+        if (_split.Protocol == EvaluationProtocol.SharedContent)
+        {
+            var popularity = ItemPopularity(set);
+            ScoreSeen(result, MethodNames.ItemPopularity, (user, chosen, rejected) =>
+                popularity.GetValueOrDefault(chosen) - popularity.GetValueOrDefault(rejected));
+        }
+
+        ScoreSeen(result, MethodNames.Full, (user, chosen, rejected) => MapScore(full, set, user, chosen) - MapScore(full, set, user, rejected));
+
+        if (_settings.Ablations)
+        {
+            var noProto = Train(set, _settings.Trainer with { UsePrototypes = false }, "no prototypes", result, progress);
+            ScoreSeen(result, MethodNames.NoPrototypes, (user, chosen, rejected) => MapScore(noProto, set, user, chosen) - MapScore(noProto, set, user, rejected));
+            var content = Train(set, _settings.Trainer with { Collaborative = false }, "content only", result, progress);
+            ScoreSeen(result, MethodNames.ContentOnly, (user, chosen, rejected) => MapScore(content, set, user, chosen) - MapScore(content, set, user, rejected));
+            var collaborative = Train(set, _settings.Trainer with { Content = false }, "collaborative only", result, progress);
+            ScoreSeen(result, MethodNames.CollaborativeOnly, (user, chosen, rejected) => MapScore(collaborative, set, user, chosen) - MapScore(collaborative, set, user, rejected));
+        }
+
+        var scaled = new ScaledScorer(full, set, _data, _settings);
+        foreach (int m in _settings.IndividualM)
+        {
+            progress?.Report($"individual m={m}");
+            var scaling = _settings.Scaling with { M = m, N = 0 };
+            ScoreSeen(result, MethodNames.Individual(m), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, scaling));
+        }
+
+        foreach (int n in _settings.PrototypeN)
+        {
+            progress?.Report($"prototype n={n}");
+            var scaling = _settings.Scaling with { M = 1, N = n };
+            ScoreSeen(result, MethodNames.Prototype(n), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, scaling));
+        }
+
+        progress?.Report("combined");
+        var combined = _settings.Scaling with { M = _settings.Combined.M, N = _settings.Combined.N };
+        ScoreSeen(result, MethodNames.Combined(combined.M, combined.N), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, combined));
+
+        progress?.Report("cold start");
+        ColdStart(result, full, set, scaled);
+        return result;
+    }
+
+    private TrainingSet BuildTrainingSet()
+    {
+        var set = new TrainingSet(_data.ContentPrecision, _data.FactorDimension);
+        foreach (var item in _data.Dataset.Items.Values.OrderBy(i => i.Id, StringComparer.Ordinal))
+        {
+            set.AddItem(item.Id, _data.Content[item.Id], _data.FactorPrior[item.Id]);
+        }
+
+        foreach (var pair in _split.Train)
+        {
+            int user = set.AddUser(pair.UserId);
+            set.AddPair(user, set.ItemIndex(pair.ChosenId), set.ItemIndex(pair.RejectedId));
+        }
+
+        foreach (var (userId, stated) in _data.StatedPreference)
+        {
+            int user = set.UserIndex(userId);
+            if (user >= 0)
+            {
+                set.StatedPreferences[user] = stated;
+            }
+        }
+
+        return set;
+    }
+
+    private HybridTrainer Train(TrainingSet set, TrainerOptions options, string name, SplitResult result, IProgress<string>? progress)
+    {
+        progress?.Report($"training {name}");
+        var clock = Stopwatch.StartNew();
+        var trainer = new HybridTrainer(set, _settings.Model with { FactorDimension = set.FactorDimension }, options);
+        trainer.Train();
+        result.TrainSeconds[name] = clock.Elapsed.TotalSeconds;
+        return trainer;
+    }
+
+    private void ScoreSeen(SplitResult result, string method, Func<string, string, string, double> margin)
+    {
+        var clock = Stopwatch.StartNew();
+        int pairs = 0;
+        foreach (var (user, tests) in _split.SeenTest.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            foreach (var pair in tests)
+            {
+                SplitResult.Add(result.Seen, method, user, Outcome(margin(user, pair.ChosenId, pair.RejectedId)));
+                pairs++;
+            }
+        }
+
+        result.MillisecondsPerThousandPairs[method] = pairs == 0 ? 0 : clock.Elapsed.TotalMilliseconds * 1000 / pairs;
+    }
+
+    private void ColdStart(SplitResult result, HybridTrainer full, TrainingSet set, ScaledScorer scaled)
+    {
+        foreach (var (user, tests) in _split.UnseenTest.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            foreach (var pair in tests)
+            {
+                SplitResult.Add(result.Unseen, MethodNames.ColdStartPopulation, user,
+                    Outcome(Content(full.Population, full, pair.ChosenId) - Content(full.Population, full, pair.RejectedId)));
+            }
+
+            var revealed = _split.UnseenTrain[user];
+            foreach (int k in _settings.ColdStartK)
+            {
+                if (k > revealed.Count)
+                {
+                    continue;
+                }
+
+                var observations = full.ObservationsFor(-1, revealed.Take(k).Select(p => new TrainingPair(-1, set.ItemIndex(p.ChosenId), set.ItemIndex(p.RejectedId), 1)));
+                if (_data.StatedPreference.TryGetValue(user, out var stated))
+                {
+                    var z = new double[full.PriorPrecision.Length];
+                    Array.Copy(stated, z, stated.Length);
+                    observations.Add(new LogisticObservation(z, 0, full.Model.StatedPreferenceWeight));
+                }
+
+                var (prior, prototype) = full.PriorFor(observations);
+                var posterior = SchemeLearner.FitUser(prior, observations, full.Model);
+                var scheme = posterior.Mean;
+                var pool = scaled.PoolFor(user, scheme, prototype);
+                var scaling = _settings.Scaling with { M = 1, N = _settings.ColdStartN };
+                foreach (var pair in tests)
+                {
+                    var chosen = full.Candidate(set.ItemIndex(pair.ChosenId));
+                    var rejected = full.Candidate(set.ItemIndex(pair.RejectedId));
+                    SplitResult.Add(result.Unseen, MethodNames.ColdStart(k), user,
+                        Outcome(TestTimeScaler.Score(scheme, chosen) - TestTimeScaler.Score(scheme, rejected)));
+                    var fused = TestTimeScaler.Fuse([scheme], [chosen, rejected], pool, scaling);
+                    SplitResult.Add(result.Unseen, MethodNames.ColdStartScaled(k, _settings.ColdStartN), user, Outcome(fused.Rewards[0] - fused.Rewards[1]));
+                }
+            }
+        }
+    }
+
+    private Dictionary<string, double> ItemPopularity(TrainingSet set)
+    {
+        var sums = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
+        foreach (var pair in _split.Train)
+        {
+            Add(pair.ChosenId, 1);
+            Add(pair.RejectedId, -1);
+        }
+
+        return sums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count, StringComparer.Ordinal);
+
+        void Add(string id, double sign)
+        {
+            sums.TryGetValue(id, out var s);
+            sums[id] = (s.Sum + sign, s.Count + 1);
+        }
+    }
+
+    private static double Content(double[] scheme, HybridTrainer trainer, string item) =>
+        TestTimeScaler.ContentScore(scheme, trainer.Candidate(trainer.ItemIndexOf(item)));
+
+    private static double MapScore(HybridTrainer trainer, TrainingSet set, string user, string item)
+    {
+        int u = set.UserIndex(user);
+        return TestTimeScaler.Score(trainer.UserSchemes[u], trainer.Candidate(set.ItemIndex(item)));
+    }
+
+    /// <summary>Right, wrong or tie from the chosen-minus-rejected margin.</summary>
+    public static PairOutcome Outcome(double margin) =>
+        Math.Abs(margin) < 1e-12 ? PairOutcome.Tie : margin > 0 ? PairOutcome.Correct : PairOutcome.Wrong;
+}
