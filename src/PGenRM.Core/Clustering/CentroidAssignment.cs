@@ -102,11 +102,15 @@ public static class CentroidAssignment
 
     private static float[] Validate(ReadOnlySpan<float> vector, float[]? centroid, int index)
     {
-        if (centroid is null || centroid.Length != vector.Length)
+        if (centroid is null)
+        {
+            throw new ArgumentException($"Centroid {index} is null.", nameof(vector));
+        }
+
+        if (centroid.Length != vector.Length)
         {
             throw new ArgumentException(
-                $"Centroid {index} has dimension {centroid?.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}, the vector {vector.Length}.",
-                nameof(vector));
+                $"Centroid {index} has dimension {centroid.Length}, the vector {vector.Length}.", nameof(vector));
         }
 
         return centroid;

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Numerics.Tensors;
 
 namespace PGenRM.Core.Clustering;
@@ -277,7 +276,7 @@ public sealed class KMeans
             if (point.Length == 0 || point.Length != dimension)
             {
                 throw new ArgumentException(
-                    string.Create(CultureInfo.InvariantCulture, $"Vector {i} has dimension {point.Length}; expected {dimension} (and at least 1)."),
+                    $"Vector {i} has dimension {point.Length}; expected {dimension} (and at least 1).",
                     paramName);
             }
 
