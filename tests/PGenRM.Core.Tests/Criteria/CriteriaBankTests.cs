@@ -127,6 +127,59 @@ public sealed class CriteriaBankTests
     }
 
     [Fact]
+    public async Task Score_SameEmbeddingDifferentText_MovesOnlyCriteriaWithATextStatistic()
+    {
+        // Holding the embedding fixed isolates the text-statistic half of the blend.
+        var bank = await TestBanks.BankAsync();
+        var q = TestBanks.Encoder.Encode("Which data structure should I use?");
+        var r = TestBanks.Encoder.Encode("Some answer.");
+
+        var asOneLiner = bank.Score(q, r, OneLiner);
+        var asBulleted = bank.Score(q, r, BulletedLong);
+
+        for (var c = 0; c < bank.Count; c++)
+        {
+            var kind = bank.Criteria[c].TextStatistic;
+            if (kind is TextStatisticKind.None or TextStatisticKind.QueryRelevance)
+            {
+                Assert.Equal(asOneLiner[c], asBulleted[c]);
+            }
+        }
+
+        // Brevity (blend weight 0.7): one line vs a long answer; structure (0.6): no list lines vs 6 list and 2 heading lines.
+        Assert.True(asOneLiner[bank.IndexOf("concise")] - asBulleted[bank.IndexOf("concise")] > 1.5);
+        Assert.True(asBulleted[bank.IndexOf("structure")] - asOneLiner[bank.IndexOf("structure")] > 1.5);
+    }
+
+    [Fact]
+    public async Task ResidualBasis_IsOrderedByExplainedVariance()
+    {
+        // The basis is fitted on anchors + calibration queries + responses; rebuild that set with the same encoder.
+        var bank = await TestBanks.BankAsync();
+        var definition = CriteriaBankDefinition.Default;
+        var texts = definition.Criteria.SelectMany(c => c.PositiveAnchors.Concat(c.NegativeAnchors))
+            .Concat(definition.Calibration.SelectMany(s => new[] { s.Query, s.Response }));
+        var projections = texts.Select(t =>
+        {
+            var p = new float[bank.ResidualRank];
+            bank.ProjectResidual(TestBanks.Encoder.Encode(t), p);
+            return p;
+        }).ToArray();
+
+        var variances = Enumerable.Range(0, bank.ResidualRank)
+            .Select(k => projections.Average(p => (double)p[k] * p[k]))
+            .ToArray();
+
+        for (var k = 1; k < variances.Length; k++)
+        {
+            Assert.True(variances[k] <= variances[k - 1] + 1e-6, $"variance[{k}] = {variances[k]} > variance[{k - 1}] = {variances[k - 1]}");
+        }
+
+        // Projections of the fitted set are centred, because the basis is applied to e − mean.
+        Assert.All(Enumerable.Range(0, bank.ResidualRank), k => Assert.True(Math.Abs(projections.Average(p => p[k])) < 1e-4));
+    }
+
+    [Fact]
     public async Task Score_Relevance_FollowsQueryResponseCosine()
     {
         var bank = await TestBanks.BankAsync();
