@@ -29,6 +29,9 @@ public sealed record EvaluationSettings
     /// <summary>Neighbours used by the cold-start rows that include the prototype level.</summary>
     public int ColdStartN { get; init; } = 8;
 
+    /// <summary>Whether the prototype level also asks each item's own judges (the item grain's recent-judges list).</summary>
+    public bool UseItemJudges { get; init; } = true;
+
     /// <summary>Whether to run the ablation trainers (no prototypes, content only, collaborative only).</summary>
     public bool Ablations { get; init; } = true;
 }

@@ -15,6 +15,10 @@ internal sealed class ScaledScorer
     private readonly NeighbourPool[] _pools;
     private readonly ConcurrentDictionary<string, IReadOnlyList<double[]>> _schemes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlyList<Neighbour>> _neighbours = new(StringComparer.Ordinal);
+    private readonly Dictionary<int, List<(int User, double Judgment)>> _judges = [];
+    private readonly double[][] _keys;
+    private readonly Dictionary<string, double>[] _judgments;
+    private readonly bool _useJudges;
 
     public ScaledScorer(HybridTrainer trainer, TrainingSet set, FeaturizedDataset data, EvaluationSettings settings)
     {
@@ -23,10 +27,46 @@ internal sealed class ScaledScorer
         _data = data;
         int prototypes = Math.Max(1, trainer.Centroids.Length);
         _pools = Enumerable.Range(0, prototypes).Select(_ => new NeighbourPool()).ToArray();
+        _keys = new double[set.UserIds.Count][];
+        _judgments = new Dictionary<string, double>[set.UserIds.Count];
+        _useJudges = settings.UseItemJudges;
         for (int u = 0; u < set.UserIds.Count; u++)
         {
-            _pools[trainer.UserPrototype[u]].Upsert(set.UserIds[u], trainer.Deviation(trainer.UserSchemes[u]), trainer.UserSchemes[u], trainer.Judgments(u));
+            _judgments[u] = trainer.Judgments(u);
+            _keys[u] = trainer.NeighbourKey(trainer.UserSchemes[u], _judgments[u]);
+            _pools[trainer.UserPrototype[u]].Upsert(set.UserIds[u], _keys[u], trainer.UserSchemes[u], _judgments[u]);
+            foreach (var (itemId, judgment) in _judgments[u])
+            {
+                int item = set.ItemIndex(itemId);
+                if (!_judges.TryGetValue(item, out var list))
+                {
+                    _judges[item] = list = [];
+                }
+
+                list.Add((u, judgment));
+            }
         }
+    }
+
+    /// <summary>
+    /// The item's judges as the item grain lists them, most similar to <paramref name="key"/> first, without the
+    /// scored user; capped at <paramref name="n"/>.
+    /// </summary>
+    public IReadOnlyList<Neighbour> JudgesOf(int item, string user, double[] key, int n)
+    {
+        if (!_useJudges || !_judges.TryGetValue(item, out var list))
+        {
+            return [];
+        }
+
+        return list
+            .Where(j => !string.Equals(_set.UserIds[j.User], user, StringComparison.Ordinal))
+            .Select(j => (j.User, Similarity: System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(_keys[j.User].AsSpan(), key.AsSpan())))
+            .OrderByDescending(j => j.Similarity)
+            .ThenBy(j => j.User)
+            .Take(n)
+            .Select(j => new Neighbour(_set.UserIds[j.User], _trainer.UserSchemes[j.User], j.Similarity, _judgments[j.User]))
+            .ToList();
     }
 
     /// <summary>Fused reward of chosen minus rejected for a seen user.</summary>
@@ -36,16 +76,20 @@ internal sealed class ScaledScorer
         string prompt = _data.Dataset.Items[chosenId].PromptId;
         var schemes = _schemes.GetOrAdd($"{user}|{prompt}|{scaling.M}|{scaling.Seed}", _ => IndividualSchemes(u, prompt, scaling));
         var pool = scaling.N > 0
-            ? _neighbours.GetOrAdd(user, _ => _pools[_trainer.UserPrototype[u]].Nearest(user, _trainer.Deviation(_trainer.UserSchemes[u]), int.MaxValue))
+            ? _neighbours.GetOrAdd(user, _ => _pools[_trainer.UserPrototype[u]].Nearest(user, _keys[u], int.MaxValue))
             : [];
-        var candidates = new[] { _trainer.Candidate(_set.ItemIndex(chosenId)), _trainer.Candidate(_set.ItemIndex(rejectedId)) };
-        var fused = TestTimeScaler.Fuse(schemes, candidates, pool, scaling);
+        int chosen = _set.ItemIndex(chosenId), rejected = _set.ItemIndex(rejectedId);
+        var candidates = new[] { _trainer.Candidate(chosen), _trainer.Candidate(rejected) };
+        var judges = scaling.N > 0
+            ? new[] { JudgesOf(chosen, user, _keys[u], scaling.N), JudgesOf(rejected, user, _keys[u], scaling.N) }
+            : null;
+        var fused = TestTimeScaler.Fuse(schemes, candidates, pool, scaling, judges);
         return fused.Rewards[0] - fused.Rewards[1];
     }
 
     /// <summary>The neighbour pool of a (possibly unseen) user in a prototype; −1 means no prototype (no pool).</summary>
-    public IReadOnlyList<Neighbour> PoolFor(string user, double[] scheme, int prototype) =>
-        prototype < 0 || prototype >= _pools.Length ? [] : _pools[prototype].Nearest(user, _trainer.Deviation(scheme), int.MaxValue);
+    public IReadOnlyList<Neighbour> PoolFor(string user, double[] key, int prototype) =>
+        prototype < 0 || prototype >= _pools.Length ? [] : _pools[prototype].Nearest(user, key, int.MaxValue);
 
     private IReadOnlyList<double[]> IndividualSchemes(int u, string prompt, ScalingOptions scaling)
     {

@@ -85,10 +85,24 @@ public sealed class SplitEvaluator
             set.AddItem(item.Id, _data.Content[item.Id], _data.FactorPrior[item.Id]);
         }
 
-        foreach (var pair in _split.Train)
+        // Pairs built from one user's ratings reuse each rated item many times (a×d pairs from a+d votes), so they
+        // carry the information of the ratings, not of their product: each such pair weighs items/pairs, and the
+        // user's pairs together count as many observations as the items they cover.
+        foreach (var group in _split.Train.GroupBy(p => p.UserId, StringComparer.Ordinal))
         {
-            int user = set.AddUser(pair.UserId);
-            set.AddPair(user, set.ItemIndex(pair.ChosenId), set.ItemIndex(pair.RejectedId));
+            int user = set.AddUser(group.Key);
+            var pairs = group.ToList();
+            double weight = 1;
+            if (_data.Dataset.Ratings.Count > 0)
+            {
+                int items = pairs.SelectMany(p => new[] { p.ChosenId, p.RejectedId }).Distinct(StringComparer.Ordinal).Count();
+                weight = Math.Min(1.0, items / (double)pairs.Count);
+            }
+
+            foreach (var pair in pairs)
+            {
+                set.AddPair(user, set.ItemIndex(pair.ChosenId), set.ItemIndex(pair.RejectedId), weight);
+            }
         }
 
         foreach (var (userId, stated) in _data.StatedPreference)
@@ -110,6 +124,8 @@ public sealed class SplitEvaluator
         var trainer = new HybridTrainer(set, _settings.Model with { FactorDimension = set.FactorDimension }, options);
         trainer.Train();
         result.TrainSeconds[name] = clock.Elapsed.TotalSeconds;
+        var scales = trainer.UserScales.Order().ToArray();
+        result.TrainSeconds[name + " (median prior scale)"] = scales.Length == 0 ? double.NaN : scales[scales.Length / 2];
         return trainer;
     }
 
@@ -147,7 +163,11 @@ public sealed class SplitEvaluator
                     continue;
                 }
 
-                var observations = full.ObservationsFor(-1, revealed.Take(k).Select(p => new TrainingPair(-1, set.ItemIndex(p.ChosenId), set.ItemIndex(p.RejectedId), 1)));
+                var shown = revealed.Take(k).ToList();
+                double weight = _data.Dataset.Ratings.Count > 0 && shown.Count > 0
+                    ? Math.Min(1.0, shown.SelectMany(p => new[] { p.ChosenId, p.RejectedId }).Distinct(StringComparer.Ordinal).Count() / (double)shown.Count)
+                    : 1;
+                var observations = full.ObservationsFor(-1, shown.Select(p => new TrainingPair(-1, set.ItemIndex(p.ChosenId), set.ItemIndex(p.RejectedId), weight)));
                 if (_data.StatedPreference.TryGetValue(user, out var stated))
                 {
                     var z = new double[full.PriorPrecision.Length];
@@ -158,15 +178,22 @@ public sealed class SplitEvaluator
                 var (prior, prototype) = full.PriorFor(observations);
                 var posterior = SchemeLearner.FitUser(prior, observations, full.Model);
                 var scheme = posterior.Mean;
-                var pool = scaled.PoolFor(user, scheme, prototype);
+                var revealedJudgments = revealed.Take(k)
+                    .SelectMany(p => new[] { (p.ChosenId, 1.0), (p.RejectedId, -1.0) })
+                    .GroupBy(j => j.Item1, StringComparer.Ordinal)
+                    .ToDictionary(g => g.Key, g => g.Average(j => j.Item2), StringComparer.Ordinal);
+                var key = full.NeighbourKey(scheme, revealedJudgments);
+                var pool = scaled.PoolFor(user, key, prototype);
                 var scaling = _settings.Scaling with { M = 1, N = _settings.ColdStartN };
                 foreach (var pair in tests)
                 {
-                    var chosen = full.Candidate(set.ItemIndex(pair.ChosenId));
-                    var rejected = full.Candidate(set.ItemIndex(pair.RejectedId));
+                    int chosenIndex = set.ItemIndex(pair.ChosenId), rejectedIndex = set.ItemIndex(pair.RejectedId);
+                    var chosen = full.Candidate(chosenIndex);
+                    var rejected = full.Candidate(rejectedIndex);
                     SplitResult.Add(result.Unseen, MethodNames.ColdStart(k), user,
                         Outcome(TestTimeScaler.Score(scheme, chosen) - TestTimeScaler.Score(scheme, rejected)));
-                    var fused = TestTimeScaler.Fuse([scheme], [chosen, rejected], pool, scaling);
+                    var judges = new[] { scaled.JudgesOf(chosenIndex, user, key, scaling.N), scaled.JudgesOf(rejectedIndex, user, key, scaling.N) };
+                    var fused = TestTimeScaler.Fuse([scheme], [chosen, rejected], pool, scaling, judges);
                     SplitResult.Add(result.Unseen, MethodNames.ColdStartScaled(k, _settings.ColdStartN), user, Outcome(fused.Rewards[0] - fused.Rewards[1]));
                 }
             }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json;
 using PGenRM.Core.Criteria;
 using PGenRM.Core.Features;
+using PGenRM.Core.Model;
 using PGenRM.Core.Scenarios;
 using PGenRM.Encoding.Onnx;
 using PGenRM.Evaluation;
@@ -40,20 +41,30 @@ internal static class EvalCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var quick = new Option<bool>("--quick") { Description = "Skip ablation trainers and larger scaling sizes (a fast smoke run)." };
+        var firstSeed = new Option<int>("--first-seed") { Description = "First seed (development runs use seeds ≥ 100; reported tables use 0..n-1).", DefaultValueFactory = _ => 0 };
+        var judgmentWeight = new Option<double?>("--judgment-weight") { Description = "Override the logit weight of a neighbour's actual judgment." };
+        var noJudges = new Option<bool>("--no-item-judges") { Description = "Prototype level from prototype members only (not the items' judges)." };
+        var prototypesOption = new Option<int?>("--prototypes") { Description = "Override the number of prototypes k." };
+        var factors = new Option<int?>("--factors") { Description = "Override the factor dimension F." };
+        var rounds = new Option<int?>("--rounds") { Description = "Override the trainer's alternating rounds." };
+        var criterion = new Option<PriorScaleCriterion?>("--prior-criterion") { Description = "How the per-user prior strength is chosen: Evidence or LeaveOneOut." };
+        var neighbourKey = new Option<NeighbourKeyKind?>("--neighbour-key") { Description = "What neighbours are compared on: Factor, Scheme or Sketch." };
 
         var command = new Command("eval", "Evaluate the compact evaluator on real preference data under both protocols.")
         {
-            datasets, protocols, seeds, output, data, prbPath, polisConversations, quick,
+            datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
-            parse.GetValue(data), parse.GetValue(prbPath), parse.GetValue(polisConversations), parse.GetValue(quick), cancellationToken));
+            parse.GetValue(data), parse.GetValue(prbPath), parse.GetValue(polisConversations), parse.GetValue(quick),
+            parse.GetValue(firstSeed), parse.GetValue(judgmentWeight), parse.GetValue(noJudges), parse.GetValue(prototypesOption),
+            parse.GetValue(factors), parse.GetValue(rounds), parse.GetValue(neighbourKey), parse.GetValue(criterion), cancellationToken));
         return command;
     }
 
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
-        string[]? polisConversations, bool quick, CancellationToken cancellationToken)
+        string[]? polisConversations, bool quick, int firstSeed, double? judgmentWeight, bool noJudges, int? prototypes, int? factors, int? rounds, NeighbourKeyKind? neighbourKey, PriorScaleCriterion? criterion, CancellationToken cancellationToken)
     {
         var protocolList = protocol.ToLowerInvariant() switch
         {
@@ -78,12 +89,24 @@ internal static class EvalCommand
         using var encoder = new OnnxSentenceEncoder();
         var bank = await CriteriaBank.CreateAsync(encoder, cancellationToken: cancellationToken);
         var scenarios = await ScenarioSet.CreateAsync(encoder, cancellationToken: cancellationToken);
-        var space = FeatureSpace.Create(bank, scenarios);
+        var space = FeatureSpace.Create(bank, scenarios, factors is { } f ? new FeatureSpaceOptions { FactorDimension = f } : null);
         var store = new EmbeddingStore(encoder, Path.Combine(output, "cache"));
         var settings = quick
             ? new EvaluationSettings { Ablations = false, IndividualM = [8], PrototypeN = [8] }
             : new EvaluationSettings();
-        var seeds = Enumerable.Range(0, seedCount).ToArray();
+        settings = settings with
+        {
+            UseItemJudges = !noJudges,
+            Model = settings.Model with { PriorScaleCriterion = criterion ?? settings.Model.PriorScaleCriterion },
+            Scaling = judgmentWeight is { } w ? settings.Scaling with { JudgmentWeight = w } : settings.Scaling,
+            Trainer = settings.Trainer with
+            {
+                Prototypes = prototypes ?? settings.Trainer.Prototypes,
+                Rounds = rounds ?? settings.Trainer.Rounds,
+                NeighbourKey = neighbourKey ?? settings.Trainer.NeighbourKey,
+            },
+        };
+        var seeds = Enumerable.Range(firstSeed, seedCount).ToArray();
         var reports = new List<ProtocolReport>();
         var clock = Stopwatch.StartNew();
 

@@ -108,7 +108,52 @@ public static class BayesianLogistic
         // The folded block counts as likelihood, so only the prior's log-determinant enters the evidence;
         // that keeps evidences comparable across prior scales.
         double logEvidence = objective + 0.5 * logDetPrior - 0.5 * chol.DeterminantLn;
-        return new LaplacePosterior(theta, chol.Factor.ToColumnMajorArray(), logEvidence, scale);
+        var lower = chol.Factor.ToColumnMajorArray();
+        return new LaplacePosterior(theta, lower, logEvidence, scale)
+        {
+            LeaveOneOutLogLikelihood = LeaveOneOut(theta, lower, observations),
+        };
+    }
+
+    /// <summary>
+    /// Approximate leave-one-out log-likelihood (one Newton step from the full fit, Sherman–Morrison on the Hessian):
+    /// η₋ₖ ≈ ηₖ + ℓ'ₖ·hₖ/(1 − ℓ''ₖ·hₖ) with hₖ = zₖᵀH⁻¹zₖ. Unlike the Laplace evidence it does not reward a weak
+    /// prior when a user's few pairs are separable, which with ~70 pairs in ~80 dimensions they often are.
+    /// </summary>
+    private static double LeaveOneOut(double[] theta, double[] lower, IReadOnlyList<LogisticObservation> observations)
+    {
+        int d = theta.Length;
+        double total = 0;
+        var y = new double[d];
+        foreach (var o in observations)
+        {
+            // h = |L⁻¹ z|² by forward substitution.
+            for (int i = 0; i < d; i++)
+            {
+                double acc = o.Features[i];
+                for (int k = 0; k < i; k++)
+                {
+                    acc -= lower[k * d + i] * y[k];
+                }
+
+                y[i] = acc / lower[i * d + i];
+            }
+
+            double h = 0;
+            for (int i = 0; i < d; i++)
+            {
+                h += y[i] * y[i];
+            }
+
+            double eta = Dot(theta, o.Features) + o.Offset;
+            double p = Sigmoid(eta);
+            double first = -o.Weight * (1 - p);
+            double second = o.Weight * p * (1 - p);
+            double denominator = Math.Max(1 - second * h, 1e-6);
+            total += o.Weight * LogSigmoid(eta + first * h / denominator);
+        }
+
+        return total;
     }
 
     /// <summary>Log σ(x) computed without overflow.</summary>

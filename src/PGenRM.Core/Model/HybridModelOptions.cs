@@ -27,7 +27,10 @@ public sealed record HybridModelOptions
     /// Candidate prior strengths for a user; the one with the largest Laplace evidence wins (empirical Bayes
     /// per user), so users with a distinct taste get a weak prior and users who match their prototype a strong one.
     /// </summary>
-    public IReadOnlyList<double> PriorScaleGrid { get; init; } = [0.25, 1, 4, 16];
+    public IReadOnlyList<double> PriorScaleGrid { get; init; } = [0.25, 1, 4, 16, 64, 256];
+
+    /// <summary>How the prior strength is chosen per user (evidence by default).</summary>
+    public PriorScaleCriterion PriorScaleCriterion { get; init; } = PriorScaleCriterion.Evidence;
 
     /// <summary>Pairs kept verbatim per user; older ones are folded into sufficient statistics.</summary>
     public int HistoryCapacity { get; init; } = 256;

@@ -206,42 +206,57 @@ public sealed class HybridTrainer
     /// <summary>The pair indices of one user.</summary>
     public IReadOnlyList<int> PairsOf(int user) => _userPairs[user];
 
-    /// <summary>The prior a new user gets: the population, or the prototype whose centroid best explains its pairs.</summary>
+    /// <summary>
+    /// The prior a new user gets: among the population and every prototype centroid, the one under which the user's
+    /// first observations are most probable (Laplace evidence, i.e. empirical Bayes over the hierarchy's middle level).
+    /// With no observation that is the population. Returns −1 as the prototype when the population wins.
+    /// </summary>
     public (DiagonalGaussian Prior, int Prototype) PriorFor(IReadOnlyList<LogisticObservation> observations)
     {
+        var population = new DiagonalGaussian(Population, PriorPrecision);
         if (observations.Count == 0 || Centroids.Length <= 1)
         {
-            return (new DiagonalGaussian(Population, PriorPrecision), -1);
+            return (population, -1);
         }
 
-        int best = 0;
-        double bestLikelihood = double.NegativeInfinity;
+        // Prior over the choice: half on the population, the other half spread over the K prototypes, so a prototype
+        // must beat the population by log K nats of evidence before a handful of pairs moves the user into it.
+        double scale = _model.PriorScaleGrid.Max();
+        double penalty = Math.Log(Centroids.Length);
+        var best = (Prior: population, Prototype: -1, Evidence: BayesianLogistic.Fit(population, scale, observations, null, null, _model.NewtonIterations).LogEvidence);
         for (int c = 0; c < Centroids.Length; c++)
         {
-            double ll = 0;
-            foreach (var o in observations)
+            var prior = new DiagonalGaussian(Centroids[c], PriorPrecision);
+            double evidence = BayesianLogistic.Fit(prior, scale, observations, null, null, _model.NewtonIterations).LogEvidence - penalty;
+            if (evidence > best.Evidence)
             {
-                ll += o.Weight * BayesianLogistic.LogSigmoid(BayesianLogistic.Dot(Centroids[c], o.Features) + o.Offset);
-            }
-
-            if (ll > bestLikelihood)
-            {
-                bestLikelihood = ll;
-                best = c;
+                best = (prior, c, evidence);
             }
         }
 
-        return (new DiagonalGaussian(Centroids[best], PriorPrecision), best);
+        return (best.Prior, best.Prototype);
     }
 
-    /// <summary>Deviation of a scheme from the population, normalised: the space neighbours are found in.</summary>
+    /// <summary>
+    /// The vector neighbours are compared on (<see cref="TrainerOptions.NeighbourKey"/>): the user factor's or the whole
+    /// scheme's normalised deviation from the population, or the sketch of the user's judgments.
+    /// </summary>
+    public double[] NeighbourKey(double[] scheme, IReadOnlyDictionary<string, double> judgments) => _options.NeighbourKey switch
+    {
+        NeighbourKeyKind.Sketch => JudgmentSketch.Of(judgments),
+        NeighbourKeyKind.Factor when _f > 0 => Deviation(scheme[_d..]),
+        _ => Deviation(scheme),
+    };
+
+    /// <summary>Deviation of a scheme (or of its tail when shorter) from the population, normalised.</summary>
     public double[] Deviation(double[] scheme)
     {
         var v = new double[scheme.Length];
+        int offset = Population.Length - scheme.Length;
         double norm = 0;
         for (int i = 0; i < v.Length; i++)
         {
-            v[i] = scheme[i] - Population[i];
+            v[i] = scheme[i] - Population[offset + i];
             norm += v[i] * v[i];
         }
 
@@ -344,6 +359,8 @@ public sealed class HybridTrainer
     private void Recluster(int round)
     {
         int k = Math.Min(_options.Prototypes, UserSchemes.Length);
+        // Users are clustered on their whole scheme's deviation from the population (content weights and factor),
+        // so a prototype's centroid, the mean member scheme, is a prior that fits its members in both parts.
         var points = UserSchemes.Select(s => Deviation(s).Select(x => (float)x).ToArray()).ToList();
         var result = new KMeans(new KMeansOptions { K = k, Seed = _options.Seed + round, Metric = DistanceMetric.Cosine }).Fit(points);
         var centroids = new double[k][];

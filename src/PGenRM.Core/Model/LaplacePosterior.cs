@@ -24,6 +24,9 @@ public sealed class LaplacePosterior
     /// <summary>Laplace approximation of log p(data | prior scale).</summary>
     public double LogEvidence { get; }
 
+    /// <summary>Approximate leave-one-out log-likelihood of the fitted observations (0 with none).</summary>
+    public double LeaveOneOutLogLikelihood { get; init; }
+
     /// <summary>The prior-strength multiplier this posterior was fitted with.</summary>
     public double Scale { get; }
 

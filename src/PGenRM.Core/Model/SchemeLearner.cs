@@ -7,8 +7,11 @@ namespace PGenRM.Core.Model;
 public static class SchemeLearner
 {
     /// <summary>
-    /// Fits a user's posterior for each prior scale in the grid and keeps the one with the largest evidence
-    /// (empirical Bayes per user). With no observations the prior itself is returned at the strongest scale.
+    /// Fits a user's posterior for each prior scale in the grid and keeps the best by
+    /// <see cref="HybridModelOptions.PriorScaleCriterion"/>: the Laplace evidence (empirical Bayes) or the approximate
+    /// leave-one-out likelihood. Users with a distinct, consistent taste get a weak prior, users whose pairs their
+    /// prior already explains a strong one. Ties go to the stronger prior. With no observations the prior itself is
+    /// returned at the strongest scale.
     /// </summary>
     public static LaplacePosterior FitUser(
         DiagonalGaussian prior,
@@ -25,12 +28,12 @@ public static class SchemeLearner
             // Strongest prior first: each weaker fit starts from the previous mode, which is close.
             var fit = BayesianLogistic.Fit(prior, scale, observations, folded, warm, options.NewtonIterations);
             warm = fit.Mean;
-            if (best is null || fit.LogEvidence > best.LogEvidence)
+            if (best is null || Criterion(fit, options) > Criterion(best, options) + 1e-9)
             {
                 best = fit;
             }
 
-            if (observations.Count == 0 && folded is null)
+            if (observations.Count == 0)
             {
                 break;
             }
@@ -38,6 +41,9 @@ public static class SchemeLearner
 
         return best!;
     }
+
+    private static double Criterion(LaplacePosterior fit, HybridModelOptions options) =>
+        options.PriorScaleCriterion == PriorScaleCriterion.LeaveOneOut ? fit.LeaveOneOutLogLikelihood : fit.LogEvidence;
 
     /// <summary>Fits a user at one fixed prior scale (used for history subsamples at test time).</summary>
     public static LaplacePosterior FitUserAtScale(

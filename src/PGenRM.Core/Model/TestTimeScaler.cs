@@ -97,10 +97,12 @@ public static class TestTimeScaler
         IReadOnlyList<Neighbour> pool,
         IReadOnlyList<Candidate> candidates,
         ScalingOptions scaling,
-        ISet<string> used)
+        ISet<string> used,
+        IReadOnlyList<IReadOnlyList<Neighbour>>? judges = null)
     {
         ArgumentNullException.ThrowIfNull(pool);
-        if (scaling.N <= 0 || pool.Count == 0)
+        bool anyJudges = judges is not null && judges.Any(j => j.Count > 0);
+        if (scaling.N <= 0 || (pool.Count == 0 && !anyJudges))
         {
             return null;
         }
@@ -111,6 +113,22 @@ public static class TestTimeScaler
         {
             var candidate = candidates[c];
             chosen.Clear();
+
+            // The item's own recent judges (any prototype), most similar first: their actual judgments of this
+            // very response are the strongest personal signal the data holds.
+            if (judges is not null && c < judges.Count)
+            {
+                foreach (var judge in judges[c])
+                {
+                    if (chosen.Count == scaling.N)
+                    {
+                        break;
+                    }
+
+                    chosen.Add(judge);
+                }
+            }
+
             foreach (var neighbour in pool)
             {
                 if (chosen.Count == scaling.N)
@@ -118,7 +136,7 @@ public static class TestTimeScaler
                     break;
                 }
 
-                if (neighbour.Judgments.ContainsKey(candidate.ItemId))
+                if (neighbour.Judgments.ContainsKey(candidate.ItemId) && !chosen.Exists(n => n.UserId == neighbour.UserId))
                 {
                     chosen.Add(neighbour);
                 }
@@ -135,6 +153,13 @@ public static class TestTimeScaler
                 {
                     chosen.Add(neighbour);
                 }
+            }
+
+            if (chosen.Count == 0)
+            {
+                // Nobody to ask about this candidate: the prototype level abstains and the individual level decides.
+                scores[c] = double.NaN;
+                continue;
             }
 
             double total = 0;
@@ -156,7 +181,8 @@ public static class TestTimeScaler
         IReadOnlyList<double[]> individualSchemes,
         IReadOnlyList<Candidate> candidates,
         IReadOnlyList<Neighbour> pool,
-        ScalingOptions scaling)
+        ScalingOptions scaling,
+        IReadOnlyList<IReadOnlyList<Neighbour>>? judges = null)
     {
         ArgumentNullException.ThrowIfNull(individualSchemes);
         ArgumentNullException.ThrowIfNull(candidates);
@@ -178,7 +204,14 @@ public static class TestTimeScaler
         }
 
         var used = new HashSet<string>(StringComparer.Ordinal);
-        var prototype = PrototypeLevel(pool, candidates, scaling, used);
+        var prototype = PrototypeLevel(pool, candidates, scaling, used, judges);
+        if (prototype is not null && prototype.Any(double.IsNaN))
+        {
+            // Fusing a partial prototype level would compare candidates on different scales; drop it whole.
+            prototype = null;
+            used.Clear();
+        }
+
         var rewards = new double[count];
         double a = prototype is null ? 1.0 : scaling.IndividualWeight;
         for (int c = 0; c < count; c++)
@@ -188,7 +221,10 @@ public static class TestTimeScaler
 
         if (prototype is not null)
         {
-            foreach (var neighbour in pool.Where(p => used.Contains(p.UserId)))
+            var contributors = pool.Concat(judges?.SelectMany(j => j) ?? [])
+                .Where(p => used.Contains(p.UserId))
+                .DistinctBy(p => p.UserId, StringComparer.Ordinal);
+            foreach (var neighbour in contributors)
             {
                 var own = new double[count];
                 for (int c = 0; c < count; c++)

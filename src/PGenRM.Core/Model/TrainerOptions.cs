@@ -21,6 +21,9 @@ public sealed record TrainerOptions
     /// <summary>Whether the content weights are used; false leaves only the collaborative part.</summary>
     public bool Content { get; init; } = true;
 
+    /// <summary>What neighbours are compared on.</summary>
+    public NeighbourKeyKind NeighbourKey { get; init; } = NeighbourKeyKind.Factor;
+
     /// <summary>Seed for clustering.</summary>
     public int Seed { get; init; } = 1;
 
