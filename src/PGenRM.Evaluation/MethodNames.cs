@@ -36,6 +36,12 @@ public static class MethodNames
     /// <summary>Unseen user given k judgments, with the prototype level.</summary>
     public static string ColdStartScaled(int k, int n) => $"unseen k={k}: full + n={n}";
 
+    /// <summary>Unseen users who wrote a stated preference, k = 0, using it.</summary>
+    public const string StatedWith = "unseen k=0, users with a stated preference: using it";
+
+    /// <summary>The same users at k = 0 without their stated preference (the population prior).</summary>
+    public const string StatedWithout = "unseen k=0, users with a stated preference: ignoring it";
+
     /// <summary>Unseen users scored by the population model.</summary>
     public const string ColdStartPopulation = "unseen: population";
 }

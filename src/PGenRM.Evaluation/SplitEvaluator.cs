@@ -178,6 +178,19 @@ public sealed class SplitEvaluator
                 var (prior, prototype) = full.PriorFor(observations);
                 var posterior = SchemeLearner.FitUser(prior, observations, full.Model);
                 var scheme = posterior.Mean;
+                if (k == 0 && stated is not null)
+                {
+                    // The explicit signal's own effect: the same users at k = 0 with and without their stated preference.
+                    var withoutStated = full.Population;
+                    foreach (var pair in tests)
+                    {
+                        var c = full.Candidate(set.ItemIndex(pair.ChosenId));
+                        var r = full.Candidate(set.ItemIndex(pair.RejectedId));
+                        SplitResult.Add(result.Unseen, MethodNames.StatedWith, user, Outcome(TestTimeScaler.Score(scheme, c) - TestTimeScaler.Score(scheme, r)));
+                        SplitResult.Add(result.Unseen, MethodNames.StatedWithout, user, Outcome(TestTimeScaler.Score(withoutStated, c) - TestTimeScaler.Score(withoutStated, r)));
+                    }
+                }
+
                 var revealedJudgments = revealed.Take(k)
                     .SelectMany(p => new[] { (p.ChosenId, 1.0), (p.RejectedId, -1.0) })
                     .GroupBy(j => j.Item1, StringComparer.Ordinal)

@@ -149,7 +149,9 @@ internal static class EvalCommand
                 .StartAsync(context =>
                 {
                     var task = context.AddTask(Markup.Escape(dataset.Name), maxValue: steps * 12);
-                    reports.AddRange(EvaluationRunner.Run(featurized, protocolList, seeds, new SplitOptions(), settings, new Progress<string>(p =>
+                    // GSC users rated 5 or 6 statements, so a split leaves them a handful of pairs: evaluate everyone with any.
+                    var splitOptions = dataset.Name == "gsc" ? new SplitOptions { MinTrainPairsSeen = 1, MinTrainPairsUnseen = 1 } : new SplitOptions();
+                    reports.AddRange(EvaluationRunner.Run(featurized, protocolList, seeds, splitOptions, settings, new Progress<string>(p =>
                     {
                         task.Description = Markup.Escape(p.Length > 70 ? p[..70] : p);
                         task.Increment(1);

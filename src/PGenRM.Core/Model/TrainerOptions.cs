@@ -22,7 +22,7 @@ public sealed record TrainerOptions
     public bool Content { get; init; } = true;
 
     /// <summary>What neighbours are compared on.</summary>
-    public NeighbourKeyKind NeighbourKey { get; init; } = NeighbourKeyKind.Factor;
+    public NeighbourKeyKind NeighbourKey { get; init; } = NeighbourKeyKind.Sketch;
 
     /// <summary>Seed for clustering.</summary>
     public int Seed { get; init; } = 1;

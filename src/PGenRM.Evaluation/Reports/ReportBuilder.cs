@@ -11,7 +11,8 @@ public static class ReportBuilder
         var seenMethods = results.SelectMany(r => r.Seen.Keys).Distinct(StringComparer.Ordinal).ToList();
         var seen = seenMethods.Select(m => Row(m, results, r => r.Seen, MethodNames.Population, r => r.MillisecondsPerThousandPairs.GetValueOrDefault(m))).ToList();
         var coldMethods = results.SelectMany(r => r.Unseen.Keys).Distinct(StringComparer.Ordinal).ToList();
-        var cold = coldMethods.Select(m => Row(m, results, r => r.Unseen, MethodNames.ColdStartPopulation, _ => double.NaN)).ToList();
+        var cold = coldMethods.Select(m => Row(m, results, r => r.Unseen,
+            m == MethodNames.StatedWith ? MethodNames.StatedWithout : MethodNames.ColdStartPopulation, _ => double.NaN)).ToList();
         var trainers = results.SelectMany(r => r.TrainSeconds.Keys).Distinct(StringComparer.Ordinal);
         return new ProtocolReport
         {
