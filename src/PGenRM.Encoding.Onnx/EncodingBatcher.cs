@@ -89,8 +89,9 @@ internal sealed partial class EncodingBatcher : IDisposable
             return;
         }
 
-        _channel.Writer.TryComplete();
+        // Cancel before completing the channel: once a submission is refused, the loop is certain to start no new run.
         _stopping.Cancel();
+        _channel.Writer.TryComplete();
         if (Environment.CurrentManagedThreadId != _thread.ManagedThreadId)
         {
             _thread.Join();
@@ -105,7 +106,7 @@ internal sealed partial class EncodingBatcher : IDisposable
         var pending = new List<EncodeRequest>();
         try
         {
-            while (WaitToRead(reader, Timeout.InfiniteTimeSpan, _stopping.Token))
+            while (!_stopping.IsCancellationRequested && WaitToRead(reader, Timeout.InfiniteTimeSpan, _stopping.Token))
             {
                 var texts = Drain(reader, pending, 0);
                 if (_window > TimeSpan.Zero && texts < _maxBatchCount)

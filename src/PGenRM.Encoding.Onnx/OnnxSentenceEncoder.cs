@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.ML.OnnxRuntime;
@@ -77,8 +78,20 @@ public sealed partial class OnnxSentenceEncoder : ISentenceEncoder, IDisposable
             options.BatchingWindow,
             _logger);
 
+        if (!CanStripAccents)
+        {
+            LogNoAccentStripping();
+        }
+
         LogLoaded(ModelId, ExecutionProvider, Dimension, Stopwatch.GetElapsedTime(started).TotalMilliseconds, model.SourcePath);
     }
+
+    /// <summary>
+    /// Whether this process can strip accents as the HF uncased tokenizer does ("Café" → "cafe"). That needs Unicode
+    /// normalization, which is a no-op under globalization invariant mode (<c>InvariantGlobalization=true</c>); accented
+    /// words then become [UNK]. Hosts must run with ICU (<c>InvariantGlobalization=false</c>, libicu installed).
+    /// </summary>
+    public static bool CanStripAccents { get; } = "\u00e9".Normalize(NormalizationForm.FormD).Length == 2;
 
     /// <inheritdoc />
     /// <remarks>For example <c>all-MiniLM-L6-v2@24.9.52193</c>; the version is the model carrier package's.</remarks>
@@ -272,6 +285,10 @@ public sealed partial class OnnxSentenceEncoder : ISentenceEncoder, IDisposable
     [LoggerMessage(EventId = 4002, Level = LogLevel.Warning,
         Message = "CUDA device {DeviceId} is unavailable, the sentence encoder falls back to CPU: {Reason}")]
     private partial void LogCudaUnavailable(Exception exception, int deviceId, string reason);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Warning,
+        Message = "Unicode normalization is unavailable (globalization invariant mode), so accents are not stripped and accented words encode as [UNK]; run the host with InvariantGlobalization=false and libicu installed")]
+    private partial void LogNoAccentStripping();
 
     [LoggerMessage(EventId = 4003, Level = LogLevel.Warning,
         Message = "UseCuda is set (device {DeviceId}) but this build uses the CPU ONNX Runtime; build with -p:OnnxGpu=true for CUDA. Running on CPU")]
