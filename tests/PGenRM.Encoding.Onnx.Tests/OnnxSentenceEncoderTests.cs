@@ -188,11 +188,11 @@ public sealed class OnnxSentenceEncoderTests(EncoderFixture fixture)
     }
 
     [Fact]
-    public async Task OwnEncoder_LogsItsLoad_AndRejectsCallsAfterDispose()
+    public async Task OwnEncoder_LogsItsLoadAndProvider_AndRejectsCallsAfterDispose()
     {
-        // A private encoder: disposing the shared one would break the other tests.
+        // A private encoder (disposing the shared one would break the other tests) that asks for CUDA.
         var logger = new ListLogger<OnnxSentenceEncoder>();
-        var encoder = new OnnxSentenceEncoder(new OnnxEncoderOptions { CacheCapacity = 1, IntraOpThreads = 1 }, logger);
+        var encoder = new OnnxSentenceEncoder(new OnnxEncoderOptions { CacheCapacity = 1, IntraOpThreads = 1, UseCuda = true }, logger);
         var before = await encoder.EncodeAsync("before dispose", Ct);
 
         encoder.Dispose();
@@ -203,6 +203,18 @@ public sealed class OnnxSentenceEncoderTests(EncoderFixture fixture)
         Assert.Contains("all-MiniLM-L6-v2@24.9.52193", loaded.Message, StringComparison.Ordinal);
         Assert.Contains(encoder.ExecutionProvider.ToString(), loaded.Message, StringComparison.Ordinal);
         Assert.Equal(384, before.Length);
+        // CPU build: CUDA cannot be used, which is logged. GPU build: CUDA, or a logged fallback to CPU (no CUDA libraries).
+        var expectedWarning = OnnxRuntimeFlavor.IsGpuBuild ? 4002 : 4003;
+        if (encoder.ExecutionProvider == OnnxExecutionProvider.Cpu)
+        {
+            Assert.Equal(LogLevel.Warning, Assert.Single(logger.Entries, e => e.Id.Id == expectedWarning).Level);
+        }
+        else
+        {
+            Assert.True(OnnxRuntimeFlavor.IsGpuBuild);
+            Assert.DoesNotContain(logger.Entries, e => e.Level >= LogLevel.Warning);
+        }
+
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await encoder.EncodeAsync("after dispose", Ct));
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await encoder.EncodeBatchAsync(["after"], Ct));
     }
