@@ -52,8 +52,9 @@ public sealed class OnnxEncoderOptions
     public int MaxPaddedTokensPerBatch { get; set; } = 4096;
 
     /// <summary>
-    /// How long the batching loop waits for more concurrent requests once one arrives while it is idle. Zero runs at
-    /// once; requests that arrive while a batch runs are batched regardless.
+    /// How long the batching loop waits for more requests before running a batch that is not full. It waits only while
+    /// callers are concurrent (the previous drain held more than one request), so a lone sequential caller never pays it.
+    /// Zero runs at once; requests that arrive while a batch runs are batched regardless.
     /// </summary>
     public TimeSpan BatchingWindow { get; set; } = TimeSpan.FromMilliseconds(2);
 

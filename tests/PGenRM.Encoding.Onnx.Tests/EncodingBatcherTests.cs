@@ -184,18 +184,43 @@ public sealed class EncodingBatcherTests : IDisposable
     }
 
     [Fact]
-    public async Task BatchingWindow_GroupsCallersArrivingWithinIt()
+    public async Task BatchingWindow_UnderConcurrentTraffic_GroupsCallersArrivingWithinIt()
     {
-        // A generous window so the test does not depend on scheduling: all 8 callers arrive well inside it.
+        // arrange: a generous window so nothing depends on scheduling; two callers queued behind a blocker make the
+        // loop see concurrent traffic.
         using var batcher = CreateBatcher(maxBatchCount: 8, window: TimeSpan.FromSeconds(1));
+        _gate.Reset();
+        var blocker = SubmitAsync(batcher, "blocker");
+        Assert.True(_entered.Wait(Timeout, Ct));
+        var queued = new[] { SubmitAsync(batcher, "x"), SubmitAsync(batcher, "y") };
+        _gate.Set();
+        await Task.WhenAll(queued.Append(blocker)).WaitAsync(Timeout, Ct);
+        var callsBefore = _calls.Count;
 
+        // act
         var results = await Task.WhenAll(Enumerable.Range(1, 8).Select(n => SubmitAsync(batcher, new string('w', n))))
             .WaitAsync(Timeout, Ct);
 
-        // The window ends early once a full batch (8) is pending, so this neither waits the full second nor splits.
-        var call = Assert.Single(_calls);
-        Assert.Equal(Enumerable.Range(1, 8), call.Lengths);
+        // assert: one run of all 8; the window ends early once a full batch (8) is pending, so no second is waited.
+        Assert.Equal(callsBefore + 1, _calls.Count);
+        Assert.Equal(Enumerable.Range(1, 8), _calls.Last().Lengths);
         Assert.Equal(8, results.Length);
+    }
+
+    [Fact]
+    public async Task BatchingWindow_IsNotPaidByALoneSequentialCaller()
+    {
+        using var batcher = CreateBatcher(maxBatchCount: 8, window: TimeSpan.FromSeconds(2));
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+
+        for (var i = 0; i < 3; i++)
+        {
+            await SubmitAsync(batcher, $"call {i}").WaitAsync(Timeout, Ct);
+        }
+
+        // Paying the window would take at least 3 × 2 s.
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"took {stopwatch.Elapsed}");
+        Assert.Equal(3, _calls.Count);
     }
 
     private EncodingBatcher CreateBatcher(int maxBatchCount, int maxPaddedTokens = 10_000, TimeSpan? window = null) =>
