@@ -128,13 +128,25 @@ internal sealed partial class EncodingBatcher : IDisposable
                 }
 
                 callersWereConcurrent = pending.Count > 1;
-                Process(pending);
-                pending.Clear();
+                try
+                {
+                    Process(pending);
+                }
+                catch (Exception ex)
+                {
+                    // Process() handles per-batch failures already; anything else fails this drain, not the loop.
+                    LogDrainFailed(ex, pending.Count);
+                    FailAll(pending, ex);
+                }
+                finally
+                {
+                    pending.Clear();
+                }
             }
         }
         catch (Exception ex)
         {
-            // Process() handles per-batch failures; reaching here is a bug. Fail everyone rather than hang them.
+            // Only the channel plumbing can get here, which is a bug. Fail everyone rather than hang them.
             LogLoopFailed(ex);
             FailAll(pending, ex);
         }
@@ -279,6 +291,10 @@ internal sealed partial class EncodingBatcher : IDisposable
     [LoggerMessage(EventId = 4101, Level = LogLevel.Error,
         Message = "Encoding a batch of {BatchCount} texts (longest {MaxTokens} tokens) failed; its callers get the exception")]
     private partial void LogBatchFailed(Exception exception, int batchCount, int maxTokens);
+
+    [LoggerMessage(EventId = 4103, Level = LogLevel.Error,
+        Message = "Preparing {RequestCount} encode requests failed; those callers get the exception")]
+    private partial void LogDrainFailed(Exception exception, int requestCount);
 
     [LoggerMessage(EventId = 4102, Level = LogLevel.Critical, Message = "The encoder batching loop failed and stopped")]
     private partial void LogLoopFailed(Exception exception);

@@ -196,84 +196,69 @@ public sealed partial class OnnxSentenceEncoder : ISentenceEncoder, IDisposable
 
     private (InferenceSession Session, OnnxExecutionProvider Provider) CreateSession(MiniLmModel model, OnnxEncoderOptions options)
     {
-        var sessionOptions = new SessionOptions
+        SessionOptions NewOptions()
         {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = options.IntraOpThreads,
-            InterOpNumThreads = 1,
-            EnableCpuMemArena = true,
-        };
-        if (!options.AllowThreadSpinning)
-        {
-            sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            var created = new SessionOptions
+            {
+                GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+                ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+                IntraOpNumThreads = options.IntraOpThreads,
+                InterOpNumThreads = 1,
+                EnableCpuMemArena = true,
+            };
+            if (!options.AllowThreadSpinning)
+            {
+                created.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
+            }
+
+            return created;
         }
 
+        var sessionOptions = NewOptions();
         try
         {
             if (options.UseCuda)
             {
-                var cudaSession = TryCreateCudaSession(model, sessionOptions, options.CudaDeviceId, out var cudaOptions);
-                if (cudaSession is not null)
+#if ONNX_GPU
+                var cudaAppended = false;
+                try
                 {
-                    return (cudaSession, OnnxExecutionProvider.Cuda);
+                    sessionOptions.AppendExecutionProvider_CUDA(options.CudaDeviceId);
+                    cudaAppended = true;
+                }
+                catch (OnnxRuntimeException ex)
+                {
+                    // Typically "Failed to load shared library": no CUDA 13 runtime (libcudart/libcublasLt .so.13) or no
+                    // driver. The same options still work for a CPU session.
+                    LogCudaUnavailable(ex, options.CudaDeviceId, ex.Message);
                 }
 
-                sessionOptions = cudaOptions;
+                if (cudaAppended)
+                {
+                    try
+                    {
+                        return (new InferenceSession(model.OnnxArray, sessionOptions), OnnxExecutionProvider.Cuda);
+                    }
+                    catch (OnnxRuntimeException ex)
+                    {
+                        // The provider loaded but the session did not (e.g. cuDNN or the device); start over on CPU.
+                        LogCudaUnavailable(ex, options.CudaDeviceId, ex.Message);
+                        sessionOptions.Dispose();
+                        sessionOptions = NewOptions();
+                    }
+                }
+#else
+                LogCudaNotInBuild(options.CudaDeviceId);
+#endif
             }
 
             return (new InferenceSession(model.OnnxArray, sessionOptions), OnnxExecutionProvider.Cpu);
         }
         finally
         {
-            // The session keeps what it needs from the options.
+            // The native session copies what it needs from the options.
             sessionOptions.Dispose();
         }
-    }
-
-    /// <summary>
-    /// Appends CUDA and creates the session. On failure logs a warning and returns null, with <paramref name="cpuOptions"/>
-    /// usable for a CPU session: the same options after a failed append, or fresh ones if the session itself failed.
-    /// </summary>
-    private InferenceSession? TryCreateCudaSession(
-        MiniLmModel model, SessionOptions sessionOptions, int deviceId, out SessionOptions cpuOptions)
-    {
-        cpuOptions = sessionOptions;
-#if ONNX_GPU
-        try
-        {
-            sessionOptions.AppendExecutionProvider_CUDA(deviceId);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            // Typically "Failed to load shared library": no CUDA 13 runtime (libcudart/libcublasLt .so.13) or no driver.
-            LogCudaUnavailable(ex, deviceId, ex.Message);
-            return null;
-        }
-
-        try
-        {
-            return new InferenceSession(model.OnnxArray, sessionOptions);
-        }
-        catch (OnnxRuntimeException ex)
-        {
-            LogCudaUnavailable(ex, deviceId, ex.Message);
-            cpuOptions = new SessionOptions
-            {
-                GraphOptimizationLevel = sessionOptions.GraphOptimizationLevel,
-                ExecutionMode = sessionOptions.ExecutionMode,
-                IntraOpNumThreads = sessionOptions.IntraOpNumThreads,
-                InterOpNumThreads = sessionOptions.InterOpNumThreads,
-                EnableCpuMemArena = sessionOptions.EnableCpuMemArena,
-            };
-            sessionOptions.Dispose();
-            return null;
-        }
-#else
-        _ = model;
-        LogCudaNotInBuild(deviceId);
-        return null;
-#endif
     }
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) == 1, this);

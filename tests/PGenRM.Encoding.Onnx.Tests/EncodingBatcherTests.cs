@@ -125,6 +125,25 @@ public sealed class EncodingBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task TokenizerFailure_FailsOnlyThatCaller()
+    {
+        using var batcher = CreateBatcher(maxBatchCount: 8);
+        _gate.Reset();
+        var blocker = SubmitAsync(batcher, "blocker");
+        Assert.True(_entered.Wait(Timeout, Ct));
+        var bad = SubmitAsync(batcher, "boom");
+        var good = SubmitAsync(batcher, "good");
+
+        _gate.Set();
+
+        var ex = await Assert.ThrowsAsync<FormatException>(() => bad.WaitAsync(Timeout, Ct));
+        Assert.Equal("cannot tokenize boom", ex.Message);
+        var goodResult = await good.WaitAsync(Timeout, Ct);
+        Assert.Equal([4f], goodResult);
+        await blocker.WaitAsync(Timeout, Ct);
+    }
+
+    [Fact]
     public async Task CancelledWhileQueued_ThrowsForThatCaller_AndIsNotInferred()
     {
         // arrange
@@ -225,7 +244,7 @@ public sealed class EncodingBatcherTests : IDisposable
 
     private EncodingBatcher CreateBatcher(int maxBatchCount, int maxPaddedTokens = 10_000, TimeSpan? window = null) =>
         new(
-            text => text.Select(c => (int)c).ToArray(),
+            text => text == "boom" ? throw new FormatException("cannot tokenize boom") : text.Select(c => (int)c).ToArray(),
             batch =>
             {
                 _entered.Set();
