@@ -1,5 +1,5 @@
 // Encoder benchmark: sentences/s at batch 1 vs. the micro-batching settings, and process RSS.
-// Usage: dotnet run -c Release --project bench/PGenRM.Encoding.Bench -- [--rounds 5] [--threads 0]
+// Usage: dotnet run -c Release --project bench/PGenRM.Encoding.Bench -- [--rounds 5] [--threads 0] [--no-spin]
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -8,16 +8,18 @@ using PGenRM.Encoding.Onnx;
 
 var rounds = IntArg(args, "--rounds", 5);
 var threads = IntArg(args, "--threads", 0);
+var spin = !args.Contains("--no-spin");
 const int CorpusSize = 256;
 
 Console.WriteLine(FormattableString.Invariant(
     $"# Encoder benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription}, .NET {Environment.Version}, ONNX Runtime flavour {(OnnxRuntimeFlavor.IsGpuBuild ? "GPU" : "CPU")}"));
-Console.WriteLine(FormattableString.Invariant($"rounds={rounds}, IntraOpThreads={threads} (0 = ONNX Runtime default)"));
+Console.WriteLine(FormattableString.Invariant(
+    $"rounds={rounds}, IntraOpThreads={threads} (0 = ONNX Runtime default), AllowThreadSpinning={spin}; load average at start: {LoadAverage()}"));
 Console.WriteLine(FormattableString.Invariant($"RSS at start: {ProcessMemory.CurrentRssMiB():F0} MiB"));
 
 // 1. Load the default-settings encoder (cache off, so every round really runs the model) and measure memory.
 var started = Stopwatch.GetTimestamp();
-var batched = new OnnxSentenceEncoder(new OnnxEncoderOptions { CacheCapacity = 0, IntraOpThreads = threads });
+var batched = new OnnxSentenceEncoder(new OnnxEncoderOptions { CacheCapacity = 0, IntraOpThreads = threads, AllowThreadSpinning = spin });
 var loadMs = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 FullGc();
 var rssAfterLoad = ProcessMemory.CurrentRssMiB();
@@ -48,7 +50,7 @@ Console.WriteLine(FormattableString.Invariant(
 // 4. A second encoder pinned to batch size 1 with no window: the unbatched baseline.
 using var single = new OnnxSentenceEncoder(new OnnxEncoderOptions
 {
-    CacheCapacity = 0, IntraOpThreads = threads, MaxBatchCount = 1, BatchingWindow = TimeSpan.Zero,
+    CacheCapacity = 0, IntraOpThreads = threads, AllowThreadSpinning = spin, MaxBatchCount = 1, BatchingWindow = TimeSpan.Zero,
 });
 
 var configs = new (string Name, Func<Task> Run)[]
@@ -78,11 +80,9 @@ var configs = new (string Name, Func<Task> Run)[]
     })))),
 };
 
-// Warm-up round (not counted), then interleaved rounds: each round runs every configuration in turn.
-foreach (var (_, run) in configs)
-{
-    await run();
-}
+// Warm up the batch-1 encoder (the default one was warmed by the memory phase), then interleaved rounds: each round runs
+// every configuration in turn, so load from other processes hits all of them alike.
+await configs[0].Run();
 
 var rates = configs.Select(_ => new List<double>()).ToArray();
 for (var r = 0; r < rounds; r++)
@@ -94,7 +94,8 @@ for (var r = 0; r < rounds; r++)
         rates[c].Add(corpus.Length / Stopwatch.GetElapsedTime(t0).TotalSeconds);
     }
 
-    Console.WriteLine(FormattableString.Invariant($"round {r + 1}: {string.Join(" | ", rates.Select(x => x[^1].ToString("F0", CultureInfo.InvariantCulture)))}"));
+    Console.WriteLine(FormattableString.Invariant(
+        $"round {r + 1}: {string.Join(" | ", rates.Select(x => x[^1].ToString("F0", CultureInfo.InvariantCulture)))}   (load average {LoadAverage()})"));
 }
 
 Console.WriteLine();
@@ -111,6 +112,9 @@ Console.WriteLine(FormattableString.Invariant(
     $"RSS with both encoders loaded {ProcessMemory.CurrentRssMiB():F0} MiB, process peak {ProcessMemory.PeakRssMiB():F0} MiB"));
 batched.Dispose();
 return 0;
+
+// Other processes on the box change the numbers a lot; record the 1-minute load average next to them.
+static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
 
 static void FullGc()
 {

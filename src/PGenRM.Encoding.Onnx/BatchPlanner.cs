@@ -7,11 +7,16 @@ namespace PGenRM.Encoding.Onnx;
 internal static class BatchPlanner
 {
     /// <summary>
-    /// Returns batches of item indices, shortest items first. A batch holds at most <paramref name="maxCount"/> items and at
-    /// most <paramref name="maxPaddedTokens"/> padded tokens (count × longest length); an item longer than the token cap
-    /// still gets a batch of its own.
+    /// Returns batches of item indices, shortest items first. A batch holds at most <paramref name="maxCount"/> items, at
+    /// most <paramref name="maxPaddedTokens"/> padded tokens (count × longest length), and at most
+    /// <paramref name="maxPaddingShare"/> of its padded tokens as padding. An item longer than the token cap still gets a
+    /// batch of its own.
     /// </summary>
-    public static List<int[]> Plan(IReadOnlyList<int> lengths, int maxCount, int maxPaddedTokens)
+    /// <remarks>
+    /// The padding share matters when few texts of very different lengths are pending (a handful of concurrent callers):
+    /// one padded batch then costs more CPU than running them apart. 1 disables the check.
+    /// </remarks>
+    public static List<int[]> Plan(IReadOnlyList<int> lengths, int maxCount, int maxPaddedTokens, double maxPaddingShare = 1.0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPaddedTokens, 1);
@@ -30,10 +35,19 @@ internal static class BatchPlanner
         while (start < sorted.Length)
         {
             var end = start + 1;
-            while (end < sorted.Length
-                   && end - start < maxCount
-                   && (long)(end - start + 1) * lengths[sorted[end]] <= maxPaddedTokens)
+            long realTokens = lengths[sorted[start]];
+            while (end < sorted.Length && end - start < maxCount)
             {
+                // Sorted ascending, so the candidate is the new longest: every item would be padded to its length.
+                var length = lengths[sorted[end]];
+                var padded = (long)(end - start + 1) * length;
+                var real = realTokens + length;
+                if (padded > maxPaddedTokens || padded - real > maxPaddingShare * padded)
+                {
+                    break;
+                }
+
+                realTokens = real;
                 end++;
             }
 

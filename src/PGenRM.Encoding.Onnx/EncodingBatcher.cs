@@ -17,6 +17,7 @@ internal sealed partial class EncodingBatcher : IDisposable
     private readonly EmbeddingCache? _cache;
     private readonly int _maxBatchCount;
     private readonly int _maxPaddedTokens;
+    private readonly double _maxPaddingShare;
     private readonly int _maxTextsPerDrain;
     private readonly TimeSpan _window;
     private readonly ILogger _logger;
@@ -30,6 +31,7 @@ internal sealed partial class EncodingBatcher : IDisposable
     /// <param name="cache">Receives every computed embedding; null when caching is off.</param>
     /// <param name="maxBatchCount">Most texts per <paramref name="infer"/> call.</param>
     /// <param name="maxPaddedTokens">Most padded tokens (count × longest) per <paramref name="infer"/> call.</param>
+    /// <param name="maxPaddingShare">Largest share of a batch's padded tokens that may be padding (1 = no limit).</param>
     /// <param name="window">How long the loop waits for more requests before running, when callers were concurrent.</param>
     /// <param name="logger">Logger for batch failures.</param>
     public EncodingBatcher(
@@ -38,6 +40,7 @@ internal sealed partial class EncodingBatcher : IDisposable
         EmbeddingCache? cache,
         int maxBatchCount,
         int maxPaddedTokens,
+        double maxPaddingShare,
         TimeSpan window,
         ILogger logger)
     {
@@ -46,6 +49,7 @@ internal sealed partial class EncodingBatcher : IDisposable
         _cache = cache;
         _maxBatchCount = maxBatchCount;
         _maxPaddedTokens = maxPaddedTokens;
+        _maxPaddingShare = maxPaddingShare;
         // Draining several batches' worth before sorting lowers padding; more only delays the first callers.
         _maxTextsPerDrain = checked(maxBatchCount * 8);
         _window = window;
@@ -215,7 +219,8 @@ internal sealed partial class EncodingBatcher : IDisposable
             }
         }
 
-        var plan = BatchPlanner.Plan(tokenized.Select(t => t.TokenIds.Length).ToArray(), _maxBatchCount, _maxPaddedTokens);
+        var plan = BatchPlanner.Plan(
+            tokenized.Select(t => t.TokenIds.Length).ToArray(), _maxBatchCount, _maxPaddedTokens, _maxPaddingShare);
         foreach (var indices in plan)
         {
             if (_stopping.IsCancellationRequested)

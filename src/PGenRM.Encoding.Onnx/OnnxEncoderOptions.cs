@@ -52,6 +52,14 @@ public sealed class OnnxEncoderOptions
     public int MaxPaddedTokensPerBatch { get; set; } = 4096;
 
     /// <summary>
+    /// Largest share of a batch's padded tokens that may be padding; a text that would push a batch past it starts a new
+    /// batch. On CPU, padding costs about as much as real tokens, so mixing very different lengths from a few concurrent
+    /// callers is slower than running them apart (unsorted batches of 8–32 measured 10–25 % below batch 1). Sorted bulk
+    /// batches stay well under the default 0.25. Between 0 and 1; 1 turns the check off (reasonable on a GPU).
+    /// </summary>
+    public double MaxPaddingShare { get; set; } = 0.25;
+
+    /// <summary>
     /// How long the batching loop waits for more requests before running a batch that is not full. It waits only while
     /// callers are concurrent (the previous drain held more than one request), so a lone sequential caller never pays it.
     /// Zero runs at once; requests that arrive while a batch runs are batched regardless.

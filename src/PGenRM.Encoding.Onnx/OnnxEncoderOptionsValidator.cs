@@ -54,6 +54,7 @@ public sealed class OnnxEncoderOptionsValidator : IValidateOptions<OnnxEncoderOp
         Check(o.MaxBatchCount >= 1, nameof(o.MaxBatchCount), "at least 1", o.MaxBatchCount);
         Check(o.MaxPaddedTokensPerBatch >= o.MaxTokens, nameof(o.MaxPaddedTokensPerBatch),
             $"at least {nameof(o.MaxTokens)} ({o.MaxTokens}) so that one text of maximal length fits a batch", o.MaxPaddedTokensPerBatch);
+        Check(o.MaxPaddingShare is >= 0 and <= 1, nameof(o.MaxPaddingShare), "between 0 and 1 (1 = no limit)", o.MaxPaddingShare);
         Check(o.BatchingWindow >= TimeSpan.Zero && o.BatchingWindow <= MaxBatchingWindow, nameof(o.BatchingWindow),
             "between 00:00:00 and 00:00:01", o.BatchingWindow);
         Check(o.CacheCapacity >= 0, nameof(o.CacheCapacity), "0 (cache off) or a positive entry count", o.CacheCapacity);

@@ -75,6 +75,7 @@ public sealed partial class OnnxSentenceEncoder : ISentenceEncoder, IDisposable
             options.CacheCapacity > 0 ? _cache : null,
             options.MaxBatchCount,
             options.MaxPaddedTokensPerBatch,
+            options.MaxPaddingShare,
             options.BatchingWindow,
             _logger);
 

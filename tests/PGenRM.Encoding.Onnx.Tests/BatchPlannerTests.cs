@@ -45,6 +45,27 @@ public sealed class BatchPlannerTests
     }
 
     [Fact]
+    public void Plan_CapsPaddingShare_SplittingVeryDifferentLengths()
+    {
+        int[] lengths = [118, 35, 60, 48, 105, 72, 95, 85];
+
+        var capped = BatchPlanner.Plan(lengths, maxCount: 32, maxPaddedTokens: 10_000, maxPaddingShare: 0.25);
+        var uncapped = BatchPlanner.Plan(lengths, maxCount: 32, maxPaddedTokens: 10_000, maxPaddingShare: 1.0);
+
+        Assert.Single(uncapped);
+        Assert.True(capped.Count > 1);
+        Assert.All(capped, b =>
+        {
+            var padded = b.Length * b.Max(i => lengths[i]);
+            var real = b.Sum(i => lengths[i]);
+            Assert.True(padded - real <= 0.25 * padded, $"padding share {(padded - real) / (double)padded:F2} > 0.25");
+        });
+        Assert.Equal(Enumerable.Range(0, 8), capped.SelectMany(b => b).Order());
+        // Equal lengths never pad, so the share never splits them.
+        Assert.Single(BatchPlanner.Plan([40, 40, 40, 40], maxCount: 32, maxPaddedTokens: 10_000, maxPaddingShare: 0));
+    }
+
+    [Fact]
     public void Plan_Empty_ReturnsNoBatches() =>
         Assert.Empty(BatchPlanner.Plan([], maxCount: 8, maxPaddedTokens: 100));
 }

@@ -242,7 +242,8 @@ public sealed class EncodingBatcherTests : IDisposable
         Assert.Equal(3, _calls.Count);
     }
 
-    private EncodingBatcher CreateBatcher(int maxBatchCount, int maxPaddedTokens = 10_000, TimeSpan? window = null) =>
+    private EncodingBatcher CreateBatcher(
+        int maxBatchCount, int maxPaddedTokens = 10_000, TimeSpan? window = null, double maxPaddingShare = 1.0) =>
         new(
             text => text == "boom" ? throw new FormatException("cannot tokenize boom") : text.Select(c => (int)c).ToArray(),
             batch =>
@@ -260,6 +261,7 @@ public sealed class EncodingBatcherTests : IDisposable
             _cache,
             maxBatchCount,
             maxPaddedTokens,
+            maxPaddingShare,
             window ?? TimeSpan.Zero,
             NullLogger.Instance);
 

@@ -15,6 +15,7 @@ public sealed class OnnxEncoderOptionsTests
         Assert.Equal(32, options.MaxBatchCount);
         Assert.Equal(4096, options.MaxPaddedTokensPerBatch);
         Assert.Equal(TimeSpan.FromMilliseconds(2), options.BatchingWindow);
+        Assert.Equal(0.25, options.MaxPaddingShare);
         Assert.Equal(OnnxRuntimeFlavor.IsGpuBuild, options.UseCuda);
     }
 
@@ -33,6 +34,8 @@ public sealed class OnnxEncoderOptionsTests
         { o => o.MaxTokens = 513, "MaxTokens (Encoder:MaxTokens) must be between 3 and 512 (counting [CLS] and [SEP]); it is 513." },
         { o => o.MaxBatchCount = 0, "MaxBatchCount (Encoder:MaxBatchCount) must be at least 1; it is 0." },
         { o => o.MaxPaddedTokensPerBatch = 255, "MaxPaddedTokensPerBatch (Encoder:MaxPaddedTokensPerBatch) must be at least MaxTokens (256)" },
+        { o => o.MaxPaddingShare = 1.5, "MaxPaddingShare (Encoder:MaxPaddingShare) must be between 0 and 1 (1 = no limit); it is 1.5." },
+        { o => o.MaxPaddingShare = double.NaN, "MaxPaddingShare (Encoder:MaxPaddingShare) must be between 0 and 1" },
         { o => o.BatchingWindow = TimeSpan.FromMilliseconds(-1), "BatchingWindow (Encoder:BatchingWindow) must be between 00:00:00 and 00:00:01" },
         { o => o.BatchingWindow = TimeSpan.FromSeconds(2), "BatchingWindow (Encoder:BatchingWindow) must be between 00:00:00 and 00:00:01; it is 00:00:02." },
         { o => o.CacheCapacity = -5, "CacheCapacity (Encoder:CacheCapacity) must be 0 (cache off) or a positive entry count; it is -5." },
