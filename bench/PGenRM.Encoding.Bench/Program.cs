@@ -1,5 +1,5 @@
 // Encoder benchmark: sentences/s at batch 1 vs. the micro-batching settings, and process RSS.
-// Usage: dotnet run -c Release --project bench/PGenRM.Encoding.Bench -- [--rounds 5] [--threads 0] [--no-spin]
+// Usage: dotnet run -c Release --project bench/PGenRM.Encoding.Bench -- [--rounds 5] [--threads 0] [--spin]
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -8,7 +8,7 @@ using PGenRM.Encoding.Onnx;
 
 var rounds = IntArg(args, "--rounds", 5);
 var threads = IntArg(args, "--threads", 0);
-var spin = !args.Contains("--no-spin");
+var spin = args.Contains("--spin");
 const int CorpusSize = 256;
 
 Console.WriteLine(FormattableString.Invariant(

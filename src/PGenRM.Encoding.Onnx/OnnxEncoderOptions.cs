@@ -34,10 +34,11 @@ public sealed class OnnxEncoderOptions
     public int IntraOpThreads { get; set; }
 
     /// <summary>
-    /// Whether idle ONNX Runtime worker threads spin. Spinning gains about 10 % at batch size 1 but burns CPU that
-    /// co-located services (the silo) could use; turn it off when sharing cores.
+    /// Whether idle ONNX Runtime worker threads spin-wait. Off by default: the encoder shares cores with the silo, and
+    /// with one of two cores busy elsewhere, spinning halved throughput (28–39 vs. 50–59 sentences/s, docs/BENCHMARKS.md).
+    /// On cores reserved for the encoder, spinning gains about 10 % at batch size 1.
     /// </summary>
-    public bool AllowThreadSpinning { get; set; } = true;
+    public bool AllowThreadSpinning { get; set; }
 
     /// <summary>Token limit per text including [CLS] and [SEP]; longer texts are truncated. 256 matches sentence-transformers.</summary>
     public int MaxTokens { get; set; } = 256;

@@ -16,6 +16,7 @@ public sealed class OnnxEncoderOptionsTests
         Assert.Equal(4096, options.MaxPaddedTokensPerBatch);
         Assert.Equal(TimeSpan.FromMilliseconds(2), options.BatchingWindow);
         Assert.Equal(0.25, options.MaxPaddingShare);
+        Assert.False(options.AllowThreadSpinning);
         Assert.Equal(OnnxRuntimeFlavor.IsGpuBuild, options.UseCuda);
     }
 
