@@ -144,6 +144,12 @@ internal sealed partial class EncodingBatcher : IDisposable
                 }
                 finally
                 {
+                    if (_stopping.IsCancellationRequested)
+                    {
+                        // Process() stops between batches when disposing: whatever it did not finish fails now.
+                        FailAll(pending, new ObjectDisposedException(nameof(OnnxSentenceEncoder)));
+                    }
+
                     pending.Clear();
                 }
             }

@@ -191,6 +191,26 @@ public sealed class EncodingBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task Dispose_BetweenBatchesOfOneDrain_FailsTheUnfinishedRequest()
+    {
+        // arrange: one request cut into three batches of one; the loop is held inside the first.
+        var batcher = CreateBatcher(maxBatchCount: 1);
+        _gate.Reset();
+        var request = batcher.SubmitAsync(["a", "bb", "ccc"], Keys("a", "bb", "ccc"), Ct);
+        Assert.True(_entered.Wait(Timeout, Ct));
+
+        // act
+        var disposing = Task.Run(batcher.Dispose, Ct);
+        Assert.True(SpinWait.SpinUntil(() => IsRefused(batcher), Timeout));
+        _gate.Set();
+        await disposing.WaitAsync(Timeout, Ct);
+
+        // assert: no further run started, and the caller is told rather than left waiting.
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => request.WaitAsync(Timeout, Ct));
+        Assert.Equal([[1]], _calls.Select(c => c.Lengths));
+    }
+
+    [Fact]
     public async Task ComputedEmbeddings_GoToTheCache_AsCopies()
     {
         using var batcher = CreateBatcher(maxBatchCount: 4);
