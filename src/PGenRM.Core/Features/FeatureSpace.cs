@@ -43,8 +43,7 @@ public sealed class FeatureSpace
             _projection[k] = new float[bank.Dimension];
             for (int j = 0; j < bank.Dimension; j++)
             {
-                double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
-                _projection[k][j] = (float)(Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+                _projection[k][j] = (float)Model.StandardNormal.Next(random);
             }
         }
 

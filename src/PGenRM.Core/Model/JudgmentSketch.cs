@@ -19,8 +19,7 @@ public static class JudgmentSketch
         var h = new double[length];
         for (int i = 0; i < length; i++)
         {
-            double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
-            h[i] = Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+            h[i] = StandardNormal.Next(random);
         }
 
         return h;

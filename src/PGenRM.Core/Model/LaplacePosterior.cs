@@ -78,7 +78,7 @@ public sealed class LaplacePosterior
         var eps = new double[d];
         for (int i = 0; i < d; i++)
         {
-            eps[i] = Gaussian(random);
+            eps[i] = StandardNormal.Next(random);
         }
 
         var x = DenseMatrix.OfColumnMajor(d, d, _choleskyLower).Transpose().Solve(DenseVector.OfArray(eps)).AsArray();
@@ -88,12 +88,5 @@ public sealed class LaplacePosterior
         }
 
         return x;
-    }
-
-    private static double Gaussian(Random random)
-    {
-        double u1 = 1.0 - random.NextDouble();
-        double u2 = random.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 }

@@ -5,12 +5,7 @@ namespace PGenRM.Core.Tests.Model;
 /// <summary>Seeded synthetic users and items with known schemes, for learner tests.</summary>
 internal static class SyntheticData
 {
-    public static double Gaussian(Random random)
-    {
-        double u1 = 1.0 - random.NextDouble();
-        double u2 = random.NextDouble();
-        return Math.Sqrt(-2.0 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-    }
+    public static double Gaussian(Random random) => StandardNormal.Next(random);
 
     public static double[] GaussianVector(Random random, int d, double scale = 1)
     {
