@@ -37,7 +37,8 @@ public static class Featurizer
             factor[items[i].Id] = space.FactorPrior(embedding);
         }
 
-        // A stated preference is a pseudo-pair "a response like my own statement ≻ the average response".
+        // A stated preference is a pseudo-pair "a response saying what my statement says ≻ the average response",
+        // on the residual (meaning) block only.
         var statedDiff = new Dictionary<string, double[]>(StringComparer.Ordinal);
         var promptOfUser = dataset.Ratings.Select(r => (r.UserId, r.PromptId)).Concat(dataset.Pairs.Select(p => (p.UserId, p.PromptId)))
             .GroupBy(x => x.UserId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().PromptId, StringComparer.Ordinal);
@@ -55,7 +56,7 @@ public static class Featurizer
                 x[d] -= promptItems.Average(v => v[d]);
             }
 
-            statedDiff[stated[s].Key] = x;
+            statedDiff[stated[s].Key] = space.StatedPreferenceFeatures(x);
         }
 
         return new FeaturizedDataset(dataset, content, factor, promptEmbedding, statedDiff, space.BasePrecision, space.FactorDimension);

@@ -105,14 +105,15 @@ public sealed class CompactEvaluator
     }
 
     /// <summary>
-    /// The stated-preference pseudo-pair: "a response like the user's own statement ≻ an average response".
-    /// The average is the bank's calibration centre, i.e. zero in standardised criteria and residual space.
+    /// The stated-preference pseudo-pair: "a response that says what the user's statement says ≻ an average response",
+    /// on the residual (meaning) block only (<see cref="FeatureSpace.StatedPreferenceFeatures"/>). The average is the
+    /// bank's calibration centre, i.e. zero in residual space.
     /// </summary>
     public async Task<double[]> StatedPreferenceAsync(string statedText, string? query = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(statedText);
         var encoded = await EncodeAsync(query ?? "How should the assistant answer me?", [statedText], null, cancellationToken).ConfigureAwait(false);
-        return encoded.Candidates[0].Content;
+        return Features.StatedPreferenceFeatures(encoded.Candidates[0].Content);
     }
 
     /// <summary>

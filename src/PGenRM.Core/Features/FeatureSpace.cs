@@ -112,6 +112,20 @@ public sealed class FeatureSpace
         return x;
     }
 
+    /// <summary>
+    /// The features a stated preference is compared on: x with the criteria and scenario-offset blocks zeroed, so only
+    /// the residual of the embedding (what the text says) remains. The criteria of a stated text describe how the user
+    /// writes (a long essay asking for short answers), not what the user wants, so they are left out.
+    /// </summary>
+    public double[] StatedPreferenceFeatures(double[] content)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        var x = new double[content.Length];
+        int residualStart = Dimension - _residual;
+        Array.Copy(content, residualStart, x, residualStart, _residual);
+        return x;
+    }
+
     /// <summary>The content-derived item factor prior u(r).</summary>
     public double[] FactorPrior(ReadOnlySpan<float> responseEmbedding)
     {
