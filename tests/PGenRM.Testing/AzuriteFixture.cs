@@ -7,7 +7,8 @@ namespace PGenRM.Testing;
 
 /// <summary>
 /// Starts Azurite (blob, queue, table) from the repo's pinned npm package (tools/azurite) on three free loopback
-/// ports, in memory, and stops it on dispose. Installs the package with <c>npm ci</c> when it is missing. It never
+/// ports, in memory, and stops it on dispose. Installs the package (deploy/scripts/azurite.sh --install) when it is
+/// missing. It never
 /// skips: a test that needs storage fails with a message saying what is missing, because on CI nothing may be absent.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
@@ -42,11 +43,12 @@ public sealed class AzuriteFixture : IAsyncLifetime
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
-        string package = Path.Combine(RepositoryRoot.Find(), "tools", "azurite");
+        string root = RepositoryRoot.Find();
+        string package = Path.Combine(root, "tools", "azurite");
         string azurite = Path.Combine(package, "node_modules", ".bin", "azurite");
         if (!File.Exists(azurite))
         {
-            await InstallAsync(package).ConfigureAwait(false);
+            await InstallAsync(root).ConfigureAwait(false);
         }
 
         // Three ports from the OS, released just before Azurite binds them; a clash with another process in that
@@ -128,30 +130,31 @@ public sealed class AzuriteFixture : IAsyncLifetime
         }
     }
 
-    private static async Task InstallAsync(string package)
+    /// <summary>
+    /// Installs the pinned package through deploy/scripts/azurite.sh --install, the one place that knows how (CI runs
+    /// the same command); the script fails with a clear message when npm is missing.
+    /// </summary>
+    private static async Task InstallAsync(string root)
     {
-        var npm = new ProcessStartInfo("npm")
+        string script = Path.Combine(root, "deploy", "scripts", "azurite.sh");
+        var start = new ProcessStartInfo("bash")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = package,
+            WorkingDirectory = root,
         };
-        foreach (string arg in new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" })
-        {
-            npm.ArgumentList.Add(arg);
-        }
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add("--install");
 
         Process process;
         try
         {
-            process = Process.Start(npm) ?? throw new InvalidOperationException("npm did not start.");
+            process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
         }
         catch (System.ComponentModel.Win32Exception e)
         {
-            throw new InvalidOperationException(
-                $"Azurite is not installed in {package} and npm was not found to install it ({e.Message}). " +
-                "Install Node.js 20+ with npm (Debian: apt-get install nodejs npm), or run `npm ci` in tools/azurite.", e);
+            throw new InvalidOperationException($"Azurite is not installed and bash was not found to run {script} --install ({e.Message}).", e);
         }
 
         using (process)
@@ -166,13 +169,14 @@ public sealed class AzuriteFixture : IAsyncLifetime
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"`npm ci` in {package} did not finish within {InstallTimeout.TotalMinutes} min.");
+                throw new TimeoutException($"{script} --install did not finish within {InstallTimeout.TotalMinutes} min.");
             }
 
             if (process.ExitCode != 0)
             {
                 throw new InvalidOperationException(
-                    $"`npm ci` in {package} failed with exit code {process.ExitCode}:\n{await stdout.ConfigureAwait(false)}\n{await stderr.ConfigureAwait(false)}");
+                    $"Installing Azurite failed ({script} --install, exit code {process.ExitCode}):\n" +
+                    $"{await stdout.ConfigureAwait(false)}\n{await stderr.ConfigureAwait(false)}");
             }
         }
     }
