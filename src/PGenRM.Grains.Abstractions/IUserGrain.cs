@@ -1,0 +1,33 @@
+namespace PGenRM.Grains.Abstractions;
+
+/// <summary>
+/// One user's preference model. Key: <see cref="GrainKeys.User"/> ("{tenant}/{user}"). Feedback is acknowledged only
+/// after it is durably stored; a repeated feedback id is a no-op.
+/// </summary>
+[Alias("PGenRM.IUserGrain")]
+public interface IUserGrain : IGrainWithStringKey
+{
+    /// <summary>Applies one feedback pair (idempotent by <see cref="FeedbackItem.FeedbackId"/>).</summary>
+    [Alias("ApplyFeedbackAsync")]
+    Task<FeedbackReceipt> ApplyFeedbackAsync(FeedbackItem item, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets or replaces the user's stated preference ("I like short answers with code").</summary>
+    [Alias("SetStatedPreferenceAsync")]
+    Task<UserProfile> SetStatedPreferenceAsync(string statedPreference, CancellationToken cancellationToken = default);
+
+    /// <summary>The user's profile.</summary>
+    [Alias("GetProfileAsync")]
+    Task<UserProfile> GetProfileAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Rewards for <paramref name="candidates"/> answering <paramref name="query"/>, for this user.</summary>
+    [Alias("ScoreAsync")]
+    Task<ScoreResult> ScoreAsync(string query, IReadOnlyList<string> candidates, CancellationToken cancellationToken = default);
+
+    /// <summary>Everything stored about the user.</summary>
+    [Alias("ExportAsync")]
+    Task<UserExport> ExportAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes the user's stored state; the grain starts from the prior afterwards.</summary>
+    [Alias("DeleteAsync")]
+    Task DeleteAsync(CancellationToken cancellationToken = default);
+}

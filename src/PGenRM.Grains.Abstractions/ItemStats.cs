@@ -1,0 +1,19 @@
+namespace PGenRM.Grains.Abstractions;
+
+/// <summary>An item's learned statistics. An item nobody judged has strength 0 and a zero offset.</summary>
+/// <param name="Strength">Item strength b.</param>
+/// <param name="FactorOffset">Learned factor offset o (empty before the first judgment); v = u + o.</param>
+/// <param name="Wins">Times chosen.</param>
+/// <param name="Losses">Times rejected.</param>
+/// <param name="RecentJudges">The most recent judges, oldest first (bounded).</param>
+[GenerateSerializer, Immutable, Alias("PGenRM.ItemStats")]
+public sealed record ItemStats(
+    [property: Id(0)] double Strength,
+    [property: Id(1)] double[] FactorOffset,
+    [property: Id(2)] long Wins,
+    [property: Id(3)] long Losses,
+    [property: Id(4)] IReadOnlyList<ItemJudge> RecentJudges)
+{
+    /// <summary>Judgments recorded (wins + losses).</summary>
+    public long Judgments => Wins + Losses;
+}

@@ -1,0 +1,13 @@
+namespace PGenRM.Grains.Abstractions;
+
+/// <summary>Everything a user grain stores about a user, for export requests.</summary>
+/// <param name="Profile">The profile (counts, scheme).</param>
+/// <param name="StatedPreference">The stated-preference text, or null.</param>
+/// <param name="Feedback">Pairs kept verbatim, oldest first (older ones survive only as folded statistics).</param>
+/// <param name="RecentFeedbackIds">Feedback ids remembered for de-duplication, oldest first.</param>
+[GenerateSerializer, Immutable, Alias("PGenRM.UserExport")]
+public sealed record UserExport(
+    [property: Id(0)] UserProfile Profile,
+    [property: Id(1)] string? StatedPreference,
+    [property: Id(2)] IReadOnlyList<ExportedFeedback> Feedback,
+    [property: Id(3)] IReadOnlyList<string> RecentFeedbackIds);

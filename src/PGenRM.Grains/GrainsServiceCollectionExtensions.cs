@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using PGenRM.Core.Model;
+
+namespace PGenRM.Grains;
+
+/// <summary>Registers what the PGenRM grains need in a silo.</summary>
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the silo's <see cref="EvaluatorHost"/>. The host must also register an
+    /// <see cref="PGenRM.Core.Encoding.ISentenceEncoder"/> singleton and the grain storages "users" and "items"
+    /// (with <c>DeleteStateOnClear = true</c>, so that deleting a user removes its stored state).
+    /// </summary>
+    public static IServiceCollection AddPGenRMGrains(this IServiceCollection services, HybridModelOptions? model = null, ScalingOptions? scaling = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.TryAddSingleton(model ?? new HybridModelOptions());
+        services.TryAddSingleton(scaling ?? new ScalingOptions());
+        services.TryAddSingleton<EvaluatorHost>();
+        return services;
+    }
+}

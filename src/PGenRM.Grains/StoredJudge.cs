@@ -1,0 +1,16 @@
+namespace PGenRM.Grains;
+
+/// <summary>A recent judge in <see cref="ItemState"/>.</summary>
+/// <remarks>Persisted (JSON) and serialized by Orleans: never renumber ids or rename the alias.</remarks>
+[GenerateSerializer, Alias("PGenRM.StoredJudge")]
+public sealed class StoredJudge
+{
+    /// <summary>The judging user's grain key.</summary>
+    [Id(0)] public string JudgeId { get; set; } = "";
+
+    /// <summary>+1 = chosen, −1 = rejected.</summary>
+    [Id(1)] public int Sign { get; set; }
+
+    /// <summary>When.</summary>
+    [Id(2)] public DateTimeOffset At { get; set; }
+}

@@ -1,0 +1,321 @@
+using Microsoft.Extensions.Logging;
+using PGenRM.Core.Evaluator;
+using PGenRM.Core.Model;
+using PGenRM.Grains.Abstractions;
+
+namespace PGenRM.Grains;
+
+/// <summary>
+/// One user's preference model (key "{tenant}/{user}"). Feedback is applied in one turn: encode, read both items'
+/// statistics, update the <see cref="UserModel"/>, record the judgment on both item grains, write the state, and only
+/// then acknowledge. The grain is not reentrant, so concurrent feedback for one user is applied one item at a time.
+/// </summary>
+public sealed partial class UserGrain(
+    [PersistentState("user", "users")] IPersistentState<UserState> state,
+    EvaluatorHost evaluators,
+    ILogger<UserGrain> logger) : Grain, IUserGrain
+{
+    /// <summary>Feedback ids remembered for de-duplication; a retry older than this many items would apply twice.</summary>
+    public const int FeedbackIdWindow = 1024;
+
+    /// <summary>Longest accepted feedback id.</summary>
+    public const int MaxFeedbackIdLength = 256;
+
+    private readonly HashSet<string> _recentIds = new(StringComparer.Ordinal);
+    private CompactEvaluator _evaluator = null!;
+    private UserModel _model = null!;
+    private string _key = "";
+    private string _tenant = "";
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _key = this.GetPrimaryKeyString();
+        _tenant = GrainKeys.Parse(_key).Tenant;
+        _evaluator = await evaluators.GetAsync(cancellationToken);
+        var s = state.State;
+        if (state.RecordExists && s.ModelVersion is not null && s.ModelVersion != _evaluator.ModelVersion && (s.History.Count > 0 || s.FoldedCount > 0 || s.StatedPreference is not null))
+        {
+            // Stored vectors live in another feature space; fitting them here would be silently wrong.
+            throw new InvalidOperationException(
+                $"User {_key} was stored under model '{s.ModelVersion}' but this silo runs '{_evaluator.ModelVersion}'; migrate or delete the user.");
+        }
+
+        _recentIds.UnionWith(s.RecentFeedbackIds);
+        _model = Rebuild(s);
+    }
+
+    /// <inheritdoc />
+    public async Task<FeedbackReceipt> ApplyFeedbackAsync(FeedbackItem item, CancellationToken cancellationToken = default)
+    {
+        Validate(item);
+        var s = state.State;
+        if (_recentIds.Contains(item.FeedbackId))
+        {
+            LogDuplicateFeedback(item.FeedbackId, _key);
+            return new FeedbackReceipt(FeedbackStatus.Duplicate, s.FeedbackCount);
+        }
+
+        // Everything awaited before the first mutation: a failure here leaves the grain exactly as stored.
+        var encoded = await _evaluator.EncodeAsync(item.Query, [item.Chosen, item.Rejected], [item.ChosenItemId, item.RejectedItemId], cancellationToken);
+        var chosen = encoded.Candidates[0];
+        var rejected = encoded.Candidates[1];
+        if (chosen.ItemId == rejected.ItemId)
+        {
+            throw new ArgumentException($"Feedback {item.FeedbackId}: chosen and rejected are the same item ({chosen.ItemId}).", nameof(item));
+        }
+
+        var chosenGrain = GrainFactory.GetGrain<IItemGrain>(GrainKeys.Item(_tenant, chosen.ItemId));
+        var rejectedGrain = GrainFactory.GetGrain<IItemGrain>(GrainKeys.Item(_tenant, rejected.ItemId));
+        var chosenStats = chosenGrain.GetStatsAsync(cancellationToken);
+        var rejectedStats = rejectedGrain.GetStatsAsync(cancellationToken);
+        var chosenView = View(await chosenStats, chosen.FactorPrior);
+        var rejectedView = View(await rejectedStats, rejected.FactorPrior);
+        var evidence = CompactEvaluator.Evidence(encoded, chosenView, rejectedView, item.Weight);
+
+        try
+        {
+            _model.Add(evidence);
+            s.History.Add(StoredPair.From(item.FeedbackId, evidence, item.At));
+            TrimFront(s.History, _evaluator.Model.HistoryCapacity);
+            if (_model.Folded.Count > 0)
+            {
+                s.FoldedMean = ToFloats(_model.Folded.Mean);
+                s.FoldedPrecision = ToFloats(_model.Folded.Precision);
+                s.FoldedCount = _model.Folded.Count;
+            }
+
+            if (s.JudgmentSketch.Length == 0)
+            {
+                s.JudgmentSketch = new double[Core.Model.JudgmentSketch.DefaultLength];
+            }
+
+            Core.Model.JudgmentSketch.Add(s.JudgmentSketch, chosen.ItemId, 1);
+            Core.Model.JudgmentSketch.Add(s.JudgmentSketch, rejected.ItemId, -1);
+            s.ModelVersion = _evaluator.ModelVersion;
+            s.FeedbackCount++;
+            _recentIds.Add(item.FeedbackId);
+            s.RecentFeedbackIds.Add(item.FeedbackId);
+            if (s.RecentFeedbackIds.Count > FeedbackIdWindow)
+            {
+                _recentIds.Remove(s.RecentFeedbackIds[0]);
+                s.RecentFeedbackIds.RemoveAt(0);
+            }
+
+            // The judgment id is deterministic, so a retry after a failure below re-records it without double counting.
+            string judgmentId = $"{_key}/{item.FeedbackId}";
+            var (chosenRest, rejectedRest) = Rests(evidence);
+            var scheme = Array.ConvertAll(_model.Scheme, x => (float)x);
+            await Task.WhenAll(
+                chosenGrain.RecordJudgmentAsync(new ItemJudgment(judgmentId, _key, 1, scheme, ScaledPrior(chosen.FactorPrior), chosenRest, item.Weight, item.At), cancellationToken),
+                rejectedGrain.RecordJudgmentAsync(new ItemJudgment(judgmentId, _key, -1, scheme, ScaledPrior(rejected.FactorPrior), rejectedRest, item.Weight, item.At), cancellationToken));
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Memory is ahead of storage: drop the activation so the next call reloads what was stored (and the client's
+            // retry with the same id applies the item again).
+            LogFeedbackFailed(e, item.FeedbackId, _key);
+            DeactivateOnIdle();
+            throw;
+        }
+
+        return new FeedbackReceipt(FeedbackStatus.Applied, s.FeedbackCount);
+    }
+
+    /// <inheritdoc />
+    public async Task<UserProfile> SetStatedPreferenceAsync(string statedPreference, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(statedPreference);
+        var vector = await _evaluator.StatedPreferenceAsync(statedPreference, cancellationToken: cancellationToken);
+        var s = state.State;
+        try
+        {
+            _model.SetStatedPreference(vector);
+            s.StatedPreference = vector;
+            s.StatedPreferenceText = statedPreference;
+            s.ModelVersion = _evaluator.ModelVersion;
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        return Profile();
+    }
+
+    /// <inheritdoc />
+    public Task<UserProfile> GetProfileAsync(CancellationToken cancellationToken = default) => Task.FromResult(Profile());
+
+    /// <inheritdoc />
+    public async Task<ScoreResult> ScoreAsync(string query, IReadOnlyList<string> candidates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(candidates);
+        if (candidates.Count == 0)
+        {
+            return new ScoreResult([], [], _evaluator.ModelVersion);
+        }
+
+        var encoded = await _evaluator.EncodeAsync(query, candidates, null, cancellationToken);
+        var stats = await Task.WhenAll(encoded.Candidates.Select(c =>
+            GrainFactory.GetGrain<IItemGrain>(GrainKeys.Item(_tenant, c.ItemId)).GetStatsAsync(cancellationToken)));
+        var views = stats.Select((st, i) => View(st, encoded.Candidates[i].FactorPrior)).ToList();
+        var result = _evaluator.Evaluate(_model, encoded, views, [], evaluators.Scaling, _key);
+        return new ScoreResult(result.Rewards, encoded.Candidates.Select(c => c.ItemId).ToList(), _evaluator.ModelVersion);
+    }
+
+    /// <inheritdoc />
+    public Task<UserExport> ExportAsync(CancellationToken cancellationToken = default)
+    {
+        var s = state.State;
+        return Task.FromResult(new UserExport(
+            Profile(),
+            s.StatedPreferenceText,
+            s.History.ConvertAll(h => new ExportedFeedback(h.FeedbackId, h.ChosenItemId, h.RejectedItemId, h.Weight, h.At)),
+            s.RecentFeedbackIds.ToList()));
+    }
+
+    /// <inheritdoc />
+    public async Task DeleteAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await state.ClearStateAsync(cancellationToken);
+        }
+        finally
+        {
+            // Whatever storage says now, this activation must not serve the deleted data again.
+            DeactivateOnIdle();
+        }
+
+        state.State = new UserState();
+        _recentIds.Clear();
+        _model = Rebuild(state.State);
+        LogUserDeleted(_key);
+    }
+
+    private static void Validate(FeedbackItem item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        if (string.IsNullOrWhiteSpace(item.FeedbackId) || item.FeedbackId.Length > MaxFeedbackIdLength)
+        {
+            throw new ArgumentException($"FeedbackId must be 1–{MaxFeedbackIdLength} characters.", nameof(item));
+        }
+
+        if (item.Query is null || string.IsNullOrWhiteSpace(item.Chosen) || string.IsNullOrWhiteSpace(item.Rejected))
+        {
+            throw new ArgumentException($"Feedback {item.FeedbackId}: Query must be set and Chosen and Rejected must be non-empty.", nameof(item));
+        }
+
+        if (!(item.Weight > 0) || !double.IsFinite(item.Weight))
+        {
+            throw new ArgumentException($"Feedback {item.FeedbackId}: Weight must be positive and finite, got {item.Weight}.", nameof(item));
+        }
+    }
+
+    private static void TrimFront<T>(List<T> list, int capacity)
+    {
+        if (list.Count > capacity)
+        {
+            list.RemoveRange(0, list.Count - capacity);
+        }
+    }
+
+    private static float[] ToFloats(ReadOnlySpan<double> values)
+    {
+        var result = new float[values.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            result[i] = (float)values[i];
+        }
+
+        return result;
+    }
+
+    private UserModel Rebuild(UserState s)
+    {
+        var prior = _evaluator.DefaultPrior();
+        var model = new UserModel(prior, _evaluator.Model);
+        if (s.History.Count == 0 && s.FoldedCount == 0 && s.StatedPreference is null)
+        {
+            return model;
+        }
+
+        var folded = s.FoldedCount > 0
+            ? new FoldedEvidence(Array.ConvertAll(s.FoldedMean, x => (double)x), Array.ConvertAll(s.FoldedPrecision, x => (double)x), s.FoldedCount)
+            : new FoldedEvidence(prior.Dimension);
+        model.Restore(s.History.Select(h => h.ToEvidence()), folded, s.StatedPreference);
+        return model;
+    }
+
+    /// <summary>The item as scoring sees it: v = scale·u + o, with o empty for an item nobody judged.</summary>
+    private ItemView View(ItemStats stats, double[] factorPrior)
+    {
+        var factor = new double[factorPrior.Length];
+        double scale = _evaluator.Model.ItemFactorPriorScale;
+        for (int k = 0; k < factor.Length; k++)
+        {
+            factor[k] = (scale * factorPrior[k]) + (stats.FactorOffset.Length == factor.Length ? stats.FactorOffset[k] : 0);
+        }
+
+        return new ItemView(stats.Strength, factor);
+    }
+
+    private float[] ScaledPrior(double[] factorPrior)
+    {
+        double scale = _evaluator.Model.ItemFactorPriorScale;
+        return Array.ConvertAll(factorPrior, x => (float)(scale * x));
+    }
+
+    /// <summary>
+    /// The margin parts each item does not own, at the updated scheme θ = [w; p] (as HybridTrainer.FitItems): for the
+    /// chosen item w·Δx − (b_r + p·v_r), for the rejected one w·Δx + (b_c + p·v_c).
+    /// </summary>
+    private (double Chosen, double Rejected) Rests(PairEvidence evidence)
+    {
+        var theta = _model.Scheme;
+        int d = evidence.ContentDiff.Length;
+        double content = 0;
+        for (int i = 0; i < d; i++)
+        {
+            content += theta[i] * evidence.ContentDiff[i];
+        }
+
+        double chosenScore = evidence.Chosen.Strength, rejectedScore = evidence.Rejected.Strength;
+        for (int k = 0; k < evidence.Chosen.Factor.Length && d + k < theta.Length; k++)
+        {
+            chosenScore += theta[d + k] * evidence.Chosen.Factor[k];
+            rejectedScore += theta[d + k] * evidence.Rejected.Factor[k];
+        }
+
+        return (content - rejectedScore, content + chosenScore);
+    }
+
+    private UserProfile Profile()
+    {
+        var s = state.State;
+        return new UserProfile(
+            _key,
+            s.FeedbackCount,
+            s.History.Count,
+            s.FoldedCount,
+            s.StatedPreference is not null,
+            _model.IsColdStart,
+            _model.Scale,
+            (double[])_model.Scheme.Clone(),
+            s.Prototype,
+            _evaluator.ModelVersion);
+    }
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Feedback {FeedbackId} already applied to {UserKey}; ignored")]
+    private partial void LogDuplicateFeedback(string feedbackId, string userKey);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "Applying feedback {FeedbackId} to {UserKey} failed; the activation reloads from storage")]
+    private partial void LogFeedbackFailed(Exception exception, string feedbackId, string userKey);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "User {UserKey} deleted")]
+    private partial void LogUserDeleted(string userKey);
+}

@@ -1,0 +1,44 @@
+namespace PGenRM.Grains;
+
+/// <summary>
+/// What a user grain stores (storage "users", state "user"). The <see cref="PGenRM.Core.Model.UserModel"/> is rebuilt
+/// from it on activation. Every collection is bounded: history by HybridModelOptions.HistoryCapacity (older pairs live
+/// on in <see cref="FoldedMean"/>/<see cref="FoldedPrecision"/>), feedback ids by <see cref="UserGrain.FeedbackIdWindow"/>.
+/// </summary>
+/// <remarks>Persisted (JSON with type names) and serialized by Orleans: never renumber ids or rename the alias.</remarks>
+[GenerateSerializer, Alias("PGenRM.UserState")]
+public sealed class UserState
+{
+    /// <summary>Pairs kept verbatim, oldest first.</summary>
+    [Id(0)] public List<StoredPair> History { get; set; } = [];
+
+    /// <summary>Centre of the folded evidence (empty while nothing is folded).</summary>
+    [Id(1)] public float[] FoldedMean { get; set; } = [];
+
+    /// <summary>Precision of the folded evidence, column-major d×d (empty while nothing is folded).</summary>
+    [Id(2)] public float[] FoldedPrecision { get; set; } = [];
+
+    /// <summary>Pairs folded.</summary>
+    [Id(3)] public int FoldedCount { get; set; }
+
+    /// <summary>Stated-preference pseudo-pair in content space, or null.</summary>
+    [Id(4)] public double[]? StatedPreference { get; set; }
+
+    /// <summary>The stated-preference text (kept for export).</summary>
+    [Id(5)] public string? StatedPreferenceText { get; set; }
+
+    /// <summary>The most recent feedback ids, oldest first (de-duplication window).</summary>
+    [Id(6)] public List<string> RecentFeedbackIds { get; set; } = [];
+
+    /// <summary>Feedback items applied in total.</summary>
+    [Id(7)] public long FeedbackCount { get; set; }
+
+    /// <summary>Random sketch of the user's judgments (neighbour key, see JudgmentSketch); empty before the first pair.</summary>
+    [Id(8)] public double[] JudgmentSketch { get; set; } = [];
+
+    /// <summary>The user's prototype, or null before clustering.</summary>
+    [Id(9)] public int? Prototype { get; set; }
+
+    /// <summary>The evaluator's model version the stored vectors belong to.</summary>
+    [Id(10)] public string? ModelVersion { get; set; }
+}

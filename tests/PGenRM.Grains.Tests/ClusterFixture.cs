@@ -1,0 +1,84 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.TestingHost;
+using PGenRM.Core.Encoding;
+using PGenRM.Encoding.Onnx;
+using PGenRM.Grains;
+using PGenRM.Testing;
+
+namespace PGenRM.Grains.Tests;
+
+/// <summary>
+/// One two-silo <see cref="InProcessTestCluster"/> per collection, on its own Azurite: users in Blob storage, items in
+/// Table storage, with table and container names unique to this run. Each silo hosts its own real encoder.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private readonly AzuriteFixture _azurite = new();
+    private InProcessTestCluster? _cluster;
+
+    /// <summary>The running cluster.</summary>
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("The cluster is not deployed.");
+
+    /// <summary>Client of the cluster.</summary>
+    public IClusterClient Client => Cluster.Client;
+
+    /// <summary>Blob container holding user states.</summary>
+    public BlobContainerClient UserContainer { get; private set; } = null!;
+
+    /// <summary>Table holding item states.</summary>
+    public TableClient ItemTable { get; private set; } = null!;
+
+    /// <inheritdoc />
+    public async ValueTask InitializeAsync()
+    {
+        await _azurite.InitializeAsync();
+        string run = Guid.NewGuid().ToString("N")[..12];
+        string container = $"users-{run}", table = $"items{run}";
+        string storage = _azurite.ConnectionString;
+        UserContainer = new BlobServiceClient(storage).GetBlobContainerClient(container);
+        ItemTable = new TableServiceClient(storage).GetTableClient(table);
+
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.ConfigureHost(host => host.Logging.AddFilter("Polly", LogLevel.Warning).AddFilter("Orleans", LogLevel.Warning));
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton<ISentenceEncoder>(_ => new OnnxSentenceEncoder());
+            silo.Services.AddPGenRMGrains();
+            silo.AddAzureBlobGrainStorage("users", o =>
+            {
+                o.BlobServiceClient = new BlobServiceClient(storage);
+                o.ContainerName = container;
+                o.DeleteStateOnClear = true;
+            });
+            silo.AddAzureTableGrainStorage("items", o =>
+            {
+                o.TableServiceClient = new TableServiceClient(storage);
+                o.TableName = table;
+                o.DeleteStateOnClear = true;
+            });
+        });
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        // Silos before Azurite: a silo whose storage vanished hangs in shutdown (orleans-platform.md §8.12).
+        try
+        {
+            if (_cluster is not null)
+            {
+                await _cluster.StopAllSilosAsync();
+                await _cluster.DisposeAsync();
+            }
+        }
+        finally
+        {
+            await _azurite.DisposeAsync();
+        }
+    }
+}
