@@ -85,20 +85,11 @@ public sealed class SplitEvaluator
             set.AddItem(item.Id, _data.Content[item.Id], _data.FactorPrior[item.Id]);
         }
 
-        // Pairs built from one user's ratings reuse each rated item many times (a×d pairs from a+d votes), so they
-        // carry the information of the ratings, not of their product: each such pair weighs items/pairs, and the
-        // user's pairs together count as many observations as the items they cover.
         foreach (var group in _split.Train.GroupBy(p => p.UserId, StringComparer.Ordinal))
         {
             int user = set.AddUser(group.Key);
             var pairs = group.ToList();
-            double weight = 1;
-            if (_data.Dataset.Ratings.Count > 0)
-            {
-                int items = pairs.SelectMany(p => new[] { p.ChosenId, p.RejectedId }).Distinct(StringComparer.Ordinal).Count();
-                weight = Math.Min(1.0, items / (double)pairs.Count);
-            }
-
+            double weight = RatingPairWeight(pairs);
             foreach (var pair in pairs)
             {
                 set.AddPair(user, set.ItemIndex(pair.ChosenId), set.ItemIndex(pair.RejectedId), weight);
@@ -164,9 +155,7 @@ public sealed class SplitEvaluator
                 }
 
                 var shown = revealed.Take(k).ToList();
-                double weight = _data.Dataset.Ratings.Count > 0 && shown.Count > 0
-                    ? Math.Min(1.0, shown.SelectMany(p => new[] { p.ChosenId, p.RejectedId }).Distinct(StringComparer.Ordinal).Count() / (double)shown.Count)
-                    : 1;
+                double weight = RatingPairWeight(shown);
                 var observations = full.ObservationsFor(-1, shown.Select(p => new TrainingPair(-1, set.ItemIndex(p.ChosenId), set.ItemIndex(p.RejectedId), weight)));
                 if (_data.StatedPreference.TryGetValue(user, out var stated))
                 {
@@ -191,10 +180,7 @@ public sealed class SplitEvaluator
                     }
                 }
 
-                var revealedJudgments = revealed.Take(k)
-                    .SelectMany(p => new[] { (p.ChosenId, 1.0), (p.RejectedId, -1.0) })
-                    .GroupBy(j => j.Item1, StringComparer.Ordinal)
-                    .ToDictionary(g => g.Key, g => g.Average(j => j.Item2), StringComparer.Ordinal);
+                var revealedJudgments = Judgments.FromPairs(shown.Select(p => (p.ChosenId, p.RejectedId)));
                 var key = full.NeighbourKey(scheme, revealedJudgments);
                 var pool = scaled.PoolFor(user, key, prototype);
                 var scaling = _settings.Scaling with { M = 1, N = _settings.ColdStartN };
@@ -213,23 +199,17 @@ public sealed class SplitEvaluator
         }
     }
 
-    private Dictionary<string, double> ItemPopularity(TrainingSet set)
-    {
-        var sums = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
-        foreach (var pair in _split.Train)
-        {
-            Add(pair.ChosenId, 1);
-            Add(pair.RejectedId, -1);
-        }
+    private Dictionary<string, double> ItemPopularity(TrainingSet set) =>
+        Judgments.FromPairs(_split.Train.Select(p => (p.ChosenId, p.RejectedId)));
 
-        return sums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count, StringComparer.Ordinal);
-
-        void Add(string id, double sign)
-        {
-            sums.TryGetValue(id, out var s);
-            sums[id] = (s.Sum + sign, s.Count + 1);
-        }
-    }
+    /// <summary>
+    /// Weight of each pair built from one user's ratings: a×d pairs come from a+d votes, so together they count as
+    /// many observations as the items they cover. Direct pairwise data keeps weight 1.
+    /// </summary>
+    private double RatingPairWeight(IReadOnlyCollection<PairJudgment> pairs) =>
+        _data.Dataset.Ratings.Count == 0 || pairs.Count == 0
+            ? 1
+            : Math.Min(1.0, pairs.SelectMany(p => new[] { p.ChosenId, p.RejectedId }).Distinct(StringComparer.Ordinal).Count() / (double)pairs.Count);
 
     private static double Content(double[] scheme, HybridTrainer trainer, string item) =>
         TestTimeScaler.ContentScore(scheme, trainer.Candidate(trainer.ItemIndexOf(item)));

@@ -181,24 +181,8 @@ public sealed class HybridTrainer
     }
 
     /// <summary>The user's actual judgments: item id → mean sign over the user's training pairs.</summary>
-    public Dictionary<string, double> Judgments(int user)
-    {
-        var sums = new Dictionary<string, (double Sum, int Count)>(StringComparer.Ordinal);
-        foreach (int k in _userPairs[user])
-        {
-            var pair = _set.Pairs[k];
-            Add(_set.ItemIds[pair.Chosen], 1);
-            Add(_set.ItemIds[pair.Rejected], -1);
-        }
-
-        return sums.ToDictionary(kv => kv.Key, kv => kv.Value.Sum / kv.Value.Count, StringComparer.Ordinal);
-
-        void Add(string id, double sign)
-        {
-            sums.TryGetValue(id, out var s);
-            sums[id] = (s.Sum + sign, s.Count + 1);
-        }
-    }
+    public Dictionary<string, double> Judgments(int user) =>
+        PGenRM.Core.Model.Judgments.FromPairs(_userPairs[user].Select(k => (_set.ItemIds[_set.Pairs[k].Chosen], _set.ItemIds[_set.Pairs[k].Rejected])));
 
     /// <summary>Index of an item id in the training set, or −1.</summary>
     public int ItemIndexOf(string id) => _set.ItemIndex(id);
