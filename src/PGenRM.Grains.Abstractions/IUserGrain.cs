@@ -11,6 +11,14 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("ApplyFeedbackAsync")]
     Task<FeedbackReceipt> ApplyFeedbackAsync(FeedbackItem item, CancellationToken cancellationToken = default);
 
+    /// <summary>Applies a set of ratings as weighted pairs (idempotent by <see cref="RatingsFeedback.FeedbackId"/>).</summary>
+    [Alias("ApplyRatingsAsync")]
+    Task<FeedbackReceipt> ApplyRatingsAsync(RatingsFeedback ratings, CancellationToken cancellationToken = default);
+
+    /// <summary>The individual level for one query (called by the scoring worker).</summary>
+    [Alias("GetSchemesAsync")]
+    Task<UserSchemes> GetSchemesAsync(SchemeRequest request, CancellationToken cancellationToken = default);
+
     /// <summary>Sets or replaces the user's stated preference ("I like short answers with code").</summary>
     [Alias("SetStatedPreferenceAsync")]
     Task<UserProfile> SetStatedPreferenceAsync(string statedPreference, CancellationToken cancellationToken = default);
@@ -27,7 +35,7 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("ExportAsync")]
     Task<UserExport> ExportAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Deletes the user's stored state; the grain starts from the prior afterwards.</summary>
+    /// <summary>Deletes the user's stored state and its prototype membership (and its entries in items' recent-judge lists); the grain starts from the prior afterwards.</summary>
     [Alias("DeleteAsync")]
     Task DeleteAsync(CancellationToken cancellationToken = default);
 }

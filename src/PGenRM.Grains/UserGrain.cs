@@ -124,6 +124,14 @@ public sealed partial class UserGrain(
     }
 
     /// <inheritdoc />
+    public Task<FeedbackReceipt> ApplyRatingsAsync(RatingsFeedback ratings, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException("Ratings feedback is being built (issue 4).");
+
+    /// <inheritdoc />
+    public Task<UserSchemes> GetSchemesAsync(SchemeRequest request, CancellationToken cancellationToken = default) =>
+        throw new NotImplementedException("The individual level for the scoring worker is being built (issue 4).");
+
+    /// <inheritdoc />
     public async Task<UserProfile> SetStatedPreferenceAsync(string statedPreference, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(statedPreference);

@@ -1,0 +1,34 @@
+namespace PGenRM.Grains.Abstractions;
+
+/// <summary>
+/// A tenant (key <see cref="GrainKeys.Tenant"/>, "{tenant}"): settings, hashed API keys, the prototype directory, and
+/// re-clustering (on a timer and after enough users moved). Not on the request path: callers cache
+/// <see cref="TenantInfo"/> and the <see cref="PrototypeDirectory"/> by version.
+/// </summary>
+[Alias("PGenRM.ITenantGrain")]
+public interface ITenantGrain : IGrainWithStringKey
+{
+    /// <summary>Creates the tenant with one API key (given as its SHA-256 hash). Throws <see cref="InvalidOperationException"/> if it exists.</summary>
+    [Alias("CreateAsync")]
+    Task<TenantInfo> CreateAsync(TenantSettings settings, string apiKeyHash, CancellationToken cancellationToken = default);
+
+    /// <summary>The tenant, or null if it was never created (or was deleted).</summary>
+    [Alias("GetAsync")]
+    Task<TenantInfo?> GetAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Replaces the settings (validated); a change of k takes effect at the next re-clustering pass.</summary>
+    [Alias("UpdateSettingsAsync")]
+    Task<TenantInfo> UpdateSettingsAsync(TenantSettings settings, CancellationToken cancellationToken = default);
+
+    /// <summary>The prototype directory (cheap; callers cache by version).</summary>
+    [Alias("GetDirectoryAsync")]
+    Task<PrototypeDirectory> GetDirectoryAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>A user grain reports that it changed prototype (or joined one); enough moves trigger a pass.</summary>
+    [Alias("ReportMoveAsync")]
+    Task ReportMoveAsync(int? from, int to, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs one re-clustering pass now (mini-batch k-means over the prototypes' reservoirs) and returns the new directory.</summary>
+    [Alias("ReclusterAsync")]
+    Task<PrototypeDirectory> ReclusterAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,52 @@
+namespace PGenRM.Grains.Abstractions;
+
+/// <summary>A tenant's settings. Defaults are the shipped ones (docs/EVALUATION.md: m = 1, n = 0 unless items recur).</summary>
+/// <param name="Prototypes">Number of prototypes k (1–64).</param>
+/// <param name="M">Individual-level schemes per score (1 = the posterior mean only).</param>
+/// <param name="N">Prototype-level neighbours per candidate (0 = off).</param>
+/// <param name="CriteriaBankVersion">Criteria bank the tenant's users are scored with (must match the silo's).</param>
+/// <param name="MaxCandidates">Most candidates in one score request.</param>
+/// <param name="MaxTextLength">Longest query, response or stated preference, in characters.</param>
+/// <param name="MaxBatch">Most feedback items in one batch request.</param>
+/// <param name="RequestsPerSecond">Per-tenant rate limit of the HTTP API (token bucket refill rate).</param>
+/// <param name="ReclusterAfterMoves">Re-cluster when this many users moved prototype since the last pass.</param>
+/// <param name="ReclusterPeriod">Re-cluster at least this often while users keep moving or joining.</param>
+[GenerateSerializer, Immutable, Alias("PGenRM.TenantSettings")]
+public sealed record TenantSettings(
+    [property: Id(0)] int Prototypes = 8,
+    [property: Id(1)] int M = 1,
+    [property: Id(2)] int N = 0,
+    [property: Id(3)] string CriteriaBankVersion = "criteria-bank/1",
+    [property: Id(4)] int MaxCandidates = 64,
+    [property: Id(5)] int MaxTextLength = 8192,
+    [property: Id(6)] int MaxBatch = 256,
+    [property: Id(7)] double RequestsPerSecond = 200,
+    [property: Id(8)] int ReclusterAfterMoves = 50,
+    [property: Id(9)] TimeSpan ReclusterPeriod = default)
+{
+    /// <summary>Throws <see cref="ArgumentException"/> naming the first out-of-range setting.</summary>
+    public void Validate()
+    {
+        static void Check(bool ok, string name, object value, string range)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException($"{name} must be {range}, got {value}.", name);
+            }
+        }
+
+        Check(Prototypes is >= 1 and <= 64, nameof(Prototypes), Prototypes, "1–64");
+        Check(M is >= 1 and <= 64, nameof(M), M, "1–64");
+        Check(N is >= 0 and <= 256, nameof(N), N, "0–256");
+        Check(!string.IsNullOrWhiteSpace(CriteriaBankVersion), nameof(CriteriaBankVersion), CriteriaBankVersion ?? "null", "set");
+        Check(MaxCandidates is >= 2 and <= 1024, nameof(MaxCandidates), MaxCandidates, "2–1024");
+        Check(MaxTextLength is >= 16 and <= 1_000_000, nameof(MaxTextLength), MaxTextLength, "16–1,000,000");
+        Check(MaxBatch is >= 1 and <= 10_000, nameof(MaxBatch), MaxBatch, "1–10,000");
+        Check(RequestsPerSecond > 0 && double.IsFinite(RequestsPerSecond), nameof(RequestsPerSecond), RequestsPerSecond, "positive");
+        Check(ReclusterAfterMoves >= 1, nameof(ReclusterAfterMoves), ReclusterAfterMoves, "at least 1");
+        Check(ReclusterPeriod >= TimeSpan.Zero, nameof(ReclusterPeriod), ReclusterPeriod, "zero (default: 5 minutes) or positive");
+    }
+
+    /// <summary>The re-clustering period in effect (5 minutes when unset).</summary>
+    public TimeSpan EffectiveReclusterPeriod => ReclusterPeriod == TimeSpan.Zero ? TimeSpan.FromMinutes(5) : ReclusterPeriod;
+}

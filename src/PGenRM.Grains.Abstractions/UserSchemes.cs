@@ -1,0 +1,17 @@
+namespace PGenRM.Grains.Abstractions;
+
+/// <summary>A user's individual level for one query.</summary>
+/// <param name="Schemes">The m schemes (the first is the posterior mean).</param>
+/// <param name="IsColdStart">No feedback and no stated preference: the schemes are the prototype prior's.</param>
+/// <param name="Prototype">The user's prototype, or null.</param>
+/// <param name="Key">The user's neighbour key (judgment sketch; empty before the first pair).</param>
+/// <param name="FeedbackCount">Feedback items applied.</param>
+/// <param name="ModelVersion">Model the schemes belong to.</param>
+[GenerateSerializer, Immutable, Alias("PGenRM.UserSchemes")]
+public sealed record UserSchemes(
+    [property: Id(0)] IReadOnlyList<double[]> Schemes,
+    [property: Id(1)] bool IsColdStart,
+    [property: Id(2)] int? Prototype,
+    [property: Id(3)] float[] Key,
+    [property: Id(4)] long FeedbackCount,
+    [property: Id(5)] string ModelVersion);
