@@ -16,7 +16,7 @@ public sealed record TenantSettings(
     [property: Id(0)] int Prototypes = 8,
     [property: Id(1)] int M = 1,
     [property: Id(2)] int N = 0,
-    [property: Id(3)] string CriteriaBankVersion = "criteria-bank/1",
+    [property: Id(3)] string CriteriaBankVersion = "criteria-v1",
     [property: Id(4)] int MaxCandidates = 64,
     [property: Id(5)] int MaxTextLength = 8192,
     [property: Id(6)] int MaxBatch = 256,

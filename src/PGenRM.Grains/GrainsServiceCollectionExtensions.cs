@@ -9,7 +9,7 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the silo's <see cref="EvaluatorHost"/>. The host must also register an
-    /// <see cref="PGenRM.Core.Encoding.ISentenceEncoder"/> singleton and the grain storages "users" and "items"
+    /// <see cref="PGenRM.Core.Encoding.ISentenceEncoder"/> singleton and the grain storages "users", "items" and "tenants"
     /// (with <c>DeleteStateOnClear = true</c>, so that deleting a user removes its stored state).
     /// </summary>
     public static IServiceCollection AddPGenRMGrains(this IServiceCollection services, HybridModelOptions? model = null, ScalingOptions? scaling = null)
@@ -18,6 +18,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(model ?? new HybridModelOptions());
         services.TryAddSingleton(scaling ?? new ScalingOptions());
         services.TryAddSingleton<EvaluatorHost>();
+        services.TryAddSingleton<TenantCache>();
         return services;
     }
 }

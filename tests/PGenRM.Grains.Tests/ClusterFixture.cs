@@ -59,6 +59,12 @@ public sealed class ClusterFixture : IAsyncLifetime
                 o.TableName = table;
                 o.DeleteStateOnClear = true;
             });
+            silo.AddAzureTableGrainStorage("tenants", o =>
+            {
+                o.TableServiceClient = new TableServiceClient(storage);
+                o.TableName = $"tenants{run}";
+                o.DeleteStateOnClear = true;
+            });
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();

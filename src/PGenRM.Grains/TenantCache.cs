@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using PGenRM.Grains.Abstractions;
+
+namespace PGenRM.Grains;
+
+/// <summary>
+/// Silo-wide cache of <see cref="TenantInfo"/> (settings, key hashes, prototype directory) with a short time to live,
+/// so that user grains, scoring workers and the API do not call the tenant grain on every request (it would be the
+/// tenant's hot spot). A change reaches every reader within <see cref="TimeToLive"/>.
+/// </summary>
+public sealed class TenantCache(IGrainFactory grains, TimeProvider? time = null)
+{
+    private readonly ConcurrentDictionary<string, (TenantInfo? Info, DateTimeOffset Expires)> _entries = new(StringComparer.Ordinal);
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
+    /// <summary>How long an entry is served before it is read again.</summary>
+    public TimeSpan TimeToLive { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The tenant, or null if it does not exist (cached too, so unknown tenants cost no grain call per request).</summary>
+    public async Task<TenantInfo?> GetAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        var now = _time.GetUtcNow();
+        if (_entries.TryGetValue(tenant, out var entry) && entry.Expires > now)
+        {
+            return entry.Info;
+        }
+
+        var info = await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant)).GetAsync(cancellationToken);
+        _entries[tenant] = (info, now + TimeToLive);
+        return info;
+    }
+
+    /// <summary>The tenant; throws <see cref="KeyNotFoundException"/> if it does not exist.</summary>
+    public async Task<TenantInfo> RequireAsync(string tenant, CancellationToken cancellationToken = default) =>
+        await GetAsync(tenant, cancellationToken) ?? throw new KeyNotFoundException($"Tenant '{tenant}' does not exist.");
+
+    /// <summary>Drops the cached entry (after this silo changed the tenant).</summary>
+    public void Invalidate(string tenant) => _entries.TryRemove(tenant, out _);
+}

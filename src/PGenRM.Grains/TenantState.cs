@@ -1,0 +1,30 @@
+using PGenRM.Grains.Abstractions;
+
+namespace PGenRM.Grains;
+
+/// <summary>What a tenant grain stores (storage "tenants", state "tenant").</summary>
+/// <remarks>Persisted and serialized by Orleans: never renumber ids or rename the alias.</remarks>
+[GenerateSerializer, Alias("PGenRM.TenantState")]
+public sealed class TenantState
+{
+    /// <summary>Whether the tenant was created.</summary>
+    [Id(0)] public bool Created { get; set; }
+
+    /// <summary>Current settings.</summary>
+    [Id(1)] public TenantSettings Settings { get; set; } = new();
+
+    /// <summary>SHA-256 hashes (hex) of the API keys.</summary>
+    [Id(2)] public List<string> ApiKeyHashes { get; set; } = [];
+
+    /// <summary>Creation time.</summary>
+    [Id(3)] public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Centroid version of <see cref="Centroids"/>.</summary>
+    [Id(4)] public long CentroidVersion { get; set; }
+
+    /// <summary>Centroids per prototype (empty = version 0: one prototype at the prior mean).</summary>
+    [Id(5)] public List<float[]> Centroids { get; set; } = [];
+
+    /// <summary>Members per prototype as of the last pass.</summary>
+    [Id(6)] public List<long> Counts { get; set; } = [];
+}
