@@ -176,7 +176,7 @@ internal static class ApiEndpoints
         {
             var info = ApiKeyAuthentication.Tenant(http);
             var body = await JsonBody.ReadAsync<RewardRequest>(http, maxBody);
-            var rewards = await RewardEndpoint.ScoreAsync(body, info, options.RewardPromptSeparator, grains.GetGrain<IScoringWorker>(0), http.RequestAborted);
+            var rewards = await RewardEndpoint.ScoreAsync(body, info, options.RewardPromptSeparator, grains, http.RequestAborted);
             return Results.Json(new { rewards }, JsonBody.Options);
         }).WithMetadata(new EndpointAccess(AccessKind.Tenant, AllowQueryKey: true));
     }

@@ -10,7 +10,7 @@ namespace PGenRM.Host.Api;
 internal static class RewardEndpoint
 {
     /// <summary>The rewards, in query order.</summary>
-    public static async Task<double[]> ScoreAsync(RewardRequest body, TenantInfo info, string separator, IScoringWorker worker, CancellationToken cancellationToken)
+    public static async Task<double[]> ScoreAsync(RewardRequest body, TenantInfo info, string separator, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var s = info.Settings;
         var queries = body.Query ?? throw Api.Check.Bad("'query' is required: a list of prompt+response strings.");
@@ -56,6 +56,8 @@ internal static class RewardEndpoint
             rows[i] = (user, Api.Check.Text(prompt, $"query[{i}] (prompt part)", s.MaxTextLength), Api.Check.Text(response, $"query[{i}] (response part)", s.MaxTextLength));
         }
 
+        // The worker only after validation: a bad request is answered without touching the cluster.
+        var worker = grains.GetGrain<IScoringWorker>(0);
         var rewards = new double[rows.Length];
         var calls = rows.Select((row, i) => (row, i))
             .GroupBy(x => (x.row.User, x.row.Prompt))
