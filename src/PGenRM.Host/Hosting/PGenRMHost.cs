@@ -25,6 +25,9 @@ namespace PGenRM.Host.Hosting;
 /// </summary>
 public static partial class PGenRMHost
 {
+    /// <summary>Where the API listens when no URL is configured.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
     /// <summary>Starts the service and runs it until Ctrl+C or SIGTERM; returns the process exit code.</summary>
     public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
     {
@@ -99,6 +102,12 @@ public static partial class PGenRMHost
     private static void Configure(WebApplicationBuilder builder, ServiceOptions options, string storage, string adminHash)
     {
         builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
+        {
+            // Loopback by default (also when appsettings.json is not beside the binaries, as under `pgenrm serve`).
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new AdminKey(adminHash));
