@@ -27,10 +27,6 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("GetProfileAsync")]
     Task<UserProfile> GetProfileAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Rewards for <paramref name="candidates"/> answering <paramref name="query"/>, for this user.</summary>
-    [Alias("ScoreAsync")]
-    Task<ScoreResult> ScoreAsync(string query, IReadOnlyList<string> candidates, CancellationToken cancellationToken = default);
-
     /// <summary>Everything stored about the user.</summary>
     [Alias("ExportAsync")]
     Task<UserExport> ExportAsync(CancellationToken cancellationToken = default);

@@ -13,6 +13,8 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="Rest">Margin part owned by the judge's content weights and the other item.</param>
 /// <param name="Weight">Weight of the pair.</param>
 /// <param name="At">When the judgment was made.</param>
+/// <param name="JudgeKey">The judge's neighbour key (judgment sketch) after the pair; null or empty = unknown (similarity 0).</param>
+/// <param name="JudgePrototype">The judge's prototype, or null before clustering (the item tallies wins and losses per prototype).</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.ItemJudgment")]
 public sealed record ItemJudgment(
     [property: Id(0)] string JudgmentId,
@@ -22,4 +24,6 @@ public sealed record ItemJudgment(
     [property: Id(4)] float[] FactorPrior,
     [property: Id(5)] double Rest,
     [property: Id(6)] double Weight,
-    [property: Id(7)] DateTimeOffset At);
+    [property: Id(7)] DateTimeOffset At,
+    [property: Id(8)] float[]? JudgeKey = null,
+    [property: Id(9)] int? JudgePrototype = null);

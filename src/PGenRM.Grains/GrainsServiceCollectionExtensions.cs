@@ -19,6 +19,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(scaling ?? new ScalingOptions());
         services.TryAddSingleton<EvaluatorHost>();
         services.TryAddSingleton<TenantCache>();
+        services.TryAddSingleton<PrototypeReservoirCache>();
         return services;
     }
 }

@@ -20,8 +20,14 @@ public sealed partial class ItemGrain(
     /// <summary>Judgment ids remembered for de-duplication (retries arrive soon after the original).</summary>
     public const int JudgmentIdWindow = 1024;
 
-    /// <summary>Recent judges kept for the prototype level.</summary>
-    public const int RecentJudgeCapacity = 64;
+    /// <summary>
+    /// Recent judges kept for the prototype level. Each entry carries the judge's scheme and key (several hundred floats),
+    /// so the list is short enough that the stored item stays well under Table storage's entity limit.
+    /// </summary>
+    public const int RecentJudgeCapacity = 32;
+
+    /// <summary>Longest accepted judge key (the judgment sketch has 256 values).</summary>
+    public const int MaxKeyLength = 4096;
 
     private readonly HashSet<string> _judgmentIds = new(StringComparer.Ordinal);
     private FoldedEvidence? _folded;
@@ -83,16 +89,33 @@ public sealed partial class ItemGrain(
                 s.FoldedCount = _folded.Count;
             }
 
+            var tally = s.PrototypeTallies.Find(t => t.Prototype == judgment.JudgePrototype);
+            if (tally is null)
+            {
+                tally = new StoredTally { Prototype = judgment.JudgePrototype };
+                s.PrototypeTallies.Add(tally);
+            }
+
             if (judgment.Sign > 0)
             {
                 s.Wins++;
+                tally.Wins++;
             }
             else
             {
                 s.Losses++;
+                tally.Losses++;
             }
 
-            s.RecentJudges.Add(new StoredJudge { JudgeId = judgment.JudgeId, Sign = judgment.Sign, At = judgment.At });
+            s.RecentJudges.Add(new StoredJudge
+            {
+                JudgeId = judgment.JudgeId,
+                Sign = judgment.Sign,
+                At = judgment.At,
+                Prototype = judgment.JudgePrototype,
+                Scheme = judgment.JudgeScheme,
+                Key = judgment.JudgeKey ?? [],
+            });
             TrimFront(s.RecentJudges, RecentJudgeCapacity);
             _judgmentIds.Add(judgment.JudgmentId);
             s.RecentJudgmentIds.Add(judgment.JudgmentId);
@@ -116,6 +139,44 @@ public sealed partial class ItemGrain(
 
     /// <inheritdoc />
     public Task<ItemStats> GetStatsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Stats());
+
+    /// <inheritdoc />
+    public Task<ItemStats> GetScoringStatsAsync(float[] userKey, string excludeJudgeId, int n, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(userKey);
+        ArgumentNullException.ThrowIfNull(excludeJudgeId);
+        if (n < 0)
+        {
+            throw new ArgumentException($"n must be non-negative, got {n}.", nameof(n));
+        }
+
+        return Task.FromResult(Stats(NearestJudges(userKey, excludeJudgeId, n)));
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> RemoveJudgeAsync(string judgeId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(judgeId);
+        var judges = state.State.RecentJudges;
+        if (!judges.Exists(j => string.Equals(j.JudgeId, judgeId, StringComparison.Ordinal)))
+        {
+            return false;
+        }
+
+        var kept = judges.FindAll(j => !string.Equals(j.JudgeId, judgeId, StringComparison.Ordinal));
+        try
+        {
+            state.State.RecentJudges = kept;
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        return true;
+    }
 
     private static double[] Current(ItemState s, int f)
     {
@@ -147,6 +208,11 @@ public sealed partial class ItemGrain(
         {
             throw new ArgumentException("Rest must be finite and Weight positive and finite.", nameof(judgment));
         }
+
+        if (judgment.JudgeKey is { } key && (key.Length > MaxKeyLength || !key.All(float.IsFinite)))
+        {
+            throw new ArgumentException($"JudgeKey must hold at most {MaxKeyLength} finite values.", nameof(judgment));
+        }
     }
 
     private static void TrimFront<T>(List<T> list, int capacity)
@@ -157,7 +223,31 @@ public sealed partial class ItemGrain(
         }
     }
 
-    private ItemStats Stats()
+    /// <summary>
+    /// The distinct judges most similar to <paramref name="userKey"/>, as ScaledScorer.JudgesOf picks them in the evaluation
+    /// (most similar first, ties by id), each with its latest entry's scheme and key.
+    /// </summary>
+    private List<ItemJudge> NearestJudges(float[] userKey, string excludeJudgeId, int n)
+    {
+        var latest = new Dictionary<string, StoredJudge>(StringComparer.Ordinal);
+        foreach (var judge in state.State.RecentJudges)
+        {
+            if (!string.Equals(judge.JudgeId, excludeJudgeId, StringComparison.Ordinal) && judge.Scheme.Length > 0)
+            {
+                latest[judge.JudgeId] = judge;
+            }
+        }
+
+        return latest.Values
+            .Select(j => (Judge: j, Similarity: NeighbourKeys.Similarity(j.Key, userKey)))
+            .OrderByDescending(j => j.Similarity)
+            .ThenBy(j => j.Judge.JudgeId, StringComparer.Ordinal)
+            .Take(n)
+            .Select(j => new ItemJudge(j.Judge.JudgeId, j.Judge.Sign, j.Judge.At, j.Judge.Prototype, j.Judge.Scheme, j.Judge.Key))
+            .ToList();
+    }
+
+    private ItemStats Stats(List<ItemJudge>? nearest = null)
     {
         var s = state.State;
         return new ItemStats(
@@ -165,7 +255,9 @@ public sealed partial class ItemGrain(
             (double[])s.FactorOffset.Clone(),
             s.Wins,
             s.Losses,
-            s.RecentJudges.ConvertAll(j => new ItemJudge(j.JudgeId, j.Sign, j.At)));
+            s.RecentJudges.ConvertAll(j => new ItemJudge(j.JudgeId, j.Sign, j.At, j.Prototype)),
+            s.PrototypeTallies.ConvertAll(t => new PrototypeTally(t.Prototype, t.Wins, t.Losses)),
+            nearest ?? []);
     }
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Debug, Message = "Judgment {JudgmentId} already recorded on {ItemKey}; ignored")]

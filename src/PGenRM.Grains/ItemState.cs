@@ -37,4 +37,7 @@ public sealed class ItemState
 
     /// <summary>The most recent judges, oldest first.</summary>
     [Id(9)] public List<StoredJudge> RecentJudges { get; set; } = [];
+
+    /// <summary>Wins and losses per judge prototype.</summary>
+    [Id(10)] public List<StoredTally> PrototypeTallies { get; set; } = [];
 }

@@ -13,4 +13,13 @@ public sealed class StoredJudge
 
     /// <summary>When.</summary>
     [Id(2)] public DateTimeOffset At { get; set; }
+
+    /// <summary>The judge's prototype at the time, or null.</summary>
+    [Id(3)] public int? Prototype { get; set; }
+
+    /// <summary>The judge's scheme θ after the judgment (empty in entries stored before it was kept).</summary>
+    [Id(4)] public float[] Scheme { get; set; } = [];
+
+    /// <summary>The judge's neighbour key after the judgment (empty if unknown).</summary>
+    [Id(5)] public float[] Key { get; set; } = [];
 }

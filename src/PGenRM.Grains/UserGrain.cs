@@ -106,9 +106,10 @@ public sealed partial class UserGrain(
             string judgmentId = $"{_key}/{item.FeedbackId}";
             var (chosenRest, rejectedRest) = Rests(evidence);
             var scheme = Array.ConvertAll(_model.Scheme, x => (float)x);
+            var judgeKey = NeighbourKey();
             await Task.WhenAll(
-                chosenGrain.RecordJudgmentAsync(new ItemJudgment(judgmentId, _key, 1, scheme, ScaledPrior(chosen.FactorPrior), chosenRest, item.Weight, item.At), cancellationToken),
-                rejectedGrain.RecordJudgmentAsync(new ItemJudgment(judgmentId, _key, -1, scheme, ScaledPrior(rejected.FactorPrior), rejectedRest, item.Weight, item.At), cancellationToken));
+                chosenGrain.RecordJudgmentAsync(new ItemJudgment(judgmentId, _key, 1, scheme, ScaledPrior(chosen.FactorPrior), chosenRest, item.Weight, item.At, judgeKey, s.Prototype), cancellationToken),
+                rejectedGrain.RecordJudgmentAsync(new ItemJudgment(judgmentId, _key, -1, scheme, ScaledPrior(rejected.FactorPrior), rejectedRest, item.Weight, item.At, judgeKey, s.Prototype), cancellationToken));
             await state.WriteStateAsync(cancellationToken);
         }
         catch (Exception e)
@@ -126,10 +127,6 @@ public sealed partial class UserGrain(
     /// <inheritdoc />
     public Task<FeedbackReceipt> ApplyRatingsAsync(RatingsFeedback ratings, CancellationToken cancellationToken = default) =>
         throw new NotImplementedException("Ratings feedback is being built (issue 4).");
-
-    /// <inheritdoc />
-    public Task<UserSchemes> GetSchemesAsync(SchemeRequest request, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("The individual level for the scoring worker is being built (issue 4).");
 
     /// <inheritdoc />
     public async Task<UserProfile> SetStatedPreferenceAsync(string statedPreference, CancellationToken cancellationToken = default)
@@ -158,24 +155,6 @@ public sealed partial class UserGrain(
     public Task<UserProfile> GetProfileAsync(CancellationToken cancellationToken = default) => Task.FromResult(Profile());
 
     /// <inheritdoc />
-    public async Task<ScoreResult> ScoreAsync(string query, IReadOnlyList<string> candidates, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(query);
-        ArgumentNullException.ThrowIfNull(candidates);
-        if (candidates.Count == 0)
-        {
-            return new ScoreResult([], [], _evaluator.ModelVersion);
-        }
-
-        var encoded = await _evaluator.EncodeAsync(query, candidates, null, cancellationToken);
-        var stats = await Task.WhenAll(encoded.Candidates.Select(c =>
-            GrainFactory.GetGrain<IItemGrain>(GrainKeys.Item(_tenant, c.ItemId)).GetStatsAsync(cancellationToken)));
-        var views = stats.Select((st, i) => View(st, encoded.Candidates[i].FactorPrior)).ToList();
-        var result = _evaluator.Evaluate(_model, encoded, views, [], evaluators.Scaling, _key);
-        return new ScoreResult(result.Rewards, encoded.Candidates.Select(c => c.ItemId).ToList(), _evaluator.ModelVersion);
-    }
-
-    /// <inheritdoc />
     public Task<UserExport> ExportAsync(CancellationToken cancellationToken = default)
     {
         var s = state.State;
@@ -189,6 +168,7 @@ public sealed partial class UserGrain(
     /// <inheritdoc />
     public async Task DeleteAsync(CancellationToken cancellationToken = default)
     {
+        await RemoveFromItemJudgesAsync(cancellationToken);
         try
         {
             await state.ClearStateAsync(cancellationToken);
@@ -260,17 +240,7 @@ public sealed partial class UserGrain(
     }
 
     /// <summary>The item as scoring sees it: v = scale·u + o, with o empty for an item nobody judged.</summary>
-    private ItemView View(ItemStats stats, double[] factorPrior)
-    {
-        var factor = new double[factorPrior.Length];
-        double scale = _evaluator.Model.ItemFactorPriorScale;
-        for (int k = 0; k < factor.Length; k++)
-        {
-            factor[k] = (scale * factorPrior[k]) + (stats.FactorOffset.Length == factor.Length ? stats.FactorOffset[k] : 0);
-        }
-
-        return new ItemView(stats.Strength, factor);
-    }
+    private ItemView View(ItemStats stats, double[] factorPrior) => ItemViews.From(stats, factorPrior, _evaluator.Model.ItemFactorPriorScale);
 
     private float[] ScaledPrior(double[] factorPrior)
     {

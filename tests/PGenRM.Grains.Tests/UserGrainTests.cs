@@ -9,23 +9,25 @@ public sealed class UserGrainTests(ClusterFixture fixture)
     [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task ApplyFeedback_MovesScoreTowardTheConciseCandidate()
     {
-        var user = NewUser(out _);
-        string query = "How do I split a string on commas in Python?";
-        string[] candidates =
+        string tenant = await Tenants.CreateAsync(fixture.Client, new TenantSettings(), TestContext.Current.CancellationToken);
+        string userId = "u-" + Guid.NewGuid().ToString("N")[..8];
+        var user = fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, userId));
+        var worker = fixture.Client.GetGrain<IScoringWorker>(0);
+        var request = new ScoreRequest(tenant, userId, "How do I split a string on commas in Python?",
         [
             "Use s.split(',').",
             "Great question! There are many different ways to split a string, and before we get into it, it is worth taking a step back " +
             "to think about the history of the language and the many considerations developers weigh. In this comprehensive guide we will " +
             "explore several approaches in great detail and finally arrive at a recommendation that may or may not suit you.",
-        ];
+        ]);
 
-        var before = await user.ScoreAsync(query, candidates, TestContext.Current.CancellationToken);
+        var before = await worker.ScoreAsync(request, TestContext.Current.CancellationToken);
         for (int i = 0; i < 8; i++)
         {
             Assert.Equal(FeedbackStatus.Applied, (await user.ApplyFeedbackAsync(Feedback.Item(i), TestContext.Current.CancellationToken)).Status);
         }
 
-        var after = await user.ScoreAsync(query, candidates, TestContext.Current.CancellationToken);
+        var after = await worker.ScoreAsync(request, TestContext.Current.CancellationToken);
         double marginBefore = before.Rewards[0] - before.Rewards[1], marginAfter = after.Rewards[0] - after.Rewards[1];
         Assert.True(marginAfter > marginBefore, $"concise − verbose reward margin went from {marginBefore:F4} to {marginAfter:F4}; expected it to grow");
         Assert.False((await user.GetProfileAsync(TestContext.Current.CancellationToken)).IsColdStart);

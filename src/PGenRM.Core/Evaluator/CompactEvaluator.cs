@@ -132,18 +132,67 @@ public sealed class CompactEvaluator
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(scaling);
         scaling.Validate();
+        var schemes = TestTimeScaler.IndividualSchemes(user.Scheme, user.Prior, user.Scale, user.HistoryEntries(), query.Embedding, scaling, Model, seedKey);
+        return Evaluate(user.Scheme, schemes, user.IsColdStart, query, items, neighbours, null, scaling);
+    }
+
+    /// <summary>
+    /// Scores encoded candidates from precomputed parts, the path the scoring worker takes with what the grains hold:
+    /// the user's posterior mean and its m individual-level schemes (<see cref="TestTimeScaler.IndividualSchemes"/>),
+    /// the prototype pool and each candidate's own judges (most similar first, never the scored user).
+    /// </summary>
+    /// <param name="scheme">The user's posterior mean θ (the rubric's weights come from it).</param>
+    /// <param name="individualSchemes">The m individual-level schemes (at least one).</param>
+    /// <param name="isColdStart">Whether the user had no feedback and no stated preference (reported in the chain).</param>
+    /// <param name="query">The encoded query and candidates.</param>
+    /// <param name="items">Item statistics, one per candidate.</param>
+    /// <param name="pool">The user's prototype members (without the user), most similar first.</param>
+    /// <param name="judges">Per candidate, the item's judges (without the user), most similar first; null = none.</param>
+    /// <param name="scaling">m, n and the fusion weights.</param>
+    public EvaluationResult Evaluate(
+        double[] scheme,
+        IReadOnlyList<double[]> individualSchemes,
+        bool isColdStart,
+        EncodedQuery query,
+        IReadOnlyList<ItemView> items,
+        IReadOnlyList<Neighbour> pool,
+        IReadOnlyList<IReadOnlyList<Neighbour>>? judges,
+        ScalingOptions scaling)
+    {
+        ArgumentNullException.ThrowIfNull(scheme);
+        ArgumentNullException.ThrowIfNull(individualSchemes);
+        ArgumentNullException.ThrowIfNull(query);
+        ArgumentNullException.ThrowIfNull(items);
+        ArgumentNullException.ThrowIfNull(pool);
+        ArgumentNullException.ThrowIfNull(scaling);
+        scaling.Validate();
+        int expected = Features.Dimension + Model.FactorDimension;
+        if (scheme.Length != expected)
+        {
+            throw new ArgumentException($"The scheme has {scheme.Length} values; this evaluator's schemes have {expected}.", nameof(scheme));
+        }
+
+        if (individualSchemes.Count == 0 || individualSchemes.Any(s => s is null || s.Length != expected))
+        {
+            throw new ArgumentException($"Expected at least one individual scheme, each of {expected} values.", nameof(individualSchemes));
+        }
+
         if (items.Count != query.Candidates.Count)
         {
             throw new ArgumentException($"Got {items.Count} item statistics for {query.Candidates.Count} candidates.", nameof(items));
         }
 
+        if (judges is not null && judges.Count != query.Candidates.Count)
+        {
+            throw new ArgumentException($"Got judges for {judges.Count} candidates; there are {query.Candidates.Count}.", nameof(judges));
+        }
+
         var candidates = query.Candidates.Select((c, i) => new Candidate(c.ItemId, c.Content, items[i])).ToList();
-        var schemes = TestTimeScaler.IndividualSchemes(user.Scheme, user.Prior, user.Scale, user.HistoryEntries(), query.Embedding, scaling, Model, seedKey);
-        var fused = TestTimeScaler.Fuse(schemes, candidates, neighbours, scaling);
+        var fused = TestTimeScaler.Fuse(individualSchemes, candidates, pool, scaling, judges);
         var scenario = Features.Scenarios.Dominant(query.ScenarioWeights);
-        var weights = Features.EffectiveCriterionWeights(user.Scheme, query.ScenarioWeights);
-        var trace = new ScalingTrace(schemes.Count, fused.Neighbours.Count, fused.Neighbours, fused.Agreement,
-            1 - fused.CollaborativeShare, fused.CollaborativeShare, user.IsColdStart);
+        var weights = Features.EffectiveCriterionWeights(scheme, query.ScenarioWeights);
+        var trace = new ScalingTrace(individualSchemes.Count, fused.Neighbours.Count, fused.Neighbours, fused.Agreement,
+            1 - fused.CollaborativeShare, fused.CollaborativeShare, isColdStart);
         var chain = _chains.Build(scenario, weights, query.Candidates.Select(c => c.CriterionScores).ToList(), fused.Rewards, trace, ModelVersion);
         return new EvaluationResult(fused.Rewards, chain, fused);
     }

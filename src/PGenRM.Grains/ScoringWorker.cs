@@ -1,0 +1,263 @@
+using PGenRM.Core.Evaluator;
+using PGenRM.Core.Model;
+using PGenRM.Grains.Abstractions;
+using Orleans.Concurrency;
+
+namespace PGenRM.Grains;
+
+/// <summary>
+/// The one scoring path ([StatelessWorker], key 0): validates the request against the tenant's limits, encodes through
+/// the silo's evaluator (one batching encoder per silo), asks the user grain for its individual-level schemes, reads the
+/// candidates' item statistics (with their nearest judges when n &gt; 0) and the prototype's reservoir (cached per silo),
+/// and runs <see cref="CompactEvaluator"/>'s dual-granularity scaling: the same code the library evaluation runs.
+/// </summary>
+[StatelessWorker]
+public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants, PrototypeReservoirCache reservoirs) : Grain, IScoringWorker
+{
+    /// <summary>Most individual-level schemes a request may ask for (TenantSettings.M's range).</summary>
+    public const int MaxM = 64;
+
+    /// <summary>Most prototype-level neighbours a request may ask for (TenantSettings.N's range).</summary>
+    public const int MaxN = 256;
+
+    /// <summary>The seed key of the individual level's subsamples: the same user and query always get the same schemes.</summary>
+    public static string SeedKey(string userKey, string query) => $"{userKey}|{ItemIds.For(query)}";
+
+    /// <inheritdoc />
+    public async Task<ScoreResponse> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken = default)
+    {
+        ValidateShape(request);
+        var settings = (await tenants.RequireAsync(request.Tenant, cancellationToken)).Settings;
+        ValidateLimits(request, settings);
+        int m = request.M ?? settings.M, n = request.N ?? settings.N;
+        string userKey = GrainKeys.User(request.Tenant, request.User);
+
+        var evaluator = await evaluators.GetAsync(cancellationToken);
+        var encoded = await evaluator.EncodeAsync(request.Query, request.Candidates, request.CandidateIds, cancellationToken);
+        var items = encoded.Candidates.Select(c => GrainFactory.GetGrain<IItemGrain>(GrainKeys.Item(request.Tenant, c.ItemId))).ToArray();
+        var user = GrainFactory.GetGrain<IUserGrain>(userKey);
+        var schemeRequest = new SchemeRequest(encoded.Embedding, m, SeedKey(userKey, request.Query));
+
+        UserSchemes schemes;
+        ItemStats[] stats;
+        IReadOnlyList<PrototypeReservoirCache.PoolMember> members = [];
+        if (n == 0)
+        {
+            // No prototype level: the user's schemes and the items' statistics are independent, so fetch them together.
+            var schemesTask = user.GetSchemesAsync(schemeRequest, cancellationToken);
+            var statsTask = Task.WhenAll(items.Select(i => i.GetStatsAsync(cancellationToken)));
+            await Task.WhenAll(schemesTask, statsTask);
+            schemes = await schemesTask;
+            stats = await statsTask;
+        }
+        else
+        {
+            // The items pick their judges nearest to the user's key, so the user's answer comes first.
+            schemes = await user.GetSchemesAsync(schemeRequest, cancellationToken);
+            var statsTask = Task.WhenAll(items.Select(i => i.GetScoringStatsAsync(schemes.Key, userKey, n, cancellationToken)));
+            var poolTask = schemes.Prototype is int prototype
+                ? reservoirs.GetAsync(request.Tenant, prototype, cancellationToken)
+                : Task.FromResult<IReadOnlyList<PrototypeReservoirCache.PoolMember>>([]);
+            await Task.WhenAll(statsTask, poolTask);
+            stats = await statsTask;
+            members = await poolTask;
+        }
+
+        if (!string.Equals(schemes.ModelVersion, evaluator.ModelVersion, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException(
+                $"User {userKey} is modelled under '{schemes.ModelVersion}' but this silo scores with '{evaluator.ModelVersion}'.");
+        }
+
+        double scale = evaluator.Model.ItemFactorPriorScale;
+        var views = stats.Select((s, i) => ItemViews.From(s, encoded.Candidates[i].FactorPrior, scale)).ToList();
+        var (pool, judges) = n > 0 ? PrototypeLevel(userKey, schemes.Key, encoded, stats, members) : ([], null);
+        var scaling = evaluators.Scaling with { M = m, N = n };
+        var result = evaluator.Evaluate(schemes.Scheme, schemes.Schemes, schemes.IsColdStart, encoded, views, pool, judges, scaling);
+
+        return new ScoreResponse(
+            result.Rewards,
+            TestTimeScaler.ArgMax(result.Rewards),
+            encoded.Candidates.Select(c => c.ItemId).ToList(),
+            schemes.IsColdStart,
+            schemes.Prototype,
+            schemes.Schemes.Count,
+            n,
+            result.Scaling.Neighbours,
+            result.Scaling.Agreement,
+            evaluator.ModelVersion,
+            evaluator.Features.Bank.Version,
+            request.Explain ? ChainJson.Serialize(result.Chain) : null);
+    }
+
+    /// <inheritdoc />
+    public async Task<CompareResponse> CompareAsync(ScoreRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Candidates is not { Count: 2 })
+        {
+            throw new ArgumentException($"Compare needs exactly two candidates, got {request.Candidates?.Count ?? 0}.", nameof(ScoreRequest.Candidates));
+        }
+
+        var score = await ScoreAsync(request, cancellationToken);
+        return new CompareResponse(BayesianLogistic.Sigmoid(score.Rewards[0] - score.Rewards[1]), score);
+    }
+
+    /// <summary>
+    /// The pool (the prototype's reservoir without the user, most similar first) and each candidate's judges (the item's
+    /// nearest distinct judges without the user), as ScaledScorer builds them in the evaluation. A neighbour's judgments
+    /// are its mean sign per candidate item, read from the items' recent-judge lists; one scheme per judge (its latest).
+    /// </summary>
+    private static (IReadOnlyList<Neighbour> Pool, IReadOnlyList<IReadOnlyList<Neighbour>> Judges) PrototypeLevel(
+        string userKey, float[] userVector, EncodedQuery encoded, ItemStats[] stats, IReadOnlyList<PrototypeReservoirCache.PoolMember> members)
+    {
+        var sums = new Dictionary<string, Dictionary<string, (double Sum, int Count)>>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (int c = 0; c < stats.Length; c++)
+        {
+            string item = encoded.Candidates[c].ItemId;
+            if (!seen.Add(item))
+            {
+                continue;
+            }
+
+            foreach (var judge in stats[c].RecentJudges)
+            {
+                if (string.Equals(judge.JudgeId, userKey, StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
+                if (!sums.TryGetValue(judge.JudgeId, out var perItem))
+                {
+                    sums[judge.JudgeId] = perItem = new Dictionary<string, (double, int)>(StringComparer.Ordinal);
+                }
+
+                var (sum, count) = perItem.GetValueOrDefault(item);
+                perItem[item] = (sum + judge.Sign, count + 1);
+            }
+        }
+
+        var judgments = sums.ToDictionary(
+            j => j.Key,
+            j => (IReadOnlyDictionary<string, double>)j.Value.ToDictionary(i => i.Key, i => i.Value.Sum / i.Value.Count, StringComparer.Ordinal),
+            StringComparer.Ordinal);
+        IReadOnlyDictionary<string, double> JudgmentsOf(string id) =>
+            judgments.TryGetValue(id, out var j) ? j : new Dictionary<string, double>(StringComparer.Ordinal);
+
+        var latest = new Dictionary<string, ItemJudge>(StringComparer.Ordinal);
+        foreach (var judge in stats.SelectMany(s => s.NearestJudges))
+        {
+            if (judge.Scheme is { Length: > 0 } && (!latest.TryGetValue(judge.JudgeId, out var known) || judge.At > known.At))
+            {
+                latest[judge.JudgeId] = judge;
+            }
+        }
+
+        var judgeNeighbours = latest.Values.ToDictionary(
+            j => j.JudgeId,
+            j => new Neighbour(j.JudgeId, Array.ConvertAll(j.Scheme!, x => (double)x), NeighbourKeys.Similarity(j.Key ?? [], userVector), JudgmentsOf(j.JudgeId)),
+            StringComparer.Ordinal);
+        var judges = stats
+            .Select(s => (IReadOnlyList<Neighbour>)s.NearestJudges
+                .Where(j => judgeNeighbours.ContainsKey(j.JudgeId) && !string.Equals(j.JudgeId, userKey, StringComparison.Ordinal))
+                .Select(j => judgeNeighbours[j.JudgeId])
+                .ToList())
+            .ToList();
+
+        var pool = members
+            .Where(p => !string.Equals(p.UserKey, userKey, StringComparison.Ordinal))
+            .Select(p => new Neighbour(p.UserKey, p.Scheme, NeighbourKeys.Similarity(p.Key, userVector), JudgmentsOf(p.UserKey)))
+            .OrderByDescending(p => p.Similarity)
+            .ThenBy(p => p.UserId, StringComparer.Ordinal)
+            .ToList();
+        return (pool, judges);
+    }
+
+    private static void ValidateShape(ScoreRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!GrainKeys.IsValidTenant(request.Tenant))
+        {
+            throw new ArgumentException($"Tenant must be 1–{GrainKeys.MaxTenantLength} ASCII letters, digits or '-'.", nameof(ScoreRequest.Tenant));
+        }
+
+        if (!GrainKeys.IsValidEntity(request.User))
+        {
+            throw new ArgumentException(
+                $"User must be 1–{GrainKeys.MaxEntityLength} characters without '/', '\\', '#', '?' or control characters.", nameof(ScoreRequest.User));
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Query))
+        {
+            throw new ArgumentException("Query must be non-empty.", nameof(ScoreRequest.Query));
+        }
+
+        if (request.Candidates is null || request.Candidates.Count == 0)
+        {
+            throw new ArgumentException("Candidates must hold at least one response.", nameof(ScoreRequest.Candidates));
+        }
+
+        for (int i = 0; i < request.Candidates.Count; i++)
+        {
+            if (request.Candidates[i] is null)
+            {
+                throw new ArgumentException($"Candidates[{i}] is null.", nameof(ScoreRequest.Candidates));
+            }
+        }
+
+        if (request.CandidateIds is { } ids)
+        {
+            if (ids.Count != request.Candidates.Count)
+            {
+                throw new ArgumentException(
+                    $"CandidateIds has {ids.Count} entries for {request.Candidates.Count} candidates.", nameof(ScoreRequest.CandidateIds));
+            }
+
+            for (int i = 0; i < ids.Count; i++)
+            {
+                if (ids[i] is not null && !GrainKeys.IsValidEntity(ids[i]))
+                {
+                    throw new ArgumentException(
+                        $"CandidateIds[{i}] must be null or 1–{GrainKeys.MaxEntityLength} characters without '/', '\\', '#', '?' or control characters.",
+                        nameof(ScoreRequest.CandidateIds));
+                }
+            }
+        }
+
+        if (request.M is < 1 or > MaxM)
+        {
+            throw new ArgumentException($"M must be 1–{MaxM}, got {request.M}.", nameof(ScoreRequest.M));
+        }
+
+        if (request.N is < 0 or > MaxN)
+        {
+            throw new ArgumentException($"N must be 0–{MaxN}, got {request.N}.", nameof(ScoreRequest.N));
+        }
+    }
+
+    private static void ValidateLimits(ScoreRequest request, TenantSettings settings)
+    {
+        if (request.Candidates.Count > settings.MaxCandidates)
+        {
+            throw new ArgumentException(
+                $"Candidates has {request.Candidates.Count} responses; the tenant allows at most {settings.MaxCandidates}.", nameof(ScoreRequest.Candidates));
+        }
+
+        if (request.Query.Length > settings.MaxTextLength)
+        {
+            throw new ArgumentException(
+                $"Query has {request.Query.Length} characters; the tenant allows at most {settings.MaxTextLength}.", nameof(ScoreRequest.Query));
+        }
+
+        for (int i = 0; i < request.Candidates.Count; i++)
+        {
+            if (request.Candidates[i].Length > settings.MaxTextLength)
+            {
+                throw new ArgumentException(
+                    $"Candidates[{i}] has {request.Candidates[i].Length} characters; the tenant allows at most {settings.MaxTextLength}.",
+                    nameof(ScoreRequest.Candidates));
+            }
+        }
+    }
+}

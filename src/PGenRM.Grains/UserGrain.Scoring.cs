@@ -1,0 +1,59 @@
+using PGenRM.Core.Model;
+using PGenRM.Grains.Abstractions;
+
+namespace PGenRM.Grains;
+
+/// <summary>The user grain's part in scoring: the individual level for the scoring worker, and the judge entries it leaves on items.</summary>
+public sealed partial class UserGrain
+{
+    /// <summary>Most individual-level schemes one request may ask for (as TenantSettings.M).</summary>
+    public const int MaxSchemes = 64;
+
+    /// <inheritdoc />
+    public Task<UserSchemes> GetSchemesAsync(SchemeRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.QueryEmbedding is null || request.QueryEmbedding.Length == 0)
+        {
+            throw new ArgumentException("QueryEmbedding must be set.", nameof(request));
+        }
+
+        if (request.M is < 1 or > MaxSchemes)
+        {
+            throw new ArgumentException($"M must be 1–{MaxSchemes}, got {request.M}.", nameof(request));
+        }
+
+        if (string.IsNullOrEmpty(request.SeedKey))
+        {
+            throw new ArgumentException("SeedKey must be set.", nameof(request));
+        }
+
+        // The same call CompactEvaluator.Evaluate(UserModel, ...) makes, so the worker and the library get the same schemes.
+        var scaling = evaluators.Scaling with { M = request.M };
+        var schemes = TestTimeScaler.IndividualSchemes(
+            _model.Scheme, _model.Prior, _model.Scale, _model.HistoryEntries(), request.QueryEmbedding, scaling, _evaluator.Model, request.SeedKey);
+        var s = state.State;
+        return Task.FromResult(new UserSchemes(
+            schemes.Select(x => (double[])x.Clone()).ToList(),
+            _model.IsColdStart,
+            s.Prototype,
+            NeighbourKey(),
+            s.FeedbackCount,
+            _evaluator.ModelVersion,
+            (double[])_model.Scheme.Clone()));
+    }
+
+    /// <summary>The user's neighbour key: its judgment sketch (empty before the first pair).</summary>
+    private float[] NeighbourKey() => Array.ConvertAll(state.State.JudgmentSketch, x => (float)x);
+
+    /// <summary>Takes the user off the recent-judge lists of the items in its kept history (before its state is cleared).</summary>
+    private Task RemoveFromItemJudgesAsync(CancellationToken cancellationToken)
+    {
+        var items = state.State.History
+            .SelectMany(h => new[] { h.ChosenItemId, h.RejectedItemId })
+            .Where(GrainKeys.IsValidEntity)
+            .Distinct(StringComparer.Ordinal);
+        return Task.WhenAll(items.Select(item =>
+            GrainFactory.GetGrain<IItemGrain>(GrainKeys.Item(_tenant, item)).RemoveJudgeAsync(_key, cancellationToken)));
+    }
+}

@@ -1,0 +1,351 @@
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using Microsoft.Extensions.DependencyInjection;
+using PGenRM.Core.Evaluator;
+using PGenRM.Core.Model;
+using PGenRM.Grains.Abstractions;
+
+namespace PGenRM.Grains.Tests;
+
+/// <summary>
+/// Scoring through the worker on the Azurite cluster, checked against the library (CompactEvaluator, UserModel,
+/// TestTimeScaler) fed the same evidence. Texts carry the test's tenant id, so no other test's cached embeddings or
+/// item statistics are involved.
+/// </summary>
+[Collection(ClusterCollection.Name), Trait("Category", "Azurite")]
+public sealed class ScoringWorkerTests(ClusterFixture fixture)
+{
+    private const double Tolerance = 1e-9;
+
+    private IScoringWorker Worker => fixture.Client.GetGrain<IScoringWorker>(0);
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Score_GivesTheLibraryRewards_WithoutNeighbours()
+    {
+        string tenant = await Tenants.CreateAsync(fixture.Client, new TenantSettings(N: 0), TestContext.Current.CancellationToken);
+        string userKey = GrainKeys.User(tenant, "u");
+        var (evaluator, host) = await EvaluatorAsync();
+        var library = new UserModel(evaluator.DefaultPrior(), evaluator.Model);
+        var user = fixture.Client.GetGrain<IUserGrain>(userKey);
+        var texts = new List<string>();
+        for (int i = 0; i < 4; i++)
+        {
+            var item = Pair(tenant, i);
+            Assert.Equal(FeedbackStatus.Applied, (await user.ApplyFeedbackAsync(item, TestContext.Current.CancellationToken)).Status);
+
+            // Every pair is on fresh items, so the grain saw them as unseen (b = 0, v = scale·u) too.
+            var pair = await evaluator.EncodeAsync(item.Query, [item.Chosen, item.Rejected], cancellationToken: TestContext.Current.CancellationToken);
+            library.Add(CompactEvaluator.Evidence(pair, Unseen(evaluator, pair.Candidates[0]), Unseen(evaluator, pair.Candidates[1])));
+            texts.Add(item.Chosen);
+            texts.Add(item.Rejected);
+        }
+
+        string query = $"Which of these answers is best? [{tenant}]";
+        string[] candidates = [texts[0], texts[1], texts[6], texts[7], $"An answer nobody has judged yet. [{tenant}]"];
+        foreach (int m in new[] { 1, 3 })
+        {
+            var response = await Worker.ScoreAsync(new ScoreRequest(tenant, "u", query, candidates, M: m), TestContext.Current.CancellationToken);
+
+            var encoded = await evaluator.EncodeAsync(query, candidates, cancellationToken: TestContext.Current.CancellationToken);
+            var views = await ViewsAsync(tenant, evaluator, encoded);
+            var expected = evaluator.Evaluate(library, encoded, views, [], host.Scaling with { M = m, N = 0 }, ScoringWorker.SeedKey(userKey, query));
+
+            AssertClose(expected.Rewards, response.Rewards);
+            Assert.Equal(m, response.M);
+            Assert.False(response.IsColdStart);
+            Assert.Equal(TestTimeScaler.ArgMax(expected.Rewards), response.PreferredIndex);
+            Assert.Equal(encoded.Candidates.Select(c => c.ItemId), response.ItemIds);
+            Assert.Empty(response.Neighbours);
+        }
+
+        // The collaborative part was not trivially zero: the judged items carry learned strengths.
+        Assert.NotEqual(0, (await ItemAsync(tenant, texts[0])).Strength);
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Score_GivesTheLibraryRewards_WithTheItemsJudges()
+    {
+        string tenant = await Tenants.CreateAsync(fixture.Client, new TenantSettings(N: 4), TestContext.Current.CancellationToken);
+        var (evaluator, host) = await EvaluatorAsync();
+        string x = $"Use the built-in sort; it is one line. [{tenant}]";
+        string y = $"Sorting has a long history, so let us first review many algorithms in depth before choosing one. [{tenant}]";
+        string w = $"Write your own quicksort to understand it properly. [{tenant}]";
+
+        // A judges X ≻ Y, then B judges X ≻ W: B's grain saw X with A's judgment already in it, so the library reads X then.
+        var a = await JudgeAsync(tenant, "a", $"How should I sort a list? [{tenant}]", x, y, evaluator, null);
+        var xAfterA = await ItemAsync(tenant, x);
+        var b = await JudgeAsync(tenant, "b", $"Best way to sort numbers? [{tenant}]", x, w, evaluator, xAfterA);
+
+        string userKey = GrainKeys.User(tenant, "u");
+        var library = new UserModel(evaluator.DefaultPrior(), evaluator.Model);
+        var sketch = new double[JudgmentSketch.DefaultLength];
+        for (int i = 0; i < 3; i++)
+        {
+            var item = Pair(tenant, i);
+            await fixture.Client.GetGrain<IUserGrain>(userKey).ApplyFeedbackAsync(item, TestContext.Current.CancellationToken);
+            var pair = await evaluator.EncodeAsync(item.Query, [item.Chosen, item.Rejected], cancellationToken: TestContext.Current.CancellationToken);
+            library.Add(CompactEvaluator.Evidence(pair, Unseen(evaluator, pair.Candidates[0]), Unseen(evaluator, pair.Candidates[1])));
+            JudgmentSketch.Add(sketch, pair.Candidates[0].ItemId, 1);
+            JudgmentSketch.Add(sketch, pair.Candidates[1].ItemId, -1);
+        }
+
+        string query = $"How do I sort a list of numbers? [{tenant}]";
+        var response = await Worker.ScoreAsync(new ScoreRequest(tenant, "u", query, [x, y, w]), TestContext.Current.CancellationToken);
+
+        // The library side as ScaledScorer.Margin runs it: individual schemes, then Fuse with each item's judges.
+        var scaling = host.Scaling with { N = 4 };
+        var encoded = await evaluator.EncodeAsync(query, [x, y, w], cancellationToken: TestContext.Current.CancellationToken);
+        var views = await ViewsAsync(tenant, evaluator, encoded);
+        var schemes = TestTimeScaler.IndividualSchemes(
+            library.Scheme, library.Prior, library.Scale, library.HistoryEntries(), encoded.Embedding, scaling, evaluator.Model, ScoringWorker.SeedKey(userKey, query));
+        Neighbour Judge((string Key, double[] Scheme, double[] Sketch, Dictionary<string, double> Judgments) j) =>
+            new(j.Key, j.Scheme, TensorPrimitives.CosineSimilarity(j.Sketch, sketch), j.Judgments);
+        var judges = encoded.Candidates
+            .Select(c => (IReadOnlyList<Neighbour>)new[] { a, b }
+                .Where(j => j.Judgments.ContainsKey(c.ItemId))
+                .Select(Judge)
+                .OrderByDescending(n => n.Similarity)
+                .ThenBy(n => n.UserId, StringComparer.Ordinal)
+                .ToList())
+            .ToList();
+        var candidates = encoded.Candidates.Select((c, i) => new Candidate(c.ItemId, c.Content, views[i])).ToList();
+        var expected = TestTimeScaler.Fuse(schemes, candidates, [], scaling, judges);
+
+        Assert.NotNull(expected.Prototype);
+        AssertClose(expected.Rewards, response.Rewards);
+        Assert.Equal(expected.Neighbours, response.Neighbours);
+        Assert.Equal(new[] { a.Key, b.Key }.Order(StringComparer.Ordinal), response.Neighbours);
+        Assert.Equal(expected.Agreement, response.Agreement, 9);
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Score_MovesTowardWhatPrototypeMatesChose_BeforeTheUserJudgedIt()
+    {
+        string tenant = await Tenants.CreateAsync(fixture.Client, new TenantSettings(N: 4), TestContext.Current.CancellationToken);
+        var c = fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, "c"));
+        for (int i = 0; i < 3; i++)
+        {
+            await c.ApplyFeedbackAsync(Pair(tenant, i), TestContext.Current.CancellationToken);
+        }
+
+        // C prefers concise answers; the mates choose the long one, X, over the concise Y.
+        string x = $"Great question! Sorting is a deep topic, and there are many algorithms worth reviewing at length first. [{tenant}]";
+        string y = $"Use sorted(xs). [{tenant}]";
+        var request = new ScoreRequest(tenant, "c", $"How do I sort a list in Python? [{tenant}]", [x, y]);
+        var before = await Worker.ScoreAsync(request, TestContext.Current.CancellationToken);
+        Assert.Empty(before.Neighbours);
+
+        foreach (string mate in new[] { "a", "b" })
+        {
+            var feedback = new FeedbackItem($"{mate}-1", $"Sorting in Python? ({mate}) [{tenant}]", x, y, null, null, 1, DateTimeOffset.UnixEpoch);
+            await fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, mate)).ApplyFeedbackAsync(feedback, TestContext.Current.CancellationToken);
+        }
+
+        var after = await Worker.ScoreAsync(request, TestContext.Current.CancellationToken);
+        var withoutPrototypeLevel = await Worker.ScoreAsync(request with { N = 0 }, TestContext.Current.CancellationToken);
+
+        double marginBefore = before.Rewards[0] - before.Rewards[1];
+        double marginAfter = after.Rewards[0] - after.Rewards[1];
+        double marginAlone = withoutPrototypeLevel.Rewards[0] - withoutPrototypeLevel.Rewards[1];
+        Assert.True(marginAfter > marginBefore, $"X − Y margin went from {marginBefore:F4} to {marginAfter:F4}; expected the mates' choice to raise it");
+        Assert.True(marginAfter > marginAlone, $"with the prototype level {marginAfter:F4}, without {marginAlone:F4}; expected the mates' judgments to add");
+        Assert.Equal([GrainKeys.User(tenant, "a"), GrainKeys.User(tenant, "b")], after.Neighbours);
+
+        // The item tallies the mates' choices per prototype (not clustered yet: the null prototype).
+        var stats = await ItemAsync(tenant, x);
+        Assert.Equal(new PrototypeTally(null, 2, 0), Assert.Single(stats.PrototypeTallies));
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Score_ColdStartUser_IsScoredFromThePriorAndSaysSo()
+    {
+        string tenant = await Tenants.CreateAsync(fixture.Client, new TenantSettings(), TestContext.Current.CancellationToken);
+        var (evaluator, host) = await EvaluatorAsync();
+        string x = $"Use a dictionary comprehension. [{tenant}]";
+        string y = $"There are several considerations about dictionaries that we should discuss at length. [{tenant}]";
+        await fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, "judge"))
+            .ApplyFeedbackAsync(new FeedbackItem("j-1", $"Invert a dict? [{tenant}]", x, y, null, null, 1, DateTimeOffset.UnixEpoch), TestContext.Current.CancellationToken);
+
+        string query = $"How do I invert a dictionary in Python? [{tenant}]";
+        string[] candidates = [x, y, $"Loop over the items and swap keys and values. [{tenant}]"];
+        var response = await Worker.ScoreAsync(new ScoreRequest(tenant, "newbie", query, candidates, M: 3, Explain: true), TestContext.Current.CancellationToken);
+
+        var encoded = await evaluator.EncodeAsync(query, candidates, cancellationToken: TestContext.Current.CancellationToken);
+        var views = await ViewsAsync(tenant, evaluator, encoded);
+        string userKey = GrainKeys.User(tenant, "newbie");
+        var expected = evaluator.Evaluate(new UserModel(evaluator.DefaultPrior(), evaluator.Model), encoded, views, [], host.Scaling with { M = 3 }, ScoringWorker.SeedKey(userKey, query));
+
+        Assert.True(response.IsColdStart);
+        Assert.Equal(1, response.M); // no history to subsample: the prior's mean alone
+        AssertClose(expected.Rewards, response.Rewards);
+
+        // With the (zero-mean) prior, what other users taught the items decides: X was chosen, Y rejected.
+        Assert.True(response.Rewards[0] > response.Rewards[2] && response.Rewards[2] > response.Rewards[1], string.Join(", ", response.Rewards));
+        var chain = ChainJson.Deserialize(response.ChainJson!);
+        Assert.True(chain.Scaling.ColdStart);
+        Assert.Equal(response.PreferredIndex, chain.PreferredIndex);
+        Assert.Equal(response.Rewards, chain.Responses.Select(r => r.Reward));
+
+        var compare = await Worker.CompareAsync(new ScoreRequest(tenant, "newbie", query, [x, y]), TestContext.Current.CancellationToken);
+        Assert.Equal(1 / (1 + Math.Exp(-(compare.Score.Rewards[0] - compare.Score.Rewards[1]))), compare.Probability, 12);
+        Assert.True(compare.Probability > 0.5);
+        Assert.Equal(0, (await fixture.Client.GetGrain<IUserGrain>(userKey).GetProfileAsync(TestContext.Current.CancellationToken)).FeedbackCount);
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Delete_RemovesTheUserFromTheItemsRecentJudges()
+    {
+        string tenant = await Tenants.CreateAsync(fixture.Client, new TenantSettings(), TestContext.Current.CancellationToken);
+        string x = $"Short. [{tenant}]", y = $"Long and winding, with a lot of preamble first. [{tenant}]";
+        var d = fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, "d"));
+        var e = fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, "e"));
+        await d.ApplyFeedbackAsync(new FeedbackItem("d-1", $"Q? [{tenant}]", x, y, null, null, 1, DateTimeOffset.UnixEpoch), TestContext.Current.CancellationToken);
+        await e.ApplyFeedbackAsync(new FeedbackItem("e-1", $"Q? [{tenant}]", x, y, null, null, 1, DateTimeOffset.UnixEpoch), TestContext.Current.CancellationToken);
+        Assert.Equal(2, (await ItemAsync(tenant, x)).RecentJudges.Count);
+
+        await d.DeleteAsync(TestContext.Current.CancellationToken);
+
+        foreach (string text in new[] { x, y })
+        {
+            var stats = await ItemAsync(tenant, text);
+            Assert.Equal(GrainKeys.User(tenant, "e"), Assert.Single(stats.RecentJudges).JudgeId);
+            Assert.Equal(2, stats.Judgments); // the tallies keep the deleted user's judgment as an anonymous count
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Score_RejectsBadRequestsNamingTheField()
+    {
+        string tenant = await Tenants.CreateAsync(fixture.Client, new TenantSettings(MaxCandidates: 2, MaxTextLength: 64), TestContext.Current.CancellationToken);
+        async Task Rejects(ScoreRequest request, string field)
+        {
+            var e = await Assert.ThrowsAnyAsync<ArgumentException>(() => Worker.ScoreAsync(request, TestContext.Current.CancellationToken));
+            Assert.Contains(field, e.Message, StringComparison.Ordinal);
+        }
+
+        var ok = new ScoreRequest(tenant, "u", "Query?", ["a", "b"]);
+        await Rejects(ok with { Candidates = [] }, "Candidates");
+        await Rejects(ok with { Candidates = ["a", "b", "c"] }, "Candidates");
+        await Rejects(ok with { Candidates = ["a", new string('b', 65)] }, "Candidates[1]");
+        await Rejects(ok with { Query = new string('q', 65) }, "Query");
+        await Rejects(ok with { Query = " " }, "Query");
+        await Rejects(ok with { CandidateIds = ["only-one"] }, "CandidateIds");
+        await Rejects(ok with { CandidateIds = ["a/b", null] }, "CandidateIds[0]");
+        await Rejects(ok with { M = 0 }, "M must");
+        await Rejects(ok with { N = 300 }, "N must");
+        await Rejects(ok with { User = "a/b" }, "User");
+        var compare = await Assert.ThrowsAnyAsync<ArgumentException>(() => Worker.CompareAsync(ok with { Candidates = ["a"] }, TestContext.Current.CancellationToken));
+        Assert.Contains("exactly two", compare.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Worker.ScoreAsync(ok with { Tenant = "no-such-tenant-" + tenant[2..] }, TestContext.Current.CancellationToken));
+    }
+
+    /// <summary>Not a timing assertion: reports the worker's latency for 8 candidates and its parts in the test output.</summary>
+    [Fact(Timeout = TestTimeouts.Measurement), Trait("Category", "Measurement")]
+    public async Task Measure_ScoringLatency()
+    {
+        const int Calls = 30;
+        string tenant = await Tenants.CreateAsync(fixture.Client, new TenantSettings(), TestContext.Current.CancellationToken);
+        string userKey = GrainKeys.User(tenant, "u");
+        var user = fixture.Client.GetGrain<IUserGrain>(userKey);
+        for (int i = 0; i < 4; i++)
+        {
+            await user.ApplyFeedbackAsync(Pair(tenant, i), TestContext.Current.CancellationToken);
+        }
+
+        var (evaluator, _) = await EvaluatorAsync();
+        string[] Candidates(int call) => Enumerable.Range(0, 8).Select(k => k % 2 == 0 ? Feedback.Concise(k) + $" [{tenant} {call}]" : Feedback.Verbose(k) + $" [{tenant} {call}]").ToArray();
+        string query = $"How do I do this? [{tenant}]";
+        for (int i = 0; i < 3; i++)
+        {
+            await Worker.ScoreAsync(new ScoreRequest(tenant, "u", query, Candidates(-1 - i)), TestContext.Current.CancellationToken); // warm-up
+        }
+
+        var fresh = await TimeAsync(Calls, call => Worker.ScoreAsync(new ScoreRequest(tenant, "u", query, Candidates(call)), TestContext.Current.CancellationToken));
+        var cached = await TimeAsync(Calls, _ => Worker.ScoreAsync(new ScoreRequest(tenant, "u", query, Candidates(0)), TestContext.Current.CancellationToken));
+        var encode = await TimeAsync(Calls, call => evaluator.EncodeAsync(query + " (encode only)", Candidates(1000 + call), cancellationToken: TestContext.Current.CancellationToken));
+        var embedding = (await evaluator.EncodeAsync(query, Candidates(0), cancellationToken: TestContext.Current.CancellationToken)).Embedding;
+        var itemKeys = (await evaluator.EncodeAsync(query, Candidates(0), cancellationToken: TestContext.Current.CancellationToken)).Candidates.Select(c => GrainKeys.Item(tenant, c.ItemId)).ToList();
+        var grains = await TimeAsync(Calls, _ => Task.WhenAll(
+            user.GetSchemesAsync(new SchemeRequest(embedding, 1, "seed"), TestContext.Current.CancellationToken),
+            Task.WhenAll(itemKeys.Select(k => fixture.Client.GetGrain<IItemGrain>(k).GetStatsAsync(TestContext.Current.CancellationToken)))));
+
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"MEASURE scoring, 8 candidates, median of {Calls} warm calls from the cluster client: fresh texts {fresh:F1} ms; " +
+            $"repeated texts (embedding cache hits) {cached:F1} ms; parts: encoding 9 fresh texts on a silo's evaluator {encode:F1} ms; " +
+            $"user schemes + 8 item stats from the client {grains:F1} ms");
+        Assert.True(fresh > 0 && cached > 0);
+    }
+
+    private static async Task<double> TimeAsync(int calls, Func<int, Task> call)
+    {
+        var times = new double[calls];
+        for (int i = 0; i < calls; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            await call(i);
+            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+        }
+
+        Array.Sort(times);
+        return times[calls / 2];
+    }
+
+    private static Task<double> TimeAsync<T>(int calls, Func<int, ValueTask<T>> call) => TimeAsync(calls, i => call(i).AsTask());
+
+    private static FeedbackItem Pair(string tag, int i) =>
+        new($"f-{i}", $"{Feedback.Query(i)} [{tag}]", $"{Feedback.Concise(i)} [{tag}]", $"{Feedback.Verbose(i)} [{tag}]", null, null, 1, DateTimeOffset.UnixEpoch.AddMinutes(i));
+
+    private static ItemView Unseen(CompactEvaluator evaluator, EncodedCandidate candidate) =>
+        new(0, candidate.FactorPrior.Select(u => evaluator.Model.ItemFactorPriorScale * u).ToArray());
+
+    private static ItemView View(CompactEvaluator evaluator, ItemStats stats, EncodedCandidate candidate) =>
+        new(stats.Strength, candidate.FactorPrior.Select((u, k) => (evaluator.Model.ItemFactorPriorScale * u) + (stats.FactorOffset.Length > 0 ? stats.FactorOffset[k] : 0)).ToArray());
+
+    private static void AssertClose(double[] expected, double[] actual)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - actual[i]) <= Tolerance, $"reward {i}: library {expected[i]:R}, worker {actual[i]:R}");
+        }
+    }
+
+    private async Task<(CompactEvaluator Evaluator, EvaluatorHost Host)> EvaluatorAsync()
+    {
+        // The library side runs on a silo's own evaluator (same encoder, same embedding cache as that silo's grains).
+        var host = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<EvaluatorHost>();
+        return (await host.GetAsync(TestContext.Current.CancellationToken), host);
+    }
+
+    private Task<ItemStats> ItemAsync(string tenant, string text) =>
+        fixture.Client.GetGrain<IItemGrain>(GrainKeys.Item(tenant, ItemIds.For(text))).GetStatsAsync(TestContext.Current.CancellationToken);
+
+    private async Task<List<ItemView>> ViewsAsync(string tenant, CompactEvaluator evaluator, EncodedQuery encoded)
+    {
+        var views = new List<ItemView>();
+        foreach (var candidate in encoded.Candidates)
+        {
+            var stats = await fixture.Client.GetGrain<IItemGrain>(GrainKeys.Item(tenant, candidate.ItemId)).GetStatsAsync(TestContext.Current.CancellationToken);
+            views.Add(View(evaluator, stats, candidate));
+        }
+
+        return views;
+    }
+
+    /// <summary>One user's single judgment chosen ≻ rejected, through the grain and in the library (scheme as the item keeps it: float).</summary>
+    private async Task<(string Key, double[] Scheme, double[] Sketch, Dictionary<string, double> Judgments)> JudgeAsync(
+        string tenant, string user, string query, string chosen, string rejected, CompactEvaluator evaluator, ItemStats? chosenStats)
+    {
+        string key = GrainKeys.User(tenant, user);
+        await fixture.Client.GetGrain<IUserGrain>(key).ApplyFeedbackAsync(new FeedbackItem($"{user}-1", query, chosen, rejected, null, null, 1, DateTimeOffset.UnixEpoch), TestContext.Current.CancellationToken);
+        var pair = await evaluator.EncodeAsync(query, [chosen, rejected], cancellationToken: TestContext.Current.CancellationToken);
+        var model = new UserModel(evaluator.DefaultPrior(), evaluator.Model);
+        var chosenView = chosenStats is null ? Unseen(evaluator, pair.Candidates[0]) : View(evaluator, chosenStats, pair.Candidates[0]);
+        model.Add(CompactEvaluator.Evidence(pair, chosenView, Unseen(evaluator, pair.Candidates[1])));
+        var sketch = new double[JudgmentSketch.DefaultLength];
+        JudgmentSketch.Add(sketch, pair.Candidates[0].ItemId, 1);
+        JudgmentSketch.Add(sketch, pair.Candidates[1].ItemId, -1);
+        var judgments = new Dictionary<string, double>(StringComparer.Ordinal) { [pair.Candidates[0].ItemId] = 1, [pair.Candidates[1].ItemId] = -1 };
+        return (key, Array.ConvertAll(model.Scheme, x => (double)(float)x), sketch, judgments);
+    }
+}

@@ -1,0 +1,17 @@
+using System.Security.Cryptography;
+using PGenRM.Grains.Abstractions;
+
+namespace PGenRM.Grains.Tests;
+
+/// <summary>Creates fresh tenants for tests.</summary>
+internal static class Tenants
+{
+    /// <summary>Creates a tenant with a random id and the given settings; returns its id.</summary>
+    public static async Task<string> CreateAsync(IGrainFactory grains, TenantSettings settings, CancellationToken cancellationToken)
+    {
+        string tenant = "t-" + Guid.NewGuid().ToString("N")[..10];
+        string hash = Convert.ToHexString(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("key-" + tenant))).ToLowerInvariant();
+        await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant)).CreateAsync(settings, hash, cancellationToken);
+        return tenant;
+    }
+}
