@@ -76,6 +76,31 @@ public sealed class WalkThroughTests(ApiFixture api)
     }
 
     [Fact(Timeout = TestTimeouts.Api)]
+    public async Task Feedback_Ratings_AreAppliedOnceByTheirId()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string key = await api.CreateTenantAsync("ratings", null, ct);
+        var body = new
+        {
+            id = "r1",
+            query = Query,
+            ratings = new object[]
+            {
+                new { text = Concise, rating = 5 },
+                new { text = Rambling, rating = 1 },
+                new { text = "No idea.", itemId = "idk", rating = 2 },
+            },
+        };
+        var first = await api.SendAsync(HttpMethod.Post, "/v1/tenants/ratings/users/rita/feedback", key, body);
+        Assert.True(first.Status == HttpStatusCode.OK, first.Raw);
+        Assert.Equal("applied", first.Body.GetProperty("status").GetString());
+        var again = await api.SendAsync(HttpMethod.Post, "/v1/tenants/ratings/users/rita/feedback", key, body);
+        Assert.Equal("duplicate", again.Body.GetProperty("status").GetString());
+        var profile = await api.SendAsync(HttpMethod.Get, "/v1/tenants/ratings/users/rita/profile", key);
+        Assert.False(profile.Body.GetProperty("coldStart").GetBoolean());
+    }
+
+    [Fact(Timeout = TestTimeouts.Api)]
     public async Task Score_ReturnsRewardsPreferredIndexChainAndVersions()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -50,6 +50,7 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
         KeyNotFoundException missing => (404, "Not found", missing.Message),
         InvalidOperationException exists when exists.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase) =>
             (409, "Conflict", exists.Message),
+        NotImplementedException => (501, "Not implemented", "This operation is not available in this build of the service."),
         TimeoutException => (503, "Service unavailable", "The service did not answer in time; retry later."),
         _ => (500, "Internal server error", "The service failed to process the request; the error was logged."),
     };
