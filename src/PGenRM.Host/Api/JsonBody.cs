@@ -16,6 +16,8 @@ internal static class JsonBody
         RespectNullableAnnotations = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        // An API, not HTML: keep '+' and non-ASCII text readable instead of \u escapes.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     /// <summary>Deserializes the body as <typeparamref name="T"/>.</summary>
