@@ -42,6 +42,7 @@ public sealed partial class UserGrain(
         }
 
         _recentIds.UnionWith(s.RecentFeedbackIds);
+        await LoadMembershipAsync(cancellationToken);
         _model = Rebuild(s);
     }
 
@@ -120,6 +121,7 @@ public sealed partial class UserGrain(
             throw;
         }
 
+        await SyncMembershipAsync(updated: true, cancellationToken);
         return new FeedbackReceipt(FeedbackStatus.Applied, s.FeedbackCount);
     }
 
@@ -151,6 +153,7 @@ public sealed partial class UserGrain(
             throw;
         }
 
+        await SyncMembershipAsync(updated: true, cancellationToken);
         return Profile();
     }
 
@@ -167,6 +170,7 @@ public sealed partial class UserGrain(
             return new ScoreResult([], [], _evaluator.ModelVersion);
         }
 
+        await SyncMembershipAsync(updated: false, cancellationToken);
         var encoded = await _evaluator.EncodeAsync(query, candidates, null, cancellationToken);
         var stats = await Task.WhenAll(encoded.Candidates.Select(c =>
             GrainFactory.GetGrain<IItemGrain>(GrainKeys.Item(_tenant, c.ItemId)).GetStatsAsync(cancellationToken)));
@@ -189,6 +193,7 @@ public sealed partial class UserGrain(
     /// <inheritdoc />
     public async Task DeleteAsync(CancellationToken cancellationToken = default)
     {
+        await LeavePrototypesAsync(cancellationToken);
         try
         {
             await state.ClearStateAsync(cancellationToken);
@@ -245,7 +250,7 @@ public sealed partial class UserGrain(
 
     private UserModel Rebuild(UserState s)
     {
-        var prior = _evaluator.DefaultPrior();
+        var prior = MembershipPrior(s);
         var model = new UserModel(prior, _evaluator.Model);
         if (s.History.Count == 0 && s.FoldedCount == 0 && s.StatedPreference is null)
         {
