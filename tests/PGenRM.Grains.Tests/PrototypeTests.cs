@@ -176,6 +176,25 @@ public sealed class PrototypeTests(ClusterFixture fixture)
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Feedback_ReportsToThePrototypeOnlyWhenTheSchemeMoved()
+    {
+        const int Count = 24;
+        string tenant = NewTenantId();
+        var user = User(tenant, "steady");
+        for (int i = 0; i < Count; i++)
+        {
+            await user.ApplyFeedbackAsync(Item(0, i), TestContext.Current.CancellationToken);
+        }
+
+        // The reservoir version counts the snapshots the prototype applied (one member, nothing removed).
+        var summary = await SummaryAsync(tenant, 0);
+        TestContext.Current.TestOutputHelper?.WriteLine($"MEASURE reports: {summary.Version} prototype updates for {Count} feedback items of one consistent user");
+        Assert.Equal(1, summary.Members);
+        Assert.InRange(summary.MeanPairCount, Count - UserGrain.ReportEveryFeedback, Count); // the pair count is at most 8 feedback items stale
+        Assert.True(summary.Version <= Count / 2, $"{summary.Version} prototype updates for {Count} feedback items");
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task Delete_LeavesNothingOfTheUserInItsPrototype()
     {
         string tenant = NewTenantId();
