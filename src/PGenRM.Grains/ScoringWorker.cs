@@ -1,7 +1,7 @@
+using Orleans.Concurrency;
 using PGenRM.Core.Evaluator;
 using PGenRM.Core.Model;
 using PGenRM.Grains.Abstractions;
-using Orleans.Concurrency;
 
 namespace PGenRM.Grains;
 
