@@ -155,8 +155,9 @@ public sealed partial class UserGrain
         {
             var key = s.JudgmentSketch.Length > 0 ? Array.ConvertAll(s.JudgmentSketch, x => (float)x) : [];
 
-            // Monotonic without a write of its own: the feedback count is stored before every report it could follow,
-            // so a sequence lost with an unwritten report is still exceeded by the next one.
+            // Monotonic without a write of its own: the feedback count is stored before the reports that follow it, so
+            // once the next feedback item is stored its sequences exceed any lost with an unwritten report. Until then a
+            // repeated sequence is ignored by the prototype: the member's snapshot is briefly stale, never double counted.
             s.ReportSequence = Math.Max(s.ReportSequence + 1, s.FeedbackCount << 20);
             await Prototype(current).UpsertMemberAsync(new MemberSnapshot(_key, scheme, key, _model.PairCount, s.ReportSequence), cancellationToken);
             s.ReportedScheme = scheme;
