@@ -11,11 +11,12 @@ namespace PGenRM.Grains;
 /// tenant's feedback rate.
 /// </summary>
 /// <remarks>
-/// The member set holds one scheme per member (d + F floats, stored as base64 bytes, about 0.5 KB per member at the
-/// shipped feature space) so that replacing or removing a member is exact and idempotent without trusting the caller
-/// to send its previous contribution. The stored state therefore grows with the members: a prototype of 10,000
-/// members is a blob of about 5 MB rewritten on each report. Past that, the member set must move to a table of its
-/// own rows (one entity per member) with only the sums in the grain state.
+/// The member set holds one scheme per member (d + F = 80 floats at the shipped feature space, stored as base64
+/// bytes: about 0.5 KB per member) so that replacing or removing a member is exact and idempotent without trusting
+/// the caller to send its previous contribution. The reservoir adds at most about 0.5 MB (256 schemes and 256-float
+/// sketches). The stored state therefore grows with the members: a prototype of 10,000 members is a blob of about
+/// 5.5 MB rewritten on each report. Past a few thousand members per prototype the member set should move to a table
+/// of its own rows (one entity per member) with only the sums and the reservoir in the grain state.
 /// </remarks>
 public sealed partial class PrototypeGrain(
     [PersistentState("prototype", "prototypes")] IPersistentState<PrototypeState> state,

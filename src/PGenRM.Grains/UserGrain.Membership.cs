@@ -15,7 +15,7 @@ namespace PGenRM.Grains;
 /// <remarks>
 /// Protocol: a move is first written to the user's own state (<see cref="UserState.Prototype"/> = new,
 /// <see cref="UserState.PendingLeave"/> = old, <see cref="UserState.ReportPending"/>), then the old prototype is left
-/// and the new one joined, then the flags are cleared and written again. Both prototype calls are idempotent (remove
+/// and the new one joined, then the flags are cleared (stored with the user's next write). Both prototype calls are idempotent (remove
 /// of a non-member is a no-op, snapshots carry a sequence), so a crash anywhere leaves a state the next update
 /// finishes; a member is never counted in two prototypes for longer than that. Membership failures after the feedback
 /// is stored are logged, not thrown: the feedback is durable and the flags make the next update retry.
@@ -154,13 +154,19 @@ public sealed partial class UserGrain
         if (s.Prototype is int current)
         {
             var key = s.JudgmentSketch.Length > 0 ? Array.ConvertAll(s.JudgmentSketch, x => (float)x) : [];
-            await Prototype(current).UpsertMemberAsync(new MemberSnapshot(_key, scheme, key, _model.PairCount, ++s.ReportSequence), cancellationToken);
+
+            // Monotonic without a write of its own: the feedback count is stored before the reports that follow it, so
+            // once the next feedback item is stored its sequences exceed any lost with an unwritten report. Until then a
+            // repeated sequence is ignored by the prototype: the member's snapshot is briefly stale, never double counted.
+            s.ReportSequence = Math.Max(s.ReportSequence + 1, s.FeedbackCount << 20);
+            await Prototype(current).UpsertMemberAsync(new MemberSnapshot(_key, scheme, key, _model.PairCount, s.ReportSequence), cancellationToken);
             s.ReportedScheme = scheme;
             s.FeedbackSinceReport = 0;
             s.ReportPending = false;
         }
 
-        await state.WriteStateAsync(cancellationToken);
+        // Not written here: the cleared flags and the sequence ride on the user's next write. Lost with the activation,
+        // they make the next update repeat the (idempotent) calls, which is cheaper than a state write per report.
     }
 
     private async Task ReportMoveAsync(int? from, int to, CancellationToken cancellationToken)

@@ -149,6 +149,17 @@ public sealed class PrototypeTests(ClusterFixture fixture)
         TestContext.Current.TestOutputHelper?.WriteLine($"MEASURE move: {steps} opposite feedback items moved the user from prototype {from} to {to}");
         Assert.Equal(to, (await mover.GetProfileAsync(TestContext.Current.CancellationToken)).Prototype);
         Assert.False(await Prototype(tenant, from).IsMemberAsync(mover.GetPrimaryKeyString(), TestContext.Current.CancellationToken));
+
+        // Reactivated, the user starts again from its prototype's centroid as prior: same prototype, same scheme.
+        var before = await mover.GetProfileAsync(TestContext.Current.CancellationToken);
+        await fixture.Cluster.DeactivateAsync(mover);
+        var after = await mover.GetProfileAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(to, after.Prototype);
+        for (int i = 0; i < before.Scheme.Length; i++)
+        {
+            Assert.Equal(before.Scheme[i], after.Scheme[i], 3);
+        }
+
         await AssertConsistentAsync(tenant, users.Select(u => u.Grain).ToList(), await ProfilesAsync(users), 2);
     }
 
