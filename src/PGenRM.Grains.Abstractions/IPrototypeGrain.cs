@@ -1,9 +1,12 @@
+using Orleans.Concurrency;
+
 namespace PGenRM.Grains.Abstractions;
 
 /// <summary>
 /// One prototype of a tenant (key <see cref="GrainKeys.Prototype"/>, "{tenant}/{index}"): member count, running sums of
 /// member schemes (centroid, spread), and a bounded reservoir of member snapshots for neighbour search and re-clustering.
 /// Members report on join, leave, and when their scheme moved enough (not on every feedback), so it is not a hot spot.
+/// The read methods are <see cref="ReadOnlyAttribute"/>: concurrent readers (scoring) interleave with each other.
 /// </summary>
 [Alias("PGenRM.IPrototypeGrain")]
 public interface IPrototypeGrain : IGrainWithStringKey
@@ -17,18 +20,18 @@ public interface IPrototypeGrain : IGrainWithStringKey
     Task<PrototypeSummary> RemoveMemberAsync(string userKey, CancellationToken cancellationToken = default);
 
     /// <summary>Whether the user is a member.</summary>
-    [Alias("IsMemberAsync")]
+    [Alias("IsMemberAsync"), ReadOnly]
     Task<bool> IsMemberAsync(string userKey, CancellationToken cancellationToken = default);
 
     /// <summary>The <paramref name="n"/> members whose keys are most similar to <paramref name="key"/>, never <paramref name="excludeUserKey"/>; fewer if the reservoir is smaller.</summary>
-    [Alias("NearestAsync")]
+    [Alias("NearestAsync"), ReadOnly]
     Task<IReadOnlyList<MemberSnapshot>> NearestAsync(float[] key, string excludeUserKey, int n, CancellationToken cancellationToken = default);
 
     /// <summary>Count, centroid, spread and version.</summary>
-    [Alias("GetSummaryAsync")]
+    [Alias("GetSummaryAsync"), ReadOnly]
     Task<PrototypeSummary> GetSummaryAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The reservoir (readers cache it by version).</summary>
-    [Alias("GetReservoirAsync")]
+    [Alias("GetReservoirAsync"), ReadOnly]
     Task<PrototypeReservoir> GetReservoirAsync(CancellationToken cancellationToken = default);
 }

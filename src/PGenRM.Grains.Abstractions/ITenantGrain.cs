@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace PGenRM.Grains.Abstractions;
 
 /// <summary>
@@ -13,7 +15,8 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<TenantInfo> CreateAsync(TenantSettings settings, string apiKeyHash, CancellationToken cancellationToken = default);
 
     /// <summary>The tenant, or null if it was never created (or was deleted).</summary>
-    [Alias("GetAsync")]
+    /// <remarks>Interleaves with a running re-clustering pass: a prototype grain the pass is waiting on may read the directory.</remarks>
+    [Alias("GetAsync"), AlwaysInterleave]
     Task<TenantInfo?> GetAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Replaces the settings (validated); a change of k takes effect at the next re-clustering pass.</summary>
@@ -21,7 +24,8 @@ public interface ITenantGrain : IGrainWithStringKey
     Task<TenantInfo> UpdateSettingsAsync(TenantSettings settings, CancellationToken cancellationToken = default);
 
     /// <summary>The prototype directory (cheap; callers cache by version).</summary>
-    [Alias("GetDirectoryAsync")]
+    /// <remarks>Interleaves with a running re-clustering pass (it only reads the stored directory).</remarks>
+    [Alias("GetDirectoryAsync"), AlwaysInterleave]
     Task<PrototypeDirectory> GetDirectoryAsync(CancellationToken cancellationToken = default);
 
     /// <summary>A user grain reports that it changed prototype (or joined one); enough moves trigger a pass.</summary>

@@ -1,7 +1,7 @@
+using Orleans.Concurrency;
 using PGenRM.Core.Evaluator;
 using PGenRM.Core.Model;
 using PGenRM.Grains.Abstractions;
-using Orleans.Concurrency;
 
 namespace PGenRM.Grains;
 
@@ -108,7 +108,7 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
     /// nearest distinct judges without the user), as ScaledScorer builds them in the evaluation. A neighbour's judgments
     /// are its mean sign per candidate item, read from the items' recent-judge lists; one scheme per judge (its latest).
     /// </summary>
-    private static (IReadOnlyList<Neighbour> Pool, IReadOnlyList<IReadOnlyList<Neighbour>> Judges) PrototypeLevel(
+    internal static (IReadOnlyList<Neighbour> Pool, IReadOnlyList<IReadOnlyList<Neighbour>> Judges) PrototypeLevel(
         string userKey, float[] userVector, EncodedQuery encoded, ItemStats[] stats, IReadOnlyList<PrototypeReservoirCache.PoolMember> members)
     {
         var sums = new Dictionary<string, Dictionary<string, (double Sum, int Count)>>(StringComparer.Ordinal);

@@ -27,4 +27,11 @@ public sealed class TenantState
 
     /// <summary>Members per prototype as of the last pass.</summary>
     [Id(6)] public List<long> Counts { get; set; } = [];
+
+    /// <summary>Prototype grains that may hold members: the most prototypes any directory had (a pass reads them all, so
+    /// members of prototypes dropped by a smaller k are still clustered until they move).</summary>
+    [Id(7)] public int PrototypeSlots { get; set; }
+
+    /// <summary>When the last re-clustering pass finished (null: never).</summary>
+    [Id(8)] public DateTimeOffset? LastReclusterAt { get; set; }
 }

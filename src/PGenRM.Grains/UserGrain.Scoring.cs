@@ -10,7 +10,7 @@ public sealed partial class UserGrain
     public const int MaxSchemes = 64;
 
     /// <inheritdoc />
-    public Task<UserSchemes> GetSchemesAsync(SchemeRequest request, CancellationToken cancellationToken = default)
+    public async Task<UserSchemes> GetSchemesAsync(SchemeRequest request, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.QueryEmbedding is null || request.QueryEmbedding.Length == 0)
@@ -28,19 +28,22 @@ public sealed partial class UserGrain
             throw new ArgumentException("SeedKey must be set.", nameof(request));
         }
 
+        // A re-clustering since the last call changes the user's prior (its prototype's centroid): act on it first.
+        await SyncMembershipAsync(updated: false, cancellationToken);
+
         // The same call CompactEvaluator.Evaluate(UserModel, ...) makes, so the worker and the library get the same schemes.
         var scaling = evaluators.Scaling with { M = request.M };
         var schemes = TestTimeScaler.IndividualSchemes(
             _model.Scheme, _model.Prior, _model.Scale, _model.HistoryEntries(), request.QueryEmbedding, scaling, _evaluator.Model, request.SeedKey);
         var s = state.State;
-        return Task.FromResult(new UserSchemes(
+        return new UserSchemes(
             schemes.Select(x => (double[])x.Clone()).ToList(),
             _model.IsColdStart,
             s.Prototype,
             NeighbourKey(),
             s.FeedbackCount,
             _evaluator.ModelVersion,
-            (double[])_model.Scheme.Clone()));
+            (double[])_model.Scheme.Clone());
     }
 
     /// <summary>The user's neighbour key: its judgment sketch (empty before the first pair).</summary>

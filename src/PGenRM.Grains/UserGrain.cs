@@ -42,6 +42,7 @@ public sealed partial class UserGrain(
         }
 
         _recentIds.UnionWith(s.RecentFeedbackIds);
+        await LoadMembershipAsync(cancellationToken);
         _model = Rebuild(s);
     }
 
@@ -121,6 +122,7 @@ public sealed partial class UserGrain(
             throw;
         }
 
+        await SyncMembershipAsync(updated: true, cancellationToken);
         return new FeedbackReceipt(FeedbackStatus.Applied, s.FeedbackCount);
     }
 
@@ -148,6 +150,7 @@ public sealed partial class UserGrain(
             throw;
         }
 
+        await SyncMembershipAsync(updated: true, cancellationToken);
         return Profile();
     }
 
@@ -169,6 +172,7 @@ public sealed partial class UserGrain(
     public async Task DeleteAsync(CancellationToken cancellationToken = default)
     {
         await RemoveFromItemJudgesAsync(cancellationToken);
+        await LeavePrototypesAsync(cancellationToken);
         try
         {
             await state.ClearStateAsync(cancellationToken);
@@ -225,7 +229,7 @@ public sealed partial class UserGrain(
 
     private UserModel Rebuild(UserState s)
     {
-        var prior = _evaluator.DefaultPrior();
+        var prior = MembershipPrior(s);
         var model = new UserModel(prior, _evaluator.Model);
         if (s.History.Count == 0 && s.FoldedCount == 0 && s.StatedPreference is null)
         {

@@ -41,4 +41,22 @@ public sealed class UserState
 
     /// <summary>The evaluator's model version the stored vectors belong to.</summary>
     [Id(10)] public string? ModelVersion { get; set; }
+
+    /// <summary>The directory version the user's prototype and prior were last checked against.</summary>
+    [Id(20)] public long MembershipVersion { get; set; }
+
+    /// <summary>The scheme the user last reported to its prototype (a report is due when it moved away from this).</summary>
+    [Id(21)] public float[] ReportedScheme { get; set; } = [];
+
+    /// <summary>Sequence of the last snapshot sent to a prototype (prototypes ignore one not newer than they hold).</summary>
+    [Id(22)] public long ReportSequence { get; set; }
+
+    /// <summary>Feedback items applied since the last report.</summary>
+    [Id(23)] public int FeedbackSinceReport { get; set; }
+
+    /// <summary>A prototype the user moved away from but has not confirmed leaving yet (retried on the next update).</summary>
+    [Id(24)] public int? PendingLeave { get; set; }
+
+    /// <summary>Whether <see cref="Prototype"/> still has to receive the user's snapshot (a join not yet confirmed).</summary>
+    [Id(25)] public bool ReportPending { get; set; }
 }

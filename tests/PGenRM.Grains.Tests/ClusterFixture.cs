@@ -11,8 +11,8 @@ using PGenRM.Testing;
 namespace PGenRM.Grains.Tests;
 
 /// <summary>
-/// One two-silo <see cref="InProcessTestCluster"/> per collection, on its own Azurite: users in Blob storage, items in
-/// Table storage, with table and container names unique to this run. Each silo hosts its own real encoder.
+/// One two-silo <see cref="InProcessTestCluster"/> per collection, on its own Azurite: users and prototypes in Blob
+/// storage, items and tenants in Table storage, with table and container names unique to this run. Each silo hosts its own real encoder.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
@@ -28,6 +28,18 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Blob container holding user states.</summary>
     public BlobContainerClient UserContainer { get; private set; } = null!;
 
+    /// <summary>Blob container holding prototype states.</summary>
+    public BlobContainerClient PrototypeContainer { get; private set; } = null!;
+
+    /// <summary>Drops the cached tenant on every silo, as the cache's time to live would a few seconds later (tests do not sleep).</summary>
+    public void InvalidateTenantCaches(string tenant)
+    {
+        foreach (var silo in Cluster.Silos)
+        {
+            silo.ServiceProvider.GetRequiredService<TenantCache>().Invalidate(tenant);
+        }
+    }
+
     /// <summary>Table holding item states.</summary>
     public TableClient ItemTable { get; private set; } = null!;
 
@@ -39,6 +51,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         string container = $"users-{run}", table = $"items{run}";
         string storage = _azurite.ConnectionString;
         UserContainer = new BlobServiceClient(storage).GetBlobContainerClient(container);
+        PrototypeContainer = new BlobServiceClient(storage).GetBlobContainerClient($"prototypes-{run}");
         ItemTable = new TableServiceClient(storage).GetTableClient(table);
 
         var builder = new InProcessTestClusterBuilder(2);
@@ -63,6 +76,12 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 o.TableServiceClient = new TableServiceClient(storage);
                 o.TableName = $"tenants{run}";
+                o.DeleteStateOnClear = true;
+            });
+            silo.AddAzureBlobGrainStorage("prototypes", o =>
+            {
+                o.BlobServiceClient = new BlobServiceClient(storage);
+                o.ContainerName = PrototypeContainer.Name;
                 o.DeleteStateOnClear = true;
             });
         });

@@ -269,11 +269,29 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
             user.GetSchemesAsync(new SchemeRequest(embedding, 1, "seed"), TestContext.Current.CancellationToken),
             Task.WhenAll(itemKeys.Select(k => fixture.Client.GetGrain<IItemGrain>(k).GetStatsAsync(TestContext.Current.CancellationToken)))));
 
+        // A full recent-judge list: every entry carries the judge's scheme and key, which is most of the stored item.
+        string x = $"A popular answer. [{tenant}]", y = $"An unpopular answer. [{tenant}]";
+        await Task.WhenAll(Enumerable.Range(0, ItemGrain.RecentJudgeCapacity + 2).Select(j =>
+            fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, $"judge-{j}"))
+                .ApplyFeedbackAsync(new FeedbackItem("j", $"Q? [{tenant}]", x, y, null, null, 1, DateTimeOffset.UnixEpoch), TestContext.Current.CancellationToken)));
+        var stats = await ItemAsync(tenant, x);
+        long itemBytes = 0;
+        await foreach (var entity in fixture.ItemTable.QueryAsync<Azure.Data.Tables.TableEntity>(cancellationToken: TestContext.Current.CancellationToken))
+        {
+            if (entity.PartitionKey.Contains(ItemIds.For(x), StringComparison.Ordinal))
+            {
+                itemBytes = entity.Keys.Select(k => entity[k]).Sum(v => v switch { string text => text.Length, byte[] bytes => bytes.Length, _ => 0 });
+            }
+        }
+
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"MEASURE scoring, 8 candidates, median of {Calls} warm calls from the cluster client: fresh texts {fresh:F1} ms; " +
             $"repeated texts (embedding cache hits) {cached:F1} ms; parts: encoding 9 fresh texts on a silo's evaluator {encode:F1} ms; " +
-            $"user schemes + 8 item stats from the client {grains:F1} ms");
+            $"user schemes + 8 item stats from the client {grains:F1} ms. Stored item with {stats.RecentJudges.Count} recent judges " +
+            $"(scheme dimension {evaluator.Features.Dimension + evaluator.Model.FactorDimension}, key {JudgmentSketch.DefaultLength}): {itemBytes} characters of stored data");
         Assert.True(fresh > 0 && cached > 0);
+        Assert.Equal(ItemGrain.RecentJudgeCapacity, stats.RecentJudges.Count);
+        Assert.Equal(ItemGrain.RecentJudgeCapacity + 2, stats.Wins);
     }
 
     private static async Task<double> TimeAsync(int calls, Func<int, Task> call)

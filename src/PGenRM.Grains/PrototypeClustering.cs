@@ -1,0 +1,175 @@
+using System.Numerics.Tensors;
+using PGenRM.Core.Clustering;
+using PGenRM.Core.Model;
+using PGenRM.Grains.Abstractions;
+
+namespace PGenRM.Grains;
+
+/// <summary>
+/// One re-clustering pass over the prototypes' reservoirs, as HybridTrainer.Recluster does offline: cosine k-means on
+/// the member schemes θ = [w; p] (their deviation from the tenant prior, whose mean is zero), centroid = mean member
+/// scheme. Online additions: each reservoir sample stands for members / samples users (so a big prototype is not
+/// under-counted), the current centroids are a warm start, and the new prototypes are numbered to match the old ones
+/// so that users whose cluster did not change do not move.
+/// </summary>
+internal static class PrototypeClustering
+{
+    /// <summary>Mini-batch passes over the points that refine the warm start.</summary>
+    private const int WarmEpochs = 5;
+
+    /// <summary>The new directory (version <paramref name="version"/>), or null when no member has a usable scheme yet.</summary>
+    /// <param name="samples">Per current prototype index: its member count and reservoir.</param>
+    /// <param name="previous">The current centroids (empty at version 0).</param>
+    /// <param name="k">Prototypes wanted (capped by the points).</param>
+    /// <param name="version">Version of the result.</param>
+    /// <param name="seed">Seed of the k-means++ initialisation.</param>
+    public static PrototypeDirectory? Run(IReadOnlyList<(long Members, IReadOnlyList<MemberSnapshot> Reservoir)> samples, IReadOnlyList<float[]> previous, int k, long version, int seed)
+    {
+        var points = new List<float[]>();
+        var weights = new List<double>();
+        double idleWeight = 0;
+        foreach (var (members, reservoir) in samples)
+        {
+            if (reservoir.Count == 0)
+            {
+                continue;
+            }
+
+            double weight = Math.Max(1.0, (double)members / reservoir.Count);
+            foreach (var member in reservoir)
+            {
+                if (TensorPrimitives.Norm(member.Scheme) > 0)
+                {
+                    points.Add(member.Scheme);
+                    weights.Add(weight);
+                }
+                else
+                {
+                    // A user still exactly at the tenant prior has no direction to cluster on; it is only counted.
+                    idleWeight += weight;
+                }
+            }
+        }
+
+        if (points.Count == 0)
+        {
+            return null;
+        }
+
+        int dimension = points[0].Length;
+        k = Math.Clamp(k, 1, points.Count);
+        var options = new KMeansOptions { K = k, Seed = seed, Metric = DistanceMetric.Cosine };
+        var result = new KMeans(options).Fit(points);
+        bool aligned = false;
+        if (previous.Count == k && previous.All(c => c.Length == dimension && TensorPrimitives.Norm(c) > 0))
+        {
+            var warm = KMeans.FromCentroids(options, previous);
+            for (int epoch = 0; epoch < WarmEpochs; epoch++)
+            {
+                warm.MiniBatchUpdate(points);
+            }
+
+            var warmResult = warm.Assign(points);
+
+            // Prefer the warm start unless a fresh fit explains the points clearly better: it keeps users where they are.
+            if (warmResult.Inertia <= result.Inertia * 1.01)
+            {
+                result = warmResult;
+                aligned = true;
+            }
+        }
+
+        var centroids = new double[k][];
+        var mass = new double[k];
+        for (int c = 0; c < k; c++)
+        {
+            centroids[c] = new double[dimension];
+        }
+
+        for (int i = 0; i < points.Count; i++)
+        {
+            int c = result.Assignments[i];
+            mass[c] += weights[i];
+            for (int j = 0; j < dimension; j++)
+            {
+                centroids[c][j] += weights[i] * points[i][j];
+            }
+        }
+
+        double meanNorm = points.Average(p => (double)TensorPrimitives.Norm(p));
+        var output = new float[k][];
+        for (int c = 0; c < k; c++)
+        {
+            output[c] = new float[dimension];
+            for (int j = 0; j < dimension; j++)
+            {
+                // An empty cluster keeps the k-means direction at the typical scheme length (mean of nothing is undefined).
+                output[c][j] = mass[c] > 0 ? (float)(centroids[c][j] / mass[c]) : (float)(result.Centroids[c][j] * meanNorm);
+            }
+        }
+
+        int largest = Array.IndexOf(mass, mass.Max());
+        mass[largest] += idleWeight;
+        var order = aligned ? Enumerable.Range(0, k).ToArray() : Align(output, previous);
+        var finalCentroids = new float[k][];
+        var counts = new long[k];
+        for (int c = 0; c < k; c++)
+        {
+            finalCentroids[order[c]] = output[c];
+            counts[order[c]] = (long)Math.Round(mass[c]);
+        }
+
+        return new PrototypeDirectory(version, finalCentroids, counts);
+    }
+
+    /// <summary>
+    /// The index each new centroid gets: greedily the old index it is most similar to (cosine), so a cluster that
+    /// survived a pass keeps its number and its members stay put; new clusters take the indices left over.
+    /// </summary>
+    private static int[] Align(float[][] fresh, IReadOnlyList<float[]> previous)
+    {
+        int k = fresh.Length;
+        var order = Enumerable.Repeat(-1, k).ToArray();
+        var taken = new bool[k];
+        var pairs = new List<(double Similarity, int New, int Old)>();
+        for (int c = 0; c < k; c++)
+        {
+            for (int o = 0; o < Math.Min(k, previous.Count); o++)
+            {
+                if (previous[o].Length == fresh[c].Length && TensorPrimitives.Norm(previous[o]) > 0 && TensorPrimitives.Norm(fresh[c]) > 0)
+                {
+                    pairs.Add((TensorPrimitives.CosineSimilarity(fresh[c], previous[o]), c, o));
+                }
+            }
+        }
+
+        foreach (var (_, c, o) in pairs.OrderByDescending(p => p.Similarity).ThenBy(p => p.New).ThenBy(p => p.Old))
+        {
+            if (order[c] < 0 && !taken[o])
+            {
+                order[c] = o;
+                taken[o] = true;
+            }
+        }
+
+        int next = 0;
+        for (int c = 0; c < k; c++)
+        {
+            if (order[c] < 0)
+            {
+                while (taken[next])
+                {
+                    next++;
+                }
+
+                order[c] = next;
+                taken[next] = true;
+            }
+        }
+
+        return order;
+    }
+
+    /// <summary>Seed of a pass (deterministic per tenant and version).</summary>
+    public static int Seed(string tenant, long version) => Core.Model.StableHash.Seed((int)version, tenant);
+}
