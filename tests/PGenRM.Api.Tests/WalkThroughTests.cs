@@ -177,16 +177,35 @@ public sealed class WalkThroughTests(ApiFixture api)
     }
 
     [Fact(Timeout = TestTimeouts.Api)]
-    public async Task Prototypes_ListAndMap_HaveTheirShape()
+    public async Task Prototypes_AfterARecluster_ListAndMapTheMembers()
     {
         var ct = TestContext.Current.CancellationToken;
-        string key = await api.CreateTenantAsync("protos", null, ct);
+        string key = await api.CreateTenantAsync("protos", new { prototypes = 2 }, ct);
+        string[] users = ["p1", "p2", "p3", "p4"];
+        for (int i = 0; i < users.Length; i++)
+        {
+            // Two users who like concise answers, two who like the long ones.
+            bool concise = i < 2;
+            var fb = await api.SendAsync(HttpMethod.Post, $"/v1/tenants/protos/users/{users[i]}/feedback", key,
+                new { id = "f", query = Query, chosen = concise ? Concise : Rambling, rejected = concise ? Rambling : Concise });
+            Assert.True(fb.Status == HttpStatusCode.OK, fb.Raw);
+        }
+
+        var pass = await api.SendAsync(HttpMethod.Post, "/v1/tenants/protos/prototypes/recluster", key);
+        Assert.True(pass.Status == HttpStatusCode.OK, pass.Raw);
+        Assert.True(pass.Body.GetProperty("centroidVersion").GetInt64() >= 1, pass.Raw);
+
         var list = await api.SendAsync(HttpMethod.Get, "/v1/tenants/protos/prototypes", key);
         Assert.True(list.Status == HttpStatusCode.OK, list.Raw);
-        Assert.Equal(JsonValueKind.Array, list.Body.GetProperty("prototypes").ValueKind);
+        var prototypes = list.Body.GetProperty("prototypes").EnumerateArray().ToList();
+        Assert.InRange(prototypes.Count, 1, 2);
+
         var map = await api.SendAsync(HttpMethod.Get, "/v1/tenants/protos/prototypes/map", key);
         Assert.True(map.Status == HttpStatusCode.OK, map.Raw);
-        Assert.Equal(list.Body.GetProperty("prototypes").GetArrayLength(), map.Body.GetProperty("points").GetArrayLength());
+        var points = map.Body.GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal(prototypes.Count, points.Count);
+        Assert.All(points, p => Assert.True(double.IsFinite(p.GetProperty("x").GetDouble()) && double.IsFinite(p.GetProperty("y").GetDouble())));
+        Assert.Equal(users.Length, points.Sum(p => p.GetProperty("size").GetInt64()));
         Assert.Equal(2, map.Body.GetProperty("explainedVariance").GetArrayLength());
     }
 

@@ -150,7 +150,8 @@ internal static class ApiEndpoints
         tenantApi.MapGet("/prototypes", async (HttpContext http, IGrainFactory grains) =>
         {
             var info = ApiKeyAuthentication.Tenant(http);
-            var directory = info.Directory;
+            // Read fresh from the tenant grain (not the request cache): a rare read, and it should show the last pass.
+            var directory = await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(info.Tenant)).GetDirectoryAsync(http.RequestAborted);
             var summaries = await Task.WhenAll(Enumerable.Range(0, directory.Centroids.Count).Select(i =>
                 grains.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(info.Tenant, i)).GetSummaryAsync(http.RequestAborted)));
             return Results.Json(new
@@ -160,16 +161,18 @@ internal static class ApiEndpoints
             }, JsonBody.Options);
         });
 
-        tenantApi.MapGet("/prototypes/map", (HttpContext http) =>
+        tenantApi.MapGet("/prototypes/map", async (HttpContext http, IGrainFactory grains) =>
         {
-            var directory = ApiKeyAuthentication.Tenant(http).Directory;
-            var (points, explained) = PrototypeMap.Project(directory.Centroids);
-            return Results.Json(new
-            {
-                centroidVersion = directory.Version,
-                explainedVariance = explained,
-                points = points.Select((p, i) => new { index = i, x = p[0], y = p[1], size = i < directory.Counts.Count ? directory.Counts[i] : 0 }),
-            }, JsonBody.Options);
+            var info = ApiKeyAuthentication.Tenant(http);
+            var directory = await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(info.Tenant)).GetDirectoryAsync(http.RequestAborted);
+            return Results.Json(MapView(directory), JsonBody.Options);
+        });
+
+        tenantApi.MapPost("/prototypes/recluster", async (HttpContext http, IGrainFactory grains) =>
+        {
+            var info = ApiKeyAuthentication.Tenant(http);
+            var directory = await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(info.Tenant)).ReclusterAsync(http.RequestAborted);
+            return Results.Json(MapView(directory), JsonBody.Options);
         });
 
         app.MapPost("/get_reward", async (HttpContext http, IGrainFactory grains) =>
@@ -228,6 +231,17 @@ internal static class ApiEndpoints
         ServiceMetrics.ScoreDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, tag);
     }
 
+    private static object MapView(PrototypeDirectory directory)
+    {
+        var (points, explained) = PrototypeMap.Project(directory.Centroids);
+        return new
+        {
+            centroidVersion = directory.Version,
+            explainedVariance = explained,
+            points = points.Select((p, i) => new { index = i, x = p[0], y = p[1], size = i < directory.Counts.Count ? directory.Counts[i] : 0 }),
+        };
+    }
+
     private static object ScoreView(ScoreResponse r) => new
     {
         rewards = r.Rewards,
@@ -267,6 +281,7 @@ internal static class ApiEndpoints
                 MaxTextLength = request.MaxTextLength ?? settings.MaxTextLength,
                 MaxBatch = request.MaxBatch ?? settings.MaxBatch,
                 RequestsPerSecond = request.RequestsPerSecond ?? settings.RequestsPerSecond,
+                ReclusterAfterMoves = request.ReclusterAfterMoves ?? settings.ReclusterAfterMoves,
             };
         }
 
