@@ -22,6 +22,7 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
 
     private readonly StringBuilder _output = new();
     private Process? _process;
+    private string? _pidFile;
 
     private EmbeddedAzurite(int blobPort, int queuePort, int tablePort)
     {
@@ -67,6 +68,8 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
         }
 
         Directory.CreateDirectory(location);
+        string pidFile = Path.Combine(location, "azurite.pid");
+        await StopStaleAsync(pidFile, Path.GetFullPath(location)).ConfigureAwait(false);
         var instance = new EmbeddedAzurite(PortOrFree(blobPort), PortOrFree(queuePort), PortOrFree(tablePort));
         foreach (int port in new[] { instance.BlobPort, instance.QueuePort, instance.TablePort })
         {
@@ -97,6 +100,8 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
         }
 
         instance._process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {azurite}.");
+        instance._pidFile = pidFile;
+        await File.WriteAllTextAsync(pidFile, instance._process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), cancellationToken).ConfigureAwait(false);
         instance._process.OutputDataReceived += (_, e) => instance.Capture(e.Data);
         instance._process.ErrorDataReceived += (_, e) => instance.Capture(e.Data);
         instance._process.BeginOutputReadLine();
@@ -142,6 +147,7 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                DeletePidFile();
                 return;
             }
 
@@ -156,6 +162,46 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
                 process.Kill(entireProcessTree: true);
                 await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             }
+
+            DeletePidFile();
+        }
+    }
+
+    /// <summary>
+    /// A host killed with SIGKILL leaves its Azurite running on the data folder (and its ports). The next start stops
+    /// that one: the process in the folder's pid file, only if its command line names this very folder.
+    /// </summary>
+    private static async Task StopStaleAsync(string pidFile, string location)
+    {
+        if (!File.Exists(pidFile) || !int.TryParse(await File.ReadAllTextAsync(pidFile).ConfigureAwait(false), out int pid))
+        {
+            return;
+        }
+
+        string cmdline = $"/proc/{pid}/cmdline";
+        if (File.Exists(cmdline) && (await File.ReadAllTextAsync(cmdline).ConfigureAwait(false)).Split('\0').Contains(location))
+        {
+            _ = Kill(pid, SigTerm);
+            var deadline = Stopwatch.StartNew();
+            while (File.Exists(cmdline) && deadline.Elapsed < StopTimeout)
+            {
+                await Task.Delay(100).ConfigureAwait(false);
+            }
+
+            if (File.Exists(cmdline))
+            {
+                _ = Kill(pid, SigKill);
+            }
+        }
+
+        File.Delete(pidFile);
+    }
+
+    private void DeletePidFile()
+    {
+        if (_pidFile is not null && File.Exists(_pidFile))
+        {
+            File.Delete(_pidFile);
         }
     }
 
@@ -254,6 +300,7 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
     }
 
     private const int SigTerm = 15;
+    private const int SigKill = 9;
 
     // .NET has no portable "send SIGTERM"; Process.Kill sends SIGKILL, which would skip Azurite's save of its data.
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
