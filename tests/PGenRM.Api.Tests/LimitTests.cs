@@ -21,6 +21,18 @@ public sealed class LimitTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.Status);
         Assert.Contains($"{ApiFixture.MaxBodyBytes} bytes", Detail(tooLarge.Body));
 
+        // Without a Content-Length (chunked), the limit is enforced while reading.
+        using (var chunked = new HttpRequestMessage(HttpMethod.Post, score))
+        {
+            var payload = System.Text.Encoding.UTF8.GetBytes($"{{\"query\":\"q\",\"candidates\":[\"{new string('x', ApiFixture.MaxBodyBytes)}\"]}}");
+            chunked.Content = new StreamContent(new NoLengthStream(payload));
+            chunked.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            chunked.Headers.Add("X-Api-Key", key);
+            using var response = await api.Http.SendAsync(chunked, ct);
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Contains($"{ApiFixture.MaxBodyBytes} bytes", await response.Content.ReadAsStringAsync(ct));
+        }
+
         var tooMany = await api.SendAsync(HttpMethod.Post, score, key, new { query = "q", candidates = new[] { "a", "b", "c", "d" } });
         Assert.Equal(HttpStatusCode.BadRequest, tooMany.Status);
         Assert.Contains("'candidates'", Detail(tooMany.Body));
@@ -140,6 +152,12 @@ public sealed class LimitTests(ApiFixture api)
         {
             Gate.Release();
         }
+    }
+
+    /// <summary>A readable stream whose length is unknown, so HttpClient sends it chunked.</summary>
+    private sealed class NoLengthStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
     }
 
     private static string Detail(JsonElement body) =>
