@@ -161,6 +161,18 @@ public sealed class PrototypeTests(ClusterFixture fixture)
         }
 
         await AssertConsistentAsync(tenant, users.Select(u => u.Grain).ToList(), await ProfilesAsync(users), 2);
+
+        // Cold start in a clustered tenant: a user with no feedback is scored from the largest prototype's centroid (the
+        // prototype it would join), says so, and joins nothing by being scored.
+        var fresh = await fixture.Client.GetGrain<IScoringWorker>(0).ScoreAsync(
+            new ScoreRequest(tenant, "fresh", "How should I sort a list?", ["Use sorted(xs).", "Sorting is a deep topic; let us review it at length."]),
+            TestContext.Current.CancellationToken);
+        Assert.True(fresh.IsColdStart);
+        Assert.Null(fresh.Prototype);
+        var schemes = await User(tenant, "fresh").GetSchemesAsync(new SchemeRequest([1f, 0f], 1, "seed"), TestContext.Current.CancellationToken);
+        int largest = directory.Counts[0] >= directory.Counts[1] ? 0 : 1;
+        Assert.Equal(Array.ConvertAll(directory.Centroids[largest], x => (double)x), schemes.Scheme);
+        Assert.Equal(users.Count, (await SummaryAsync(tenant, 0)).Members + (await SummaryAsync(tenant, 1)).Members);
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
