@@ -1,18 +1,21 @@
 using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 using PGenRM.Core.Encoding;
 using PGenRM.Encoding.Onnx;
 using PGenRM.Grains;
+using PGenRM.Grains.Storage;
 using PGenRM.Testing;
 
 namespace PGenRM.Grains.Tests;
 
 /// <summary>
-/// One two-silo <see cref="InProcessTestCluster"/> per collection, on its own Azurite: users in Blob storage, items in
-/// Table storage, with table and container names unique to this run. Each silo hosts its own real encoder.
+/// One two-silo <see cref="InProcessTestCluster"/> per collection, on its own Azurite: users, items and tenants in
+/// Table storage (tables unique to this run), every state stored by <see cref="PGenRMGrainStorageSerializer"/> (users
+/// packed). Each silo hosts its own real encoder.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
@@ -25,8 +28,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
-    /// <summary>Blob container holding user states.</summary>
-    public BlobContainerClient UserContainer { get; private set; } = null!;
+    /// <summary>Table holding user states.</summary>
+    public TableClient UserTable { get; private set; } = null!;
 
     /// <summary>Table holding item states.</summary>
     public TableClient ItemTable { get; private set; } = null!;
@@ -36,10 +39,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         await _azurite.InitializeAsync();
         string run = Guid.NewGuid().ToString("N")[..12];
-        string container = $"users-{run}", table = $"items{run}";
         string storage = _azurite.ConnectionString;
-        UserContainer = new BlobServiceClient(storage).GetBlobContainerClient(container);
-        ItemTable = new TableServiceClient(storage).GetTableClient(table);
+        UserTable = new TableServiceClient(storage).GetTableClient($"users{run}");
+        ItemTable = new TableServiceClient(storage).GetTableClient($"items{run}");
 
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureHost(host => host.Logging.AddFilter("Polly", LogLevel.Warning).AddFilter("Orleans", LogLevel.Warning));
@@ -47,27 +49,26 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.Services.AddSingleton<ISentenceEncoder>(_ => new OnnxSentenceEncoder());
             silo.Services.AddPGenRMGrains();
-            silo.AddAzureBlobGrainStorage("users", o =>
-            {
-                o.BlobServiceClient = new BlobServiceClient(storage);
-                o.ContainerName = container;
-                o.DeleteStateOnClear = true;
-            });
-            silo.AddAzureTableGrainStorage("items", o =>
-            {
-                o.TableServiceClient = new TableServiceClient(storage);
-                o.TableName = table;
-                o.DeleteStateOnClear = true;
-            });
-            silo.AddAzureTableGrainStorage("tenants", o =>
-            {
-                o.TableServiceClient = new TableServiceClient(storage);
-                o.TableName = $"tenants{run}";
-                o.DeleteStateOnClear = true;
-            });
+            ConfigureStorage(silo, storage, run);
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+    }
+
+    /// <summary>The storages the PGenRM grains use, on <paramref name="storage"/>, tables suffixed with <paramref name="run"/>.</summary>
+    internal static void ConfigureStorage(ISiloBuilder silo, string storage, string run)
+    {
+        foreach (string name in new[] { "users", "items", "tenants" })
+        {
+            silo.AddAzureTableGrainStorage(name, (OptionsBuilder<AzureTableStorageOptions> options) => options
+                .Configure(o =>
+                {
+                    o.TableServiceClient = new TableServiceClient(storage);
+                    o.TableName = name + run;
+                    o.DeleteStateOnClear = true;
+                })
+                .UsePGenRMSerializer());
+        }
     }
 
     /// <inheritdoc />
