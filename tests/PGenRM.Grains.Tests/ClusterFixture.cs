@@ -15,9 +15,9 @@ namespace PGenRM.Grains.Tests;
 /// <summary>
 /// One two-silo <see cref="InProcessTestCluster"/> per collection, on its own Azurite: users, items and tenants in
 /// Table storage (tables unique to this run), every state stored by <see cref="PGenRMGrainStorageSerializer"/> (users
-/// packed). Each silo hosts its own real encoder.
+/// packed). Each silo hosts its own real encoder. Subclasses give a collection its own cluster.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite = new();
     private InProcessTestCluster? _cluster;

@@ -73,9 +73,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         // Reloaded from Azurite, the user still recognises applied feedback ids and keeps counting.
         Assert.Equal(FeedbackStatus.Duplicate, (await user.ApplyFeedbackAsync(Feedback.Item(2), TestContext.Current.CancellationToken)).Status);
         Assert.Equal(4, (await user.ApplyFeedbackAsync(Feedback.Item(3), TestContext.Current.CancellationToken)).FeedbackCount);
-
-        // Not covered yet: a silo restart. MigrateAsync + RestartSiloAsync/KillSiloAsync on the secondary silo hung
-        // (3-minute timeout) in this two-silo fixture; left for the actors issue with a stack dump.
+        // A silo restart: SiloRestartTests (a cluster of its own).
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
