@@ -83,14 +83,18 @@ public sealed partial class UserGrain(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(statedPreference);
         var vector = await _evaluator.StatedPreferenceAsync(statedPreference, cancellationToken: cancellationToken);
-        var s = state.State;
         try
         {
-            _model.SetStatedPreference(vector);
-            s.StatedPreference = vector;
-            s.StatedPreferenceText = statedPreference;
-            s.ModelVersion = _evaluator.ModelVersion;
-            await state.WriteStateAsync(cancellationToken);
+            // Last writer wins for the stated preference, but on the fresh state: a conflict re-reads and sets it again.
+            SetStated(state.State);
+            await state.WriteStateWithRetryAsync(
+                fresh =>
+                {
+                    SetStated(fresh);
+                    return true;
+                },
+                Reload,
+                cancellationToken: cancellationToken);
         }
         catch
         {
@@ -99,6 +103,14 @@ public sealed partial class UserGrain(
         }
 
         return Profile();
+
+        void SetStated(UserState s)
+        {
+            _model.SetStatedPreference(vector);
+            s.StatedPreference = vector;
+            s.StatedPreferenceText = statedPreference;
+            s.ModelVersion = _evaluator.ModelVersion;
+        }
     }
 
     /// <inheritdoc />
