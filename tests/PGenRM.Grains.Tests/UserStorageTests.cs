@@ -88,6 +88,11 @@ public sealed class UserStorageTests(ClusterFixture fixture)
         Assert.DoesNotContain(export.Feedback, f => f.ChosenItemId == "verbose");
         Assert.Equal(["r-1"], export.RecentFeedbackIds);
 
+        // A set of ties gives no pair but is still one (remembered) feedback item.
+        var ties = new RatingsFeedback("r-2", query, [new RatedResponse("One.", "t1", 2), new RatedResponse("Two.", "t2", 2)], DateTimeOffset.UnixEpoch);
+        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Applied, 2), await user.ApplyRatingsAsync(ties, TestContext.Current.CancellationToken));
+        Assert.Equal(10, (await user.GetProfileAsync(TestContext.Current.CancellationToken)).HistoryCount);
+
         // Each item saw its pairs once: "concise" (rated highest) won all four.
         var concise = await fixture.Client.GetGrain<IItemGrain>(GrainKeys.Item(GrainKeys.Parse(key).Tenant, "concise")).GetStatsAsync(TestContext.Current.CancellationToken);
         Assert.Equal((4L, 0L), (concise.Wins, concise.Losses));
