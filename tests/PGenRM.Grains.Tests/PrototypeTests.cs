@@ -258,10 +258,7 @@ public sealed class PrototypeTests(ClusterFixture fixture)
         Assert.Single(blobs);
         Assert.Contains(keep.GetPrimaryKeyString(), stored, StringComparison.Ordinal);
         Assert.DoesNotContain(goneKey, stored, StringComparison.Ordinal);
-        await foreach (var blob in fixture.UserContainer.GetBlobsAsync(cancellationToken: TestContext.Current.CancellationToken))
-        {
-            Assert.False(blob.Name.Contains(tenant, StringComparison.Ordinal) && blob.Name.Contains("gone", StringComparison.Ordinal), $"user blob {blob.Name} survived the delete");
-        }
+        Assert.Empty(await StoredEntities.OfUserAsync(fixture.UserTable, goneKey, TestContext.Current.CancellationToken));
     }
 
     /// <summary>Feedback <paramref name="i"/> in the style of planted group 0 (concise ≻ verbose) or 1 (the reverse).</summary>
