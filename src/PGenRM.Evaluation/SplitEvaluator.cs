@@ -203,13 +203,13 @@ public sealed class SplitEvaluator
         Judgments.FromPairs(_split.Train.Select(p => (p.ChosenId, p.RejectedId)));
 
     /// <summary>
-    /// Weight of each pair built from one user's ratings: a×d pairs come from a+d votes, so together they count as
-    /// many observations as the items they cover. Direct pairwise data keeps weight 1.
+    /// Weight of each pair built from one user's ratings (<see cref="RatingPairs.Weight{T}"/>, the rule the user grain
+    /// uses too). Direct pairwise data keeps weight 1.
     /// </summary>
     private double RatingPairWeight(IReadOnlyCollection<PairJudgment> pairs) =>
         _data.Dataset.Ratings.Count == 0 || pairs.Count == 0
             ? 1
-            : Math.Min(1.0, pairs.SelectMany(p => new[] { p.ChosenId, p.RejectedId }).Distinct(StringComparer.Ordinal).Count() / (double)pairs.Count);
+            : RatingPairs.Weight(pairs.Select(p => (p.ChosenId, p.RejectedId)).ToList(), StringComparer.Ordinal);
 
     private static double Content(double[] scheme, HybridTrainer trainer, string item) =>
         TestTimeScaler.ContentScore(scheme, trainer.Candidate(trainer.ItemIndexOf(item)));

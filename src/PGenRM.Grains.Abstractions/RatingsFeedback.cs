@@ -3,6 +3,8 @@ namespace PGenRM.Grains.Abstractions;
 /// <summary>
 /// One user's ratings of several responses to one query, turned into pairs (every higher-rated ≻ lower-rated; ties give
 /// no pair), each weighted items/pairs so that a rating set counts as much evidence as its ratings, not its pairs.
+/// The set is one feedback item: <see cref="FeedbackReceipt.FeedbackCount"/> grows by one, and its pairs get the ids
+/// "{FeedbackId}:{chosen item}>{rejected item}".
 /// </summary>
 /// <param name="FeedbackId">Idempotency key of the whole set.</param>
 /// <param name="Query">The prompt.</param>

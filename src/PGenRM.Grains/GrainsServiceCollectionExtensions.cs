@@ -10,7 +10,8 @@ public static class GrainsServiceCollectionExtensions
     /// <summary>
     /// Adds the silo's <see cref="EvaluatorHost"/>. The host must also register an
     /// <see cref="PGenRM.Core.Encoding.ISentenceEncoder"/> singleton and the grain storages "users", "items", "tenants" and "prototypes"
-    /// (with <c>DeleteStateOnClear = true</c>, so that deleting a user removes its stored state).
+    /// (with <c>DeleteStateOnClear = true</c>, so that deleting a user removes its stored state), each configured with
+    /// <see cref="Storage.StorageOptionsExtensions.UsePGenRMSerializer{TOptions}"/> (docs/STORAGE.md).
     /// </summary>
     public static IServiceCollection AddPGenRMGrains(this IServiceCollection services, HybridModelOptions? model = null, ScalingOptions? scaling = null)
     {

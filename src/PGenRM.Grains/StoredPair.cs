@@ -3,7 +3,10 @@ using PGenRM.Core.Model;
 namespace PGenRM.Grains;
 
 /// <summary>One feedback pair in <see cref="UserState"/>: <see cref="PairEvidence"/> as plain arrays plus its feedback id.</summary>
-/// <remarks>Persisted (JSON) and serialized by Orleans: never renumber ids or rename the alias.</remarks>
+/// <remarks>
+/// Stored packed by <see cref="Storage.UserStatePacker"/> (vectors as float32, the query embedding as float16) and
+/// serialized by Orleans: never renumber ids or rename the alias.
+/// </remarks>
 [GenerateSerializer, Alias("PGenRM.StoredPair")]
 public sealed class StoredPair
 {
@@ -40,7 +43,10 @@ public sealed class StoredPair
     /// <summary>When the user gave the feedback.</summary>
     [Id(10)] public DateTimeOffset At { get; set; }
 
-    /// <summary>Captures a pair.</summary>
+    /// <summary>
+    /// Captures a pair, rounded to the precision storage keeps (vectors float32, query embedding float16), so that
+    /// the pair an activation learns from is exactly the pair it reloads. Feed the model <see cref="ToEvidence"/>.
+    /// </summary>
     public static StoredPair From(string feedbackId, PairEvidence evidence, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(evidence);
@@ -49,12 +55,12 @@ public sealed class StoredPair
             FeedbackId = feedbackId,
             ChosenItemId = evidence.ChosenItemId,
             RejectedItemId = evidence.RejectedItemId,
-            ContentDiff = evidence.ContentDiff,
+            ContentDiff = Array.ConvertAll(evidence.ContentDiff, Storage.UserStatePacker.RoundToSingle),
             ChosenStrength = evidence.Chosen.Strength,
-            ChosenFactor = evidence.Chosen.Factor,
+            ChosenFactor = Array.ConvertAll(evidence.Chosen.Factor, Storage.UserStatePacker.RoundToSingle),
             RejectedStrength = evidence.Rejected.Strength,
-            RejectedFactor = evidence.Rejected.Factor,
-            QueryEmbedding = evidence.QueryEmbedding,
+            RejectedFactor = Array.ConvertAll(evidence.Rejected.Factor, Storage.UserStatePacker.RoundToSingle),
+            QueryEmbedding = Array.ConvertAll(evidence.QueryEmbedding, Storage.UserStatePacker.RoundToHalf),
             Weight = evidence.Weight,
             At = at,
         };

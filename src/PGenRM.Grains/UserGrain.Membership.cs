@@ -41,11 +41,16 @@ public sealed partial class UserGrain
         _directory = await DirectoryAsync(cancellationToken);
     }
 
-    /// <summary>The prior of the user's prototype in the loaded directory (the tenant prior when it has none).</summary>
+    /// <summary>
+    /// The prior of the user's prototype in the loaded directory. A user not placed yet gets the prototype it would join
+    /// without a stated preference (the largest), so a cold-start score is the prototype prior, not an empty one; the
+    /// zero-mean tenant prior only before the tenant's first re-clustering.
+    /// </summary>
     private DiagonalGaussian MembershipPrior(UserState s)
     {
         var prior = _evaluator.DefaultPrior();
-        if (s.Prototype is not int p || p >= _directory.Centroids.Count || _directory.Centroids[p].Length != prior.Dimension)
+        int? index = s.Prototype ?? (_directory.Centroids.Count > 0 ? Largest(_directory) : null);
+        if (index is not int p || p >= _directory.Centroids.Count || _directory.Centroids[p].Length != prior.Dimension)
         {
             return prior;
         }
@@ -62,7 +67,15 @@ public sealed partial class UserGrain
         var s = state.State;
         if (s.Prototype is null && _model.IsColdStart)
         {
-            // Nothing learned yet: the user joins with its first update, so a read or score creates no membership.
+            // Nothing learned yet: the user joins with its first update, so a read or score creates no membership. Its
+            // prior still follows the tenant's re-clustering (the prototype it would join).
+            var latest = await DirectoryAsync(cancellationToken);
+            if (latest.Version != _directory.Version)
+            {
+                _directory = latest;
+                _model.SetPrior(MembershipPrior(s));
+            }
+
             return;
         }
 

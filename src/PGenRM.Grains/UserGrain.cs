@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using PGenRM.Core.Evaluator;
 using PGenRM.Core.Model;
 using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Storage;
 
 namespace PGenRM.Grains;
 
@@ -66,83 +67,33 @@ public sealed partial class UserGrain(
             throw new ArgumentException($"Feedback {item.FeedbackId}: chosen and rejected are the same item ({chosen.ItemId}).", nameof(item));
         }
 
-        var chosenGrain = GrainFactory.GetGrain<IItemGrain>(GrainKeys.Item(_tenant, chosen.ItemId));
-        var rejectedGrain = GrainFactory.GetGrain<IItemGrain>(GrainKeys.Item(_tenant, rejected.ItemId));
-        var chosenStats = chosenGrain.GetStatsAsync(cancellationToken);
-        var rejectedStats = rejectedGrain.GetStatsAsync(cancellationToken);
+        var chosenStats = ItemGrain(chosen.ItemId).GetStatsAsync(cancellationToken);
+        var rejectedStats = ItemGrain(rejected.ItemId).GetStatsAsync(cancellationToken);
         var chosenView = View(await chosenStats, chosen.FactorPrior);
         var rejectedView = View(await rejectedStats, rejected.FactorPrior);
-        var evidence = CompactEvaluator.Evidence(encoded, chosenView, rejectedView, item.Weight);
-
-        try
-        {
-            _model.Add(evidence);
-            s.History.Add(StoredPair.From(item.FeedbackId, evidence, item.At));
-            TrimFront(s.History, _evaluator.Model.HistoryCapacity);
-            if (_model.Folded.Count > 0)
-            {
-                s.FoldedMean = ToFloats(_model.Folded.Mean);
-                s.FoldedPrecision = ToFloats(_model.Folded.Precision);
-                s.FoldedCount = _model.Folded.Count;
-            }
-
-            if (s.JudgmentSketch.Length == 0)
-            {
-                s.JudgmentSketch = new double[Core.Model.JudgmentSketch.DefaultLength];
-            }
-
-            Core.Model.JudgmentSketch.Add(s.JudgmentSketch, chosen.ItemId, 1);
-            Core.Model.JudgmentSketch.Add(s.JudgmentSketch, rejected.ItemId, -1);
-            s.ModelVersion = _evaluator.ModelVersion;
-            s.FeedbackCount++;
-            _recentIds.Add(item.FeedbackId);
-            s.RecentFeedbackIds.Add(item.FeedbackId);
-            if (s.RecentFeedbackIds.Count > FeedbackIdWindow)
-            {
-                _recentIds.Remove(s.RecentFeedbackIds[0]);
-                s.RecentFeedbackIds.RemoveAt(0);
-            }
-
-            // The judgment id is deterministic, so a retry after a failure below re-records it without double counting.
-            string judgmentId = $"{_key}/{item.FeedbackId}";
-            var (chosenRest, rejectedRest) = Rests(evidence);
-            var scheme = Array.ConvertAll(_model.Scheme, x => (float)x);
-            var judgeKey = NeighbourKey();
-            await Task.WhenAll(
-                chosenGrain.RecordJudgmentAsync(new ItemJudgment(judgmentId, _key, 1, scheme, ScaledPrior(chosen.FactorPrior), chosenRest, item.Weight, item.At, judgeKey, s.Prototype), cancellationToken),
-                rejectedGrain.RecordJudgmentAsync(new ItemJudgment(judgmentId, _key, -1, scheme, ScaledPrior(rejected.FactorPrior), rejectedRest, item.Weight, item.At, judgeKey, s.Prototype), cancellationToken));
-            await state.WriteStateAsync(cancellationToken);
-        }
-        catch (Exception e)
-        {
-            // Memory is ahead of storage: drop the activation so the next call reloads what was stored (and the client's
-            // retry with the same id applies the item again).
-            LogFeedbackFailed(e, item.FeedbackId, _key);
-            DeactivateOnIdle();
-            throw;
-        }
-
+        var pair = StoredPair.From(item.FeedbackId, CompactEvaluator.Evidence(encoded, chosenView, rejectedView, item.Weight), item.At);
+        var receipt = await ApplyAndStoreAsync(item.FeedbackId, [new PendingPair(pair, chosen.FactorPrior, rejected.FactorPrior)], cancellationToken);
         await SyncMembershipAsync(updated: true, cancellationToken);
-        return new FeedbackReceipt(FeedbackStatus.Applied, s.FeedbackCount);
+        return receipt;
     }
-
-    /// <inheritdoc />
-    public Task<FeedbackReceipt> ApplyRatingsAsync(RatingsFeedback ratings, CancellationToken cancellationToken = default) =>
-        throw new NotImplementedException("Ratings feedback is being built (issue 4).");
 
     /// <inheritdoc />
     public async Task<UserProfile> SetStatedPreferenceAsync(string statedPreference, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(statedPreference);
         var vector = await _evaluator.StatedPreferenceAsync(statedPreference, cancellationToken: cancellationToken);
-        var s = state.State;
         try
         {
-            _model.SetStatedPreference(vector);
-            s.StatedPreference = vector;
-            s.StatedPreferenceText = statedPreference;
-            s.ModelVersion = _evaluator.ModelVersion;
-            await state.WriteStateAsync(cancellationToken);
+            // Last writer wins for the stated preference, but on the fresh state: a conflict re-reads and sets it again.
+            SetStated(state.State);
+            await state.WriteStateWithRetryAsync(
+                fresh =>
+                {
+                    SetStated(fresh);
+                    return true;
+                },
+                Reload,
+                cancellationToken: cancellationToken);
         }
         catch
         {
@@ -152,6 +103,14 @@ public sealed partial class UserGrain(
 
         await SyncMembershipAsync(updated: true, cancellationToken);
         return Profile();
+
+        void SetStated(UserState s)
+        {
+            _model.SetStatedPreference(vector);
+            s.StatedPreference = vector;
+            s.StatedPreferenceText = statedPreference;
+            s.ModelVersion = _evaluator.ModelVersion;
+        }
     }
 
     /// <inheritdoc />
@@ -189,13 +148,128 @@ public sealed partial class UserGrain(
         LogUserDeleted(_key);
     }
 
+    /// <summary>
+    /// Applies one feedback operation (one id, one or more pairs) and stores it with one write: update the model and
+    /// the state, record the judgments on the item grains, write. An ETag conflict re-reads the state and re-applies
+    /// the operation unless the stored state already has its id (<see cref="PersistentStateWrites"/>).
+    /// </summary>
+    private async Task<FeedbackReceipt> ApplyAndStoreAsync(string feedbackId, IReadOnlyList<PendingPair> pairs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            Apply(state.State, feedbackId, pairs);
+
+            // The judgment ids are deterministic, so a retry after a failure below re-records them without double counting.
+            var scheme = Array.ConvertAll(_model.Scheme, x => (float)x);
+            await Task.WhenAll(pairs.SelectMany(p => RecordJudgments(p, scheme, cancellationToken)));
+            var write = await state.WriteStateWithRetryAsync(
+                fresh =>
+                {
+                    if (fresh.RecentFeedbackIds.Contains(feedbackId, StringComparer.Ordinal))
+                    {
+                        return false;
+                    }
+
+                    Apply(fresh, feedbackId, pairs);
+                    return true;
+                },
+                Reload,
+                cancellationToken: cancellationToken);
+            if (write.Attempts > 1)
+            {
+                LogWriteConflict(feedbackId, _key, write.Attempts, write.Written);
+            }
+
+            return new FeedbackReceipt(write.Written ? FeedbackStatus.Applied : FeedbackStatus.Duplicate, state.State.FeedbackCount);
+        }
+        catch (Exception e)
+        {
+            // Memory is ahead of storage: drop the activation so the next call reloads what was stored (and the client's
+            // retry with the same id applies the item again).
+            LogFeedbackFailed(e, feedbackId, _key);
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    /// <summary>Applies an operation's pairs to the model and to <paramref name="s"/> (memory only).</summary>
+    private void Apply(UserState s, string feedbackId, IReadOnlyList<PendingPair> pairs)
+    {
+        if (pairs.Count == 1)
+        {
+            _model.Add(pairs[0].Stored.ToEvidence());
+        }
+        else
+        {
+            _model.AddRange(pairs.Select(p => p.Stored.ToEvidence()).ToList());
+        }
+
+        if (s.JudgmentSketch.Length == 0 && pairs.Count > 0)
+        {
+            s.JudgmentSketch = new double[Core.Model.JudgmentSketch.DefaultLength];
+        }
+
+        foreach (var pair in pairs)
+        {
+            s.History.Add(pair.Stored);
+            Core.Model.JudgmentSketch.Add(s.JudgmentSketch, pair.Stored.ChosenItemId, 1);
+            Core.Model.JudgmentSketch.Add(s.JudgmentSketch, pair.Stored.RejectedItemId, -1);
+        }
+
+        TrimFront(s.History, _evaluator.Model.HistoryCapacity);
+        if (_model.Folded.Count > 0)
+        {
+            s.FoldedMean = ToFloats(_model.Folded.Mean);
+            s.FoldedPrecision = ToFloats(_model.Folded.Precision);
+            s.FoldedCount = _model.Folded.Count;
+        }
+
+        s.ModelVersion = _evaluator.ModelVersion;
+        s.FeedbackCount++;
+        _recentIds.Add(feedbackId);
+        s.RecentFeedbackIds.Add(feedbackId);
+        if (s.RecentFeedbackIds.Count > FeedbackIdWindow)
+        {
+            _recentIds.Remove(s.RecentFeedbackIds[0]);
+            s.RecentFeedbackIds.RemoveAt(0);
+        }
+    }
+
+    /// <summary>Rebuilds what the activation derives from its state after a re-read.</summary>
+    private void Reload(UserState fresh)
+    {
+        _recentIds.Clear();
+        _recentIds.UnionWith(fresh.RecentFeedbackIds);
+        _model = Rebuild(fresh);
+    }
+
+    private IEnumerable<Task> RecordJudgments(PendingPair pair, float[] scheme, CancellationToken cancellationToken)
+    {
+        var stored = pair.Stored;
+        string judgmentId = $"{_key}/{stored.FeedbackId}";
+        var (chosenRest, rejectedRest) = Rests(stored.ToEvidence());
+        var judgeKey = NeighbourKey();
+        int? prototype = state.State.Prototype;
+        yield return ItemGrain(stored.ChosenItemId).RecordJudgmentAsync(
+            new ItemJudgment(judgmentId, _key, 1, scheme, ScaledPrior(pair.ChosenFactorPrior), chosenRest, stored.Weight, stored.At, judgeKey, prototype), cancellationToken);
+        yield return ItemGrain(stored.RejectedItemId).RecordJudgmentAsync(
+            new ItemJudgment(judgmentId, _key, -1, scheme, ScaledPrior(pair.RejectedFactorPrior), rejectedRest, stored.Weight, stored.At, judgeKey, prototype), cancellationToken);
+    }
+
+    private IItemGrain ItemGrain(string itemId) => GrainFactory.GetGrain<IItemGrain>(GrainKeys.Item(_tenant, itemId));
+
+    private static void ValidateFeedbackId(string? feedbackId, string paramName)
+    {
+        if (string.IsNullOrWhiteSpace(feedbackId) || feedbackId.Length > MaxFeedbackIdLength)
+        {
+            throw new ArgumentException($"FeedbackId must be 1–{MaxFeedbackIdLength} characters.", paramName);
+        }
+    }
+
     private static void Validate(FeedbackItem item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        if (string.IsNullOrWhiteSpace(item.FeedbackId) || item.FeedbackId.Length > MaxFeedbackIdLength)
-        {
-            throw new ArgumentException($"FeedbackId must be 1–{MaxFeedbackIdLength} characters.", nameof(item));
-        }
+        ValidateFeedbackId(item.FeedbackId, nameof(item));
 
         if (item.Query is null || string.IsNullOrWhiteSpace(item.Chosen) || string.IsNullOrWhiteSpace(item.Rejected))
         {
@@ -300,4 +374,7 @@ public sealed partial class UserGrain(
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "User {UserKey} deleted")]
     private partial void LogUserDeleted(string userKey);
+
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Feedback {FeedbackId} for {UserKey} met an ETag conflict; re-read and stored after {Attempts} writes (written by this call: {Written})")]
+    private partial void LogWriteConflict(string feedbackId, string userKey, int attempts, bool written);
 }

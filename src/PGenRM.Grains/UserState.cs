@@ -5,7 +5,11 @@ namespace PGenRM.Grains;
 /// from it on activation. Every collection is bounded: history by HybridModelOptions.HistoryCapacity (older pairs live
 /// on in <see cref="FoldedMean"/>/<see cref="FoldedPrecision"/>), feedback ids by <see cref="UserGrain.FeedbackIdWindow"/>.
 /// </summary>
-/// <remarks>Persisted (JSON with type names) and serialized by Orleans: never renumber ids or rename the alias.</remarks>
+/// <remarks>
+/// Stored by <see cref="Storage.UserStatePacker"/> (history packed, every other field through the Orleans serializer by
+/// its [Id]) and serialized by Orleans: never renumber ids or rename the alias. A new field needs only an [Id] (11–19
+/// storage, 20+ membership, 30+ scoring).
+/// </remarks>
 [GenerateSerializer, Alias("PGenRM.UserState")]
 public sealed class UserState
 {
@@ -59,4 +63,12 @@ public sealed class UserState
 
     /// <summary>Whether <see cref="Prototype"/> still has to receive the user's snapshot (a join not yet confirmed).</summary>
     [Id(25)] public bool ReportPending { get; set; }
+
+    /// <summary>A shallow copy with an empty history (the part the packer leaves to the Orleans serializer).</summary>
+    internal UserState WithoutHistory()
+    {
+        var copy = (UserState)MemberwiseClone();
+        copy.History = [];
+        return copy;
+    }
 }

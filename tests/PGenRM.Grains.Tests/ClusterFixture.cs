@@ -2,19 +2,24 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.TestingHost;
 using PGenRM.Core.Encoding;
 using PGenRM.Encoding.Onnx;
 using PGenRM.Grains;
+using PGenRM.Grains.Storage;
 using PGenRM.Testing;
 
 namespace PGenRM.Grains.Tests;
 
 /// <summary>
-/// One two-silo <see cref="InProcessTestCluster"/> per collection, on its own Azurite: users and prototypes in Blob
-/// storage, items and tenants in Table storage, with table and container names unique to this run. Each silo hosts its own real encoder.
+/// One two-silo <see cref="InProcessTestCluster"/> per collection, on its own Azurite: users, items and tenants in
+/// Table storage, prototypes in Blob storage (names unique to this run), every state stored by
+/// <see cref="PGenRMGrainStorageSerializer"/> (users packed). Each silo hosts its own real encoder. Subclasses give a
+/// collection its own cluster.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     private readonly AzuriteFixture _azurite = new();
     private InProcessTestCluster? _cluster;
@@ -25,8 +30,8 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>Client of the cluster.</summary>
     public IClusterClient Client => Cluster.Client;
 
-    /// <summary>Blob container holding user states.</summary>
-    public BlobContainerClient UserContainer { get; private set; } = null!;
+    /// <summary>Table holding user states.</summary>
+    public TableClient UserTable { get; private set; } = null!;
 
     /// <summary>Blob container holding prototype states.</summary>
     public BlobContainerClient PrototypeContainer { get; private set; } = null!;
@@ -48,11 +53,10 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         await _azurite.InitializeAsync();
         string run = Guid.NewGuid().ToString("N")[..12];
-        string container = $"users-{run}", table = $"items{run}";
         string storage = _azurite.ConnectionString;
-        UserContainer = new BlobServiceClient(storage).GetBlobContainerClient(container);
-        PrototypeContainer = new BlobServiceClient(storage).GetBlobContainerClient($"prototypes-{run}");
-        ItemTable = new TableServiceClient(storage).GetTableClient(table);
+        UserTable = new TableServiceClient(storage).GetTableClient($"users{run}");
+        ItemTable = new TableServiceClient(storage).GetTableClient($"items{run}");
+        PrototypeContainer = new BlobServiceClient(storage).GetBlobContainerClient(PrototypeContainerName(run));
 
         var builder = new InProcessTestClusterBuilder(2);
         builder.ConfigureHost(host => host.Logging.AddFilter("Polly", LogLevel.Warning).AddFilter("Orleans", LogLevel.Warning));
@@ -60,34 +64,38 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.Services.AddSingleton<ISentenceEncoder>(_ => new OnnxSentenceEncoder());
             silo.Services.AddPGenRMGrains();
-            silo.AddAzureBlobGrainStorage("users", o =>
-            {
-                o.BlobServiceClient = new BlobServiceClient(storage);
-                o.ContainerName = container;
-                o.DeleteStateOnClear = true;
-            });
-            silo.AddAzureTableGrainStorage("items", o =>
-            {
-                o.TableServiceClient = new TableServiceClient(storage);
-                o.TableName = table;
-                o.DeleteStateOnClear = true;
-            });
-            silo.AddAzureTableGrainStorage("tenants", o =>
-            {
-                o.TableServiceClient = new TableServiceClient(storage);
-                o.TableName = $"tenants{run}";
-                o.DeleteStateOnClear = true;
-            });
-            silo.AddAzureBlobGrainStorage("prototypes", o =>
-            {
-                o.BlobServiceClient = new BlobServiceClient(storage);
-                o.ContainerName = PrototypeContainer.Name;
-                o.DeleteStateOnClear = true;
-            });
+            ConfigureStorage(silo, storage, run);
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
+
+    /// <summary>The storages the PGenRM grains use, on <paramref name="storage"/>, tables suffixed with <paramref name="run"/>.</summary>
+    internal static void ConfigureStorage(ISiloBuilder silo, string storage, string run)
+    {
+        foreach (string name in new[] { "users", "items", "tenants" })
+        {
+            silo.AddAzureTableGrainStorage(name, (OptionsBuilder<AzureTableStorageOptions> options) => options
+                .Configure(o =>
+                {
+                    o.TableServiceClient = new TableServiceClient(storage);
+                    o.TableName = name + run;
+                    o.DeleteStateOnClear = true;
+                })
+                .UsePGenRMSerializer());
+        }
+
+        silo.AddAzureBlobGrainStorage("prototypes", (OptionsBuilder<AzureBlobStorageOptions> options) => options
+            .Configure(o =>
+            {
+                o.BlobServiceClient = new BlobServiceClient(storage);
+                o.ContainerName = PrototypeContainerName(run);
+                o.DeleteStateOnClear = true;
+            })
+            .UsePGenRMSerializer());
+    }
+
+    private static string PrototypeContainerName(string run) => $"prototypes-{run}";
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

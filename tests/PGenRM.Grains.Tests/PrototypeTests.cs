@@ -161,6 +161,18 @@ public sealed class PrototypeTests(ClusterFixture fixture)
         }
 
         await AssertConsistentAsync(tenant, users.Select(u => u.Grain).ToList(), await ProfilesAsync(users), 2);
+
+        // Cold start in a clustered tenant: a user with no feedback is scored from the largest prototype's centroid (the
+        // prototype it would join), says so, and joins nothing by being scored.
+        var fresh = await fixture.Client.GetGrain<IScoringWorker>(0).ScoreAsync(
+            new ScoreRequest(tenant, "fresh", "How should I sort a list?", ["Use sorted(xs).", "Sorting is a deep topic; let us review it at length."]),
+            TestContext.Current.CancellationToken);
+        Assert.True(fresh.IsColdStart);
+        Assert.Null(fresh.Prototype);
+        var schemes = await User(tenant, "fresh").GetSchemesAsync(new SchemeRequest([1f, 0f], 1, "seed"), TestContext.Current.CancellationToken);
+        int largest = directory.Counts[0] >= directory.Counts[1] ? 0 : 1;
+        Assert.Equal(Array.ConvertAll(directory.Centroids[largest], x => (double)x), schemes.Scheme);
+        Assert.Equal(users.Count, (await SummaryAsync(tenant, 0)).Members + (await SummaryAsync(tenant, 1)).Members);
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
@@ -246,10 +258,7 @@ public sealed class PrototypeTests(ClusterFixture fixture)
         Assert.Single(blobs);
         Assert.Contains(keep.GetPrimaryKeyString(), stored, StringComparison.Ordinal);
         Assert.DoesNotContain(goneKey, stored, StringComparison.Ordinal);
-        await foreach (var blob in fixture.UserContainer.GetBlobsAsync(cancellationToken: TestContext.Current.CancellationToken))
-        {
-            Assert.False(blob.Name.Contains(tenant, StringComparison.Ordinal) && blob.Name.Contains("gone", StringComparison.Ordinal), $"user blob {blob.Name} survived the delete");
-        }
+        Assert.Empty(await StoredEntities.OfUserAsync(fixture.UserTable, goneKey, TestContext.Current.CancellationToken));
     }
 
     /// <summary>Feedback <paramref name="i"/> in the style of planted group 0 (concise ≻ verbose) or 1 (the reverse).</summary>

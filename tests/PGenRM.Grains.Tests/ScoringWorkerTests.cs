@@ -15,7 +15,12 @@ namespace PGenRM.Grains.Tests;
 [Collection(ClusterCollection.Name), Trait("Category", "Azurite")]
 public sealed class ScoringWorkerTests(ClusterFixture fixture)
 {
-    private const double Tolerance = 1e-9;
+    /// <summary>
+    /// The grain stores pair vectors as float32 and query embeddings as float16 (UserStatePacker) and holds exactly what it
+    /// stores, while the library side here keeps doubles: rewards differ by ~1e-8. A wrong pool, judge or scheme moves
+    /// them by far more than this.
+    /// </summary>
+    private const double Tolerance = 1e-6;
 
     private IScoringWorker Worker => fixture.Client.GetGrain<IScoringWorker>(0);
 
@@ -109,7 +114,23 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
                 .ToList())
             .ToList();
         var candidates = encoded.Candidates.Select((c, i) => new Candidate(c.ItemId, c.Content, views[i])).ToList();
-        var expected = TestTimeScaler.Fuse(schemes, candidates, [], scaling, judges);
+
+        // The pool: the other members of u's prototype as its reservoir holds them (their last reported schemes).
+        var profile = await fixture.Client.GetGrain<IUserGrain>(userKey).GetProfileAsync(TestContext.Current.CancellationToken);
+        var reservoir = await fixture.Client.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, profile.Prototype ?? 0))
+            .GetReservoirAsync(TestContext.Current.CancellationToken);
+        var known = new[] { a, b }.ToDictionary(j => j.Key, j => j.Judgments, StringComparer.Ordinal);
+        var pool = reservoir.Members
+            .Where(m => m.UserKey != userKey)
+            .Select(m => new Neighbour(
+                m.UserKey,
+                Array.ConvertAll(m.Scheme, v => (double)v),
+                TensorPrimitives.CosineSimilarity(Array.ConvertAll(m.Key, v => (double)v), sketch),
+                known[m.UserKey].Where(e => encoded.Candidates.Any(c => c.ItemId == e.Key)).ToDictionary(e => e.Key, e => e.Value)))
+            .OrderByDescending(n => n.Similarity)
+            .ThenBy(n => n.UserId, StringComparer.Ordinal)
+            .ToList();
+        var expected = TestTimeScaler.Fuse(schemes, candidates, pool, scaling, judges);
 
         Assert.NotNull(expected.Prototype);
         AssertClose(expected.Rewards, response.Rewards);

@@ -86,6 +86,33 @@ public sealed class UserModel
         Refit();
     }
 
+    /// <summary>
+    /// Applies several pairs at once (a rating set): appends them, folds the oldest beyond capacity at the current
+    /// scheme, refits once.
+    /// </summary>
+    public void AddRange(IReadOnlyList<PairEvidence> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (pairs.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var evidence in pairs)
+        {
+            ArgumentNullException.ThrowIfNull(evidence, nameof(pairs));
+            _history.Add(evidence);
+        }
+
+        while (_history.Count > _options.HistoryCapacity)
+        {
+            Folded.Fold(_history[0].ToObservation(), Scheme);
+            _history.RemoveAt(0);
+        }
+
+        Refit();
+    }
+
     /// <summary>Sets (or replaces) the stated-preference pseudo-pair and refits.</summary>
     public void SetStatedPreference(double[] contentDiff)
     {

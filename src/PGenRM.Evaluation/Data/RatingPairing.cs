@@ -1,3 +1,5 @@
+using PGenRM.Core.Model;
+
 namespace PGenRM.Evaluation.Data;
 
 /// <summary>
@@ -57,19 +59,10 @@ public static class RatingPairing
         foreach (var prompt in kept.GroupBy(r => r.PromptId, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var ordered = prompt.OrderBy(r => r.Order).ThenBy(r => r.ItemId, StringComparer.Ordinal).ToArray();
-            for (var i = 0; i < ordered.Length; i++)
+            foreach (var (high, low) in RatingPairs.Pairs(ordered.Select(r => r.Value).ToArray()))
             {
-                for (var j = i + 1; j < ordered.Length; j++)
-                {
-                    var (a, b) = (ordered[i], ordered[j]);
-                    if (a.Value == b.Value)
-                    {
-                        continue;
-                    }
-
-                    var (high, low) = a.Value > b.Value ? (a, b) : (b, a);
-                    pairs.Add(new PairJudgment(userId, prompt.Key, high.ItemId, low.ItemId, Math.Max(a.Order, b.Order), SourceSplit: null));
-                }
+                var (a, b) = (ordered[high], ordered[low]);
+                pairs.Add(new PairJudgment(userId, prompt.Key, a.ItemId, b.ItemId, Math.Max(a.Order, b.Order), SourceSplit: null));
             }
         }
 

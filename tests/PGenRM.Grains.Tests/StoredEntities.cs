@@ -1,0 +1,45 @@
+using Azure.Data.Tables;
+using PGenRM.Grains.Abstractions;
+
+namespace PGenRM.Grains.Tests;
+
+/// <summary>Reads grain states straight from the Table storage (as Orleans' table provider lays them out).</summary>
+internal static class StoredEntities
+{
+    /// <summary>Binary payload properties: Data, Data1 … Data14 (Orleans splits a state over up to 15 × 64 KiB).</summary>
+    public static readonly string[] DataProperties = ["Data", .. Enumerable.Range(1, 14).Select(i => $"Data{i}")];
+
+    /// <summary>The table rows of one user (partition key "{serviceId}_user_{tenant}_{user}" in Orleans' sanitised form).</summary>
+    public static async Task<List<TableEntity>> OfUserAsync(TableClient table, string userKey, CancellationToken cancellationToken)
+    {
+        var (tenant, user) = GrainKeys.Parse(userKey);
+        var rows = new List<TableEntity>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            if (entity.PartitionKey.Contains(tenant, StringComparison.Ordinal) && entity.PartitionKey.Contains(user, StringComparison.Ordinal))
+            {
+                rows.Add(entity);
+            }
+        }
+
+        return rows;
+    }
+
+    /// <summary>The state payload, chunks joined in order.</summary>
+    public static byte[] Payload(TableEntity entity) =>
+        [.. DataProperties.Select(p => entity.TryGetValue(p, out var v) ? v as byte[] ?? (v is BinaryData b ? b.ToArray() : []) : []).SelectMany(x => x)];
+
+    /// <summary>Replaces the payload (one chunk per 64 KiB, as Orleans writes it).</summary>
+    public static void SetPayload(TableEntity entity, byte[] payload)
+    {
+        foreach (string p in DataProperties)
+        {
+            entity.Remove(p);
+        }
+
+        for (int i = 0, offset = 0; offset < payload.Length; i++, offset += 64 * 1024)
+        {
+            entity[DataProperties[i]] = payload.AsSpan(offset, Math.Min(64 * 1024, payload.Length - offset)).ToArray();
+        }
+    }
+}

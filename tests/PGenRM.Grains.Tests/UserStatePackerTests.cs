@@ -1,0 +1,164 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using PGenRM.Core.Model;
+using PGenRM.Grains.Storage;
+
+namespace PGenRM.Grains.Tests;
+
+/// <summary>The packed user-state format: exact round trip, size within Orleans' table limit, and the precision cost.</summary>
+public sealed class UserStatePackerTests
+{
+    /// <summary>Orleans' Azure table provider splits a payload over at most 15 properties of 64 KiB.</summary>
+    private const int TableProviderLimit = 15 * 64 * 1024;
+
+    private const int ContentDimension = 90, FactorDimension = 8, EmbeddingDimension = 384;
+
+    private static readonly Serializer s_serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+
+    [Fact]
+    public void PackUnpack_RoundTripsAStoredStateExactly()
+    {
+        var state = State(new Random(1), pairs: 7);
+
+        byte[] packed = UserStatePacker.Pack(state, s_serializer);
+        var back = UserStatePacker.Unpack(packed, s_serializer);
+
+        Assert.Equal(UserStatePacker.FormatVersion, packed[0]);
+        AssertSame(state, back);
+        Assert.Equal(packed, UserStatePacker.Pack(back, s_serializer));
+    }
+
+    [Fact]
+    public void Pack_KeepsAFullUserWithinTheTableProviderLimit()
+    {
+        // A user after 1,000 items: 256 pairs verbatim, the rest folded, a full feedback-id window.
+        var state = State(new Random(2), pairs: 256);
+        state.FoldedCount = 744;
+        state.RecentFeedbackIds = [.. Enumerable.Range(0, UserGrain.FeedbackIdWindow).Select(i => $"feedback-{i:D6}")];
+
+        int size = UserStatePacker.Pack(state, s_serializer).Length;
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"packed user, 256 pairs, d={ContentDimension}: {size} bytes");
+        Assert.True(size < TableProviderLimit / 2, $"{size} bytes; the table provider takes at most {TableProviderLimit}");
+    }
+
+    [Fact]
+    public void Unpack_RejectsUnknownVersionsAndTruncatedData()
+    {
+        byte[] packed = UserStatePacker.Pack(State(new Random(3), pairs: 2), s_serializer);
+
+        Assert.Throws<InvalidDataException>(() => UserStatePacker.Unpack("{\"$id\":\"1\"}"u8.ToArray(), s_serializer));
+        Assert.Throws<InvalidDataException>(() => UserStatePacker.Unpack(packed.AsMemory(0, packed.Length - 5), s_serializer));
+        Assert.Throws<InvalidDataException>(() => UserStatePacker.Unpack(ReadOnlyMemory<byte>.Empty, s_serializer));
+    }
+
+    [Fact]
+    public void StoredPrecision_ChangesTheFitAndTheQuerySimilarityOnlySlightly()
+    {
+        var random = new Random(4);
+        var options = new HybridModelOptions { FactorDimension = FactorDimension };
+        var prior = new DiagonalGaussian(new double[ContentDimension + FactorDimension], [.. Enumerable.Repeat(1.0, ContentDimension + FactorDimension)]);
+        var exact = new UserModel(prior, options);
+        var stored = new UserModel(prior, options);
+        var truth = Vector(random, ContentDimension, 1);
+        var pairs = new List<(PairEvidence Exact, PairEvidence Stored)>();
+        for (int i = 0; i < 60; i++)
+        {
+            var evidence = Evidence(random, truth);
+            pairs.Add((evidence, StoredPair.From($"f{i}", evidence, DateTimeOffset.UnixEpoch).ToEvidence()));
+            exact.Add(evidence);
+            stored.Add(pairs[^1].Stored);
+        }
+
+        double schemeNorm = Math.Sqrt(exact.Scheme.Sum(x => x * x));
+        double schemeGap = Math.Sqrt(exact.Scheme.Zip(stored.Scheme, (a, b) => (a - b) * (a - b)).Sum());
+        double cosineGap = 0;
+        for (int i = 1; i < pairs.Count; i++)
+        {
+            cosineGap = Math.Max(cosineGap, Math.Abs(
+                Cosine(pairs[0].Exact.QueryEmbedding, pairs[i].Exact.QueryEmbedding) - Cosine(pairs[0].Stored.QueryEmbedding, pairs[i].Stored.QueryEmbedding)));
+        }
+
+        TestContext.Current.TestOutputHelper?.WriteLine($"relative scheme change {schemeGap / schemeNorm:E2}; largest query-cosine change {cosineGap:E2}");
+        Assert.True(schemeGap / schemeNorm < 1e-5, $"the fit moved by {schemeGap / schemeNorm:E2} of its norm");
+        Assert.True(cosineGap < 3e-4, $"a query similarity moved by {cosineGap:E2}");
+    }
+
+    private static UserState State(Random random, int pairs)
+    {
+        var truth = Vector(random, ContentDimension, 1);
+        var state = new UserState
+        {
+            FoldedMean = [.. Vector(random, ContentDimension + FactorDimension, 1).Select(x => (float)x)],
+            FoldedPrecision = [.. Vector(random, (ContentDimension + FactorDimension) * (ContentDimension + FactorDimension), 1).Select(x => (float)x)],
+            FoldedCount = 3,
+            StatedPreference = Vector(random, ContentDimension, 0.5),
+            StatedPreferenceText = "Short answers with code, no preamble — ä",
+            RecentFeedbackIds = ["x", "y/z", "ü"],
+            FeedbackCount = pairs + 3,
+            JudgmentSketch = Vector(random, JudgmentSketch.DefaultLength, 1),
+            Prototype = 4,
+            ModelVersion = "compact-hybrid-bt/1 (test)",
+        };
+        for (int i = 0; i < pairs; i++)
+        {
+            var at = new DateTimeOffset(2026, 11, 26, 13, i % 60, 7, TimeSpan.FromHours(i % 3 - 1)).AddTicks(i * 12345);
+            state.History.Add(StoredPair.From($"feedback-{i}", Evidence(random, truth) with { Weight = 1.0 / (i + 1) }, at));
+        }
+
+        return state;
+    }
+
+    private static PairEvidence Evidence(Random random, double[] truth)
+    {
+        var diff = Vector(random, ContentDimension, 0.7);
+        double margin = diff.Zip(truth, (a, b) => a * b).Sum();
+        if (margin < 0)
+        {
+            diff = [.. diff.Select(x => -x)];
+        }
+
+        var query = Vector(random, EmbeddingDimension, 1).Select(x => (float)x).ToArray();
+        float norm = MathF.Sqrt(query.Sum(x => x * x));
+        return new PairEvidence(
+            $"item-{random.Next(1000)}",
+            $"item-{random.Next(1000, 2000)}",
+            diff,
+            new ItemView(random.NextDouble() - 0.5, Vector(random, FactorDimension, 0.3)),
+            new ItemView(random.NextDouble() - 0.5, Vector(random, FactorDimension, 0.3)),
+            [.. query.Select(x => x / norm)]);
+    }
+
+    private static double[] Vector(Random random, int length, double scale) =>
+        [.. Enumerable.Range(0, length).Select(_ => scale * (random.NextDouble() * 2 - 1))];
+
+    private static double Cosine(float[] a, float[] b) =>
+        a.Zip(b, (x, y) => (double)x * y).Sum() / Math.Sqrt(a.Sum(x => (double)x * x) * b.Sum(x => (double)x * x));
+
+    private static void AssertSame(UserState expected, UserState actual)
+    {
+        Assert.Equal(expected.History.Count, actual.History.Count);
+        for (int i = 0; i < expected.History.Count; i++)
+        {
+            var (e, a) = (expected.History[i], actual.History[i]);
+            Assert.Equal((e.FeedbackId, e.ChosenItemId, e.RejectedItemId), (a.FeedbackId, a.ChosenItemId, a.RejectedItemId));
+            Assert.Equal(e.ContentDiff, a.ContentDiff);
+            Assert.Equal((e.ChosenStrength, e.RejectedStrength, e.Weight), (a.ChosenStrength, a.RejectedStrength, a.Weight));
+            Assert.Equal(e.ChosenFactor, a.ChosenFactor);
+            Assert.Equal(e.RejectedFactor, a.RejectedFactor);
+            Assert.Equal(e.QueryEmbedding, a.QueryEmbedding);
+            Assert.True(e.At.EqualsExact(a.At), $"pair {i}: {e.At:o} came back as {a.At:o}");
+        }
+
+        Assert.Equal(expected.FoldedMean, actual.FoldedMean);
+        Assert.Equal(expected.FoldedPrecision, actual.FoldedPrecision);
+        Assert.Equal(expected.FoldedCount, actual.FoldedCount);
+        Assert.Equal(expected.StatedPreference, actual.StatedPreference);
+        Assert.Equal(expected.StatedPreferenceText, actual.StatedPreferenceText);
+        Assert.Equal(expected.RecentFeedbackIds, actual.RecentFeedbackIds);
+        Assert.Equal(expected.FeedbackCount, actual.FeedbackCount);
+        Assert.Equal(expected.JudgmentSketch, actual.JudgmentSketch);
+        Assert.Equal(expected.Prototype, actual.Prototype);
+        Assert.Equal(expected.ModelVersion, actual.ModelVersion);
+    }
+}
