@@ -9,11 +9,13 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using PGenRM.Core.Encoding;
 using PGenRM.Encoding.Onnx;
 using PGenRM.Grains;
 using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Storage;
 using PGenRM.Host.Api;
 
 namespace PGenRM.Host.Hosting;
@@ -172,30 +174,27 @@ public static partial class PGenRMHost
                 silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
             }
 
-            silo.AddAzureBlobGrainStorage("users", o =>
+            // Storage names, kinds and the serializer as docs/STORAGE.md sets them (the grain tests use the same).
+            foreach (var (name, table) in new[] { ("users", "PGenRMUsers"), ("items", "PGenRMItems"), ("tenants", "PGenRMTenants") })
             {
-                o.BlobServiceClient = new BlobServiceClient(storage);
-                o.ContainerName = "pgenrm-users";
-                o.DeleteStateOnClear = true;
-            });
-            silo.AddAzureBlobGrainStorage("prototypes", o =>
-            {
-                o.BlobServiceClient = new BlobServiceClient(storage);
-                o.ContainerName = "pgenrm-prototypes";
-                o.DeleteStateOnClear = true;
-            });
-            silo.AddAzureTableGrainStorage("items", o =>
-            {
-                o.TableServiceClient = new TableServiceClient(storage);
-                o.TableName = "PGenRMItems";
-                o.DeleteStateOnClear = true;
-            });
-            silo.AddAzureTableGrainStorage("tenants", o =>
-            {
-                o.TableServiceClient = new TableServiceClient(storage);
-                o.TableName = "PGenRMTenants";
-                o.DeleteStateOnClear = true;
-            });
+                silo.AddAzureTableGrainStorage(name, (OptionsBuilder<AzureTableStorageOptions> o) => o
+                    .Configure(t =>
+                    {
+                        t.TableServiceClient = new TableServiceClient(storage);
+                        t.TableName = table;
+                        t.DeleteStateOnClear = true;
+                    })
+                    .UsePGenRMSerializer());
+            }
+
+            silo.AddAzureBlobGrainStorage("prototypes", (OptionsBuilder<AzureBlobStorageOptions> o) => o
+                .Configure(b =>
+                {
+                    b.BlobServiceClient = new BlobServiceClient(storage);
+                    b.ContainerName = "pgenrm-prototypes";
+                    b.DeleteStateOnClear = true;
+                })
+                .UsePGenRMSerializer());
             silo.AddActivityPropagation();
             silo.Services.AddSingleton<ISentenceEncoder>(sp => new OnnxSentenceEncoder(null, sp.GetService<ILogger<OnnxSentenceEncoder>>()));
             silo.Services.AddPGenRMGrains();
