@@ -86,14 +86,14 @@ internal sealed class EmbeddingCache
                     _lru.AddFirst(node);
                     embedding = node.Value.Embedding.ToArray();
                     Interlocked.Increment(ref _hits);
-                    EncoderMetrics.CacheHits.Add(1);
+                    EncoderMetrics.CacheHit();
                     return true;
                 }
             }
         }
 
         Interlocked.Increment(ref _misses);
-        EncoderMetrics.CacheMisses.Add(1);
+        EncoderMetrics.CacheMiss();
         embedding = [];
         return false;
     }

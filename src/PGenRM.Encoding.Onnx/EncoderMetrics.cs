@@ -21,11 +21,37 @@ public static class EncoderMetrics
     internal static readonly Histogram<double> BatchDuration = Meter.CreateHistogram<double>(
         "pgenrm.encoder.batch.duration", "s", "Duration of one encoder (ONNX) run.");
 
-    /// <summary>Embedding-cache hits.</summary>
-    internal static readonly Counter<long> CacheHits = Meter.CreateCounter<long>(
+    private static readonly Counter<long> Hits = Meter.CreateCounter<long>(
         "pgenrm.encoder.cache.hits", "{text}", "Texts served from the embedding cache.");
 
-    /// <summary>Embedding-cache misses.</summary>
-    internal static readonly Counter<long> CacheMisses = Meter.CreateCounter<long>(
+    private static readonly Counter<long> Misses = Meter.CreateCounter<long>(
         "pgenrm.encoder.cache.misses", "{text}", "Texts that had to be encoded.");
+
+    private static long _hits;
+    private static long _misses;
+
+    // Hit rate since the process started (the counters give it over any window: rate(hits) / rate(hits + misses)).
+    private static readonly ObservableGauge<double> HitRatio = Meter.CreateObservableGauge(
+        "pgenrm.encoder.cache.hit_ratio",
+        () =>
+        {
+            long hits = Interlocked.Read(ref _hits), total = hits + Interlocked.Read(ref _misses);
+            return total == 0 ? 0.0 : (double)hits / total;
+        },
+        unit: "1",
+        description: "Share of texts served from the embedding cache since start.");
+
+    /// <summary>Records one cache hit.</summary>
+    internal static void CacheHit()
+    {
+        Interlocked.Increment(ref _hits);
+        Hits.Add(1);
+    }
+
+    /// <summary>Records one cache miss.</summary>
+    internal static void CacheMiss()
+    {
+        Interlocked.Increment(ref _misses);
+        Misses.Add(1);
+    }
 }

@@ -226,6 +226,7 @@ public sealed class WalkThroughTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.OK, metrics.Status);
         Assert.Contains("pgenrm_feedback", metrics.Raw);
         Assert.Contains("pgenrm_encoder_batch_size", metrics.Raw);
+        Assert.Contains("pgenrm_encoder_cache_hit_ratio", metrics.Raw);
         Assert.Contains("orleans_", metrics.Raw);
     }
 }
