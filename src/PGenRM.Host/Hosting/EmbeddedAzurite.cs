@@ -81,13 +81,21 @@ public sealed partial class EmbeddedAzurite : IAsyncDisposable
             }
         }
 
-        var start = new ProcessStartInfo(azurite)
+        // Its own session (setsid): Ctrl+C in a terminal signals the whole foreground process group, and an Azurite
+        // that stopped with the host would leave the silo hanging in shutdown; the host stops it after the silo instead.
+        string? setsid = new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
+        var start = new ProcessStartInfo(setsid ?? azurite)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = package,
         };
+        if (setsid is not null)
+        {
+            start.ArgumentList.Add(azurite);
+        }
+
         foreach (string arg in new[]
                  {
                      "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
