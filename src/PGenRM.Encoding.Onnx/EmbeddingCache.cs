@@ -86,12 +86,14 @@ internal sealed class EmbeddingCache
                     _lru.AddFirst(node);
                     embedding = node.Value.Embedding.ToArray();
                     Interlocked.Increment(ref _hits);
+                    EncoderMetrics.CacheHit();
                     return true;
                 }
             }
         }
 
         Interlocked.Increment(ref _misses);
+        EncoderMetrics.CacheMiss();
         embedding = [];
         return false;
     }

@@ -245,7 +245,10 @@ internal sealed partial class EncodingBatcher : IDisposable
             float[][] embeddings;
             try
             {
+                long started = Stopwatch.GetTimestamp();
                 embeddings = _infer(batch.Select(t => t.TokenIds).ToList());
+                EncoderMetrics.BatchSize.Record(batch.Count);
+                EncoderMetrics.BatchDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
                 if (embeddings.Length != batch.Count)
                 {
                     throw new InvalidOperationException(

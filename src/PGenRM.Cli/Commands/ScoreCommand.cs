@@ -37,14 +37,62 @@ internal static class ScoreCommand
         var stated = new Option<string?>("--stated") { Description = "The user's stated preference, in their own words." };
         var m = new Option<int>("--m") { Description = "Individual-level schemes (1 = no individual scaling).", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the chain as JSON instead of the paper's text shape." };
-        var command = new Command("score", "Score candidate responses for one user built from feedback, and print the evaluation chain.")
+        var server = new Option<Uri?>("--server") { Description = "Score with a running service instead of locally (with --key and --user).", CustomParser = ServiceOptions.ParseUri };
+        var key = ServiceOptions.Key();
+        var user = new Option<string?>("--user") { Description = "With --server: the user to score for." };
+        var command = new Command("score", "Score candidate responses for one user (built locally from feedback, or a user of a running service with --server), and print the evaluation chain.")
         {
-            demo, query, candidates, feedback, stated, m, json,
+            demo, query, candidates, feedback, stated, m, json, server, key, user,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(demo), parse.GetValue(query), parse.GetValue(candidates) ?? [], parse.GetValue(feedback),
-            parse.GetValue(stated), parse.GetValue(m), parse.GetValue(json), cancellationToken));
+        command.SetAction((parse, cancellationToken) => parse.GetValue(server) is { } url
+            ? RemoteAsync(url, parse.GetValue(key), parse.GetValue(user), parse.GetValue(query), parse.GetValue(candidates) ?? [], parse.GetValue(m), parse.GetValue(json), cancellationToken)
+            : RunAsync(
+                parse.GetValue(demo), parse.GetValue(query), parse.GetValue(candidates) ?? [], parse.GetValue(feedback),
+                parse.GetValue(stated), parse.GetValue(m), parse.GetValue(json), cancellationToken));
         return command;
+    }
+
+    private static async Task<int> RemoteAsync(Uri server, string? keyOption, string? user, string? query, string[] candidates, int m, bool json, CancellationToken cancellationToken)
+    {
+        string? key = ServiceOptions.ResolveKey(keyOption);
+        if (key is null || string.IsNullOrWhiteSpace(user) || string.IsNullOrWhiteSpace(query) || candidates.Length < 1)
+        {
+            if (key is not null)
+            {
+                AnsiConsole.MarkupLine("[red]With --server give --user, --query and at least one --candidate.[/]");
+            }
+
+            return 2;
+        }
+
+        try
+        {
+            using var client = new ServiceClient(server, key);
+            var response = await client.SendAsync(HttpMethod.Post, client.UserPath(user, "/score"), new { query, candidates, m, explain = true }, cancellationToken);
+            if (json)
+            {
+                Console.WriteLine(JsonSerializer.Serialize(response, new JsonSerializerOptions { WriteIndented = true }));
+                return 0;
+            }
+
+            var rewards = response.GetProperty("rewards").EnumerateArray().Select(r => r.GetDouble()).ToArray();
+            int preferred = response.GetProperty("preferredIndex").GetInt32();
+            var table = new Table().AddColumns("#", "reward", "candidate");
+            for (int i = 0; i < rewards.Length; i++)
+            {
+                string text = candidates[i].Length > 80 ? candidates[i][..80] + "…" : candidates[i];
+                table.AddRow((i == preferred ? "* " : "  ") + i.ToString(CultureInfo.InvariantCulture), rewards[i].ToString("F3", CultureInfo.InvariantCulture), Markup.Escape(text));
+            }
+
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"cold start: {response.GetProperty("coldStart").GetBoolean()}, model {Markup.Escape(response.GetProperty("modelVersion").GetString() ?? "")}");
+            return 0;
+        }
+        catch (Exception e) when (e is ServiceException or HttpRequestException or ArgumentException)
+        {
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+            return 1;
+        }
     }
 
     private static async Task<int> RunAsync(bool demo, string? query, string[] candidates, string? feedbackPath, string? stated, int m, bool json, CancellationToken cancellationToken)

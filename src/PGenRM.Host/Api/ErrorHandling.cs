@@ -1,0 +1,60 @@
+using Microsoft.AspNetCore.Mvc;
+
+namespace PGenRM.Host.Api;
+
+/// <summary>
+/// Turns every exception of a request into problem details: client mistakes into their 4xx with a message, grain
+/// exceptions by type (ArgumentException 400, KeyNotFoundException 404, "already exists" 409), anything else into a 500
+/// without internals. A handler never returns a reward after an error: the error replaces the whole response.
+/// </summary>
+internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> logger)
+{
+    /// <summary>Runs the rest of the pipeline and maps what it throws.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (Exception e) when (!context.Response.HasStarted && !(e is OperationCanceledException && context.RequestAborted.IsCancellationRequested))
+        {
+            var (status, title, detail) = Map(e);
+            if (status >= 500)
+            {
+                LogServerError(e, context.Request.Method, context.Request.Path);
+            }
+
+            context.Response.Clear();
+            await WriteAsync(context, status, title, detail);
+        }
+    }
+
+    /// <summary>Writes a problem-details response.</summary>
+    public static Task WriteAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = context.Request.Path };
+        return TypedResults.Problem(problem).ExecuteAsync(context);
+    }
+
+    internal static (int Status, string Title, string Detail) Map(Exception e) => e switch
+    {
+        ApiException api => (api.Status, api.Title, api.Message),
+        BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+            (413, "Request body too large", bad.Message),
+        BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
+        // Orleans' own ArgumentException for a grain interface without an implementation is the service's fault.
+        ArgumentException missing when missing.Message.StartsWith("Could not find an implementation", StringComparison.Ordinal) =>
+            (501, "Not implemented", "This operation is not available in this build of the service."),
+        ArgumentException arg => (400, "Invalid argument", arg.Message),
+        KeyNotFoundException missing => (404, "Not found", missing.Message),
+        InvalidOperationException exists when exists.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase) =>
+            (409, "Conflict", exists.Message),
+        NotImplementedException => (501, "Not implemented", "This operation is not available in this build of the service."),
+        TimeoutException => (503, "Service unavailable", "The service did not answer in time; retry later."),
+        _ => (500, "Internal server error", "The service failed to process the request; the error was logged."),
+    };
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "{Method} {Path} failed")]
+    private partial void LogServerError(Exception exception, string method, string path);
+}

@@ -1,0 +1,300 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using OpenTelemetry;
+using OpenTelemetry.Exporter;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using PGenRM.Core.Encoding;
+using PGenRM.Encoding.Onnx;
+using PGenRM.Grains;
+using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Storage;
+using PGenRM.Host.Api;
+
+namespace PGenRM.Host.Hosting;
+
+/// <summary>
+/// Builds and starts the service: one process with the Orleans silo and the HTTP API. <c>dotnet run --project
+/// src/PGenRM.Host</c> and <c>pgenrm serve</c> both come here; configuration is the usual ASP.NET Core stack
+/// (appsettings.json beside the binaries, environment, command line) under <see cref="ServiceOptions.Section"/>.
+/// </summary>
+public static partial class PGenRMHost
+{
+    /// <summary>Where the API listens when no URL is configured.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
+    /// <summary>Starts the service and runs it until Ctrl+C or SIGTERM; returns the process exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        PGenRMService service;
+        try
+        {
+            service = await StartAsync(args, Console.Out, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync($"pgenrm: configuration error: {e.Message}").ConfigureAwait(false);
+            return 2;
+        }
+
+        await using (service.ConfigureAwait(false))
+        {
+            await service.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    /// <summary>
+    /// Builds and starts the service. Keys created at this start (the admin key when none is configured, the demo
+    /// tenant's key) are written once to <paramref name="console"/>.
+    /// </summary>
+    public static async Task<PGenRMService> StartAsync(string[] args, TextWriter console, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(console);
+        // Azure SDK spans (storage calls) are off unless this switch is set.
+        AppContext.SetSwitch("Azure.Experimental.EnableActivitySource", true);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        var options = builder.Configuration.GetSection(ServiceOptions.Section).Get<ServiceOptions>() ?? new ServiceOptions();
+        options.Validate();
+        Directory.CreateDirectory(options.DataDirectory);
+        var adminHash = AdminKeyHash(options, console);
+
+        EmbeddedAzurite? azurite = null;
+        string storage = options.StorageConnectionString ?? "";
+        if (string.IsNullOrWhiteSpace(storage))
+        {
+            azurite = await EmbeddedAzurite.StartAsync(Path.Combine(options.DataDirectory, "azurite"),
+                options.AzuriteBlobPort, options.AzuriteQueuePort, options.AzuriteTablePort, cancellationToken).ConfigureAwait(false);
+            storage = azurite.ConnectionString;
+        }
+
+        try
+        {
+            Configure(builder, options, storage, adminHash);
+            var app = builder.Build();
+            ConfigurePipeline(app, options);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+            // Start building the evaluator now, so the first request (and readiness) does not wait for it.
+            _ = app.Services.GetRequiredService<EvaluatorHost>().GetAsync(CancellationToken.None);
+            string? demoKey = await EnsureDemoTenantAsync(app, options, console, cancellationToken).ConfigureAwait(false);
+            await console.WriteLineAsync($"PGenRM listening on {address} (storage: {(azurite is null ? "configured connection string" : $"embedded Azurite, data in {Path.GetFullPath(Path.Combine(options.DataDirectory, "azurite"))}")})").ConfigureAwait(false);
+            return new PGenRMService(app, azurite, address, demoKey);
+        }
+        catch
+        {
+            if (azurite is not null)
+            {
+                await azurite.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private static void Configure(WebApplicationBuilder builder, ServiceOptions options, string storage, string adminHash)
+    {
+        builder.Logging.AddFilter("Polly", LogLevel.Warning);
+        if (string.IsNullOrWhiteSpace(builder.Configuration["urls"]))
+        {
+            // Loopback by default (also when appsettings.json is not beside the binaries, as under `pgenrm serve`).
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton(new AdminKey(adminHash));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddProblemDetails();
+        builder.Services.AddRateLimiter(rate =>
+        {
+            rate.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var tenant = ApiKeyAuthentication.TryTenant(context);
+                if (tenant is null)
+                {
+                    return RateLimitPartition.GetNoLimiter("");
+                }
+
+                // The rate is part of the partition key, so a settings change starts a new bucket.
+                double rps = tenant.Settings.RequestsPerSecond;
+                return RateLimitPartition.GetTokenBucketLimiter($"{tenant.Tenant}|{rps}", _ => TokenBucket(rps));
+            });
+            rate.OnRejected = (context, _) =>
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+                var tenant = ApiKeyAuthentication.TryTenant(context.HttpContext);
+                return new ValueTask(ErrorHandling.WriteAsync(context.HttpContext, 429, "Too many requests",
+                    $"Tenant '{tenant?.Tenant}' is limited to {tenant?.Settings.RequestsPerSecond} requests per second; retry later."));
+            };
+        });
+
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService("pgenrm"))
+            .WithMetrics(m => m
+                .AddMeter("Microsoft.Orleans", EncoderMetrics.MeterName, ServiceMetrics.MeterName)
+                .AddAspNetCoreInstrumentation()
+                .AddPrometheusExporter())
+            .WithTracing(t => t
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddSource("Microsoft.Orleans.Application", "Microsoft.Orleans.Storage", "Azure.*"));
+        if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint))
+        {
+            otel.UseOtlpExporter(OtlpExportProtocol.HttpProtobuf, new Uri(options.OtlpEndpoint));
+        }
+        else if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.ClusterId;
+                o.ServiceId = options.ServiceId;
+            });
+            if (options.Clustering == "AzureTable")
+            {
+                silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort);
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(storage));
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, null, options.ServiceId, options.ClusterId);
+            }
+
+            // Storage names, kinds and the serializer as docs/STORAGE.md sets them (the grain tests use the same).
+            foreach (var (name, table) in new[] { ("users", "PGenRMUsers"), ("items", "PGenRMItems"), ("tenants", "PGenRMTenants") })
+            {
+                silo.AddAzureTableGrainStorage(name, (OptionsBuilder<AzureTableStorageOptions> o) => o
+                    .Configure(t =>
+                    {
+                        t.TableServiceClient = new TableServiceClient(storage);
+                        t.TableName = table;
+                        t.DeleteStateOnClear = true;
+                    })
+                    .UsePGenRMSerializer());
+            }
+
+            silo.AddAzureBlobGrainStorage("prototypes", (OptionsBuilder<AzureBlobStorageOptions> o) => o
+                .Configure(b =>
+                {
+                    b.BlobServiceClient = new BlobServiceClient(storage);
+                    b.ContainerName = "pgenrm-prototypes";
+                    b.DeleteStateOnClear = true;
+                })
+                .UsePGenRMSerializer());
+            silo.AddActivityPropagation();
+            silo.Services.AddSingleton<ISentenceEncoder>(sp => new OnnxSentenceEncoder(null, sp.GetService<ILogger<OnnxSentenceEncoder>>()));
+            silo.Services.AddPGenRMGrains();
+        });
+    }
+
+    private static void ConfigurePipeline(WebApplication app, ServiceOptions options)
+    {
+        app.UseMiddleware<ErrorHandling>();
+        app.UseStatusCodePages(async context =>
+        {
+            // Unmatched routes and methods: problem details instead of an empty body.
+            var http = context.HttpContext;
+            int status = http.Response.StatusCode;
+            await ErrorHandling.WriteAsync(http, status, status == 404 ? "Not found" : "Request failed",
+                status == 404 ? $"No endpoint at {http.Request.Method} {http.Request.Path}." : $"{http.Request.Method} {http.Request.Path} failed with status {status}.");
+        });
+        app.UseRouting();
+        app.UseMiddleware<ApiKeyAuthentication>();
+        app.UseRateLimiter();
+        app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
+        app.MapGet("/health/ready", ReadyAsync);
+        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapPGenRMApi(options);
+    }
+
+    private static async Task<IResult> ReadyAsync(EvaluatorHost evaluators, IGrainFactory grains, CancellationToken cancellationToken)
+    {
+        // Ready = the evaluator is built (encoder loaded) and a grain call through storage answers.
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(5));
+        try
+        {
+            var evaluator = await evaluators.GetAsync(timeout.Token);
+            await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant("health-check")).GetAsync(timeout.Token);
+            return Results.Json(new { status = "ready", modelVersion = evaluator.ModelVersion });
+        }
+        catch (Exception e) when (e is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
+        {
+            return Results.Json(new { status = "starting", detail = "The evaluator or storage is not ready yet." }, statusCode: 503);
+        }
+    }
+
+    private static TokenBucketRateLimiterOptions TokenBucket(double rps)
+    {
+        // Integer tokens per period: a one-second bucket at or above 1 request/s, one token per 1/rps seconds below.
+        bool slow = rps < 1;
+        int tokens = slow ? 1 : (int)Math.Ceiling(rps);
+        return new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = tokens,
+            TokensPerPeriod = tokens,
+            ReplenishmentPeriod = slow ? TimeSpan.FromSeconds(1 / rps) : TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        };
+    }
+
+    private static string AdminKeyHash(ServiceOptions options, TextWriter console)
+    {
+        if (!string.IsNullOrEmpty(options.AdminKey))
+        {
+            return ApiKeys.Hash(options.AdminKey);
+        }
+
+        string file = Path.Combine(options.DataDirectory, "admin-key.sha256");
+        if (File.Exists(file))
+        {
+            string hash = File.ReadAllText(file).Trim();
+            if (hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower))
+            {
+                return hash;
+            }
+
+            throw new ArgumentException($"{file} does not hold a SHA-256 hex hash; delete it to have a new admin key generated.", nameof(options));
+        }
+
+        string key = "admin." + ApiKeys.NewSecret();
+        string created = ApiKeys.Hash(key);
+        File.WriteAllText(file, created + "\n");
+        console.WriteLine($"PGenRM admin key (shown once; only its hash is kept in {Path.GetFullPath(file)}): {key}");
+        return created;
+    }
+
+    private static async Task<string?> EnsureDemoTenantAsync(WebApplication app, ServiceOptions options, TextWriter console, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(options.DemoTenant))
+        {
+            return null;
+        }
+
+        var grain = app.Services.GetRequiredService<IGrainFactory>().GetGrain<ITenantGrain>(GrainKeys.Tenant(options.DemoTenant));
+        if (await grain.GetAsync(cancellationToken).ConfigureAwait(false) is not null)
+        {
+            return null;
+        }
+
+        string key = ApiKeys.NewTenantKey(options.DemoTenant);
+        await grain.CreateAsync(new TenantSettings(), ApiKeys.Hash(key), cancellationToken).ConfigureAwait(false);
+        await console.WriteLineAsync($"PGenRM demo tenant '{options.DemoTenant}' created; its API key (shown once, stored hashed): {key}").ConfigureAwait(false);
+        return key;
+    }
+}

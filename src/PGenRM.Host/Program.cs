@@ -1,0 +1,1 @@
+return await PGenRM.Host.Hosting.PGenRMHost.RunAsync(args);
