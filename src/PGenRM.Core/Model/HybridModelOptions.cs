@@ -33,8 +33,8 @@ public sealed record HybridModelOptions
     public PriorScaleCriterion PriorScaleCriterion { get; init; } = PriorScaleCriterion.Evidence;
 
     /// <summary>
-    /// How often the online update re-runs the prior-scale grid search: every this many added pairs, and whenever
-    /// the pair count has doubled since the last search; in between, <see cref="UserModel.Add"/> refits at the
+    /// How often the online update re-runs the prior-scale grid search: on each of the first this many pairs, then
+    /// every this many added pairs and whenever the pair count has doubled since the last search; in between, <see cref="UserModel.Add"/> refits at the
     /// current scale only (one fit instead of one per grid scale). 1 searches on every pair.
     /// <see cref="UserModel.Restore"/>, a new prior and a stated preference always search.
     /// </summary>

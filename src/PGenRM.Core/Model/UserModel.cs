@@ -171,13 +171,14 @@ public sealed class UserModel
     /// <summary>
     /// The online refit after <paramref name="added"/> new pairs. One more pair rarely moves the evidence-optimal
     /// scale, and the grid search costs one Newton fit per scale, so between searches only the current scale is
-    /// refitted (warm-started at the previous scheme). Searching whenever the count doubles keeps the early pairs,
-    /// where the scale moves most, on the full search.
+    /// refitted (warm-started at the previous scheme). The first pairs, where the scale moves most and fits are
+    /// cheap, always search, and so does every doubling of the pair count.
     /// </summary>
     private void RefitOnline(int added)
     {
         _addsSinceSearch += added;
-        if (_posterior is null || _addsSinceSearch >= _options.PriorScaleSearchInterval || PairCount >= 2 * _pairsAtSearch)
+        int interval = _options.PriorScaleSearchInterval;
+        if (_posterior is null || PairCount <= interval || _addsSinceSearch >= interval || PairCount >= 2 * _pairsAtSearch)
         {
             Refit();
             return;

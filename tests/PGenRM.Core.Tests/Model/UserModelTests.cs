@@ -45,7 +45,7 @@ public sealed class UserModelTests
     [Fact]
     public void Add_BetweenGridSearches_RefitsAtTheLastSearchedScale()
     {
-        // arrange: the search runs at pairs 1, 2, 4, 8, 16 (doubling) and 32; pairs 17–20 are online updates
+        // arrange: the search runs on pairs 1–16, then at 32 (doubling and interval); pairs 17–20 are online updates
         var options = new HybridModelOptions { FactorDimension = Factors, PriorScaleSearchInterval = 16 };
         var pairs = Pairs(new Random(7), 20);
         var model = new UserModel(Prior(), options);
