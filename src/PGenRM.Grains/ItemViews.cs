@@ -10,11 +10,13 @@ internal static class ItemViews
     public static ItemView From(ItemStats stats, double[] factorPrior, double scale)
     {
         var factor = new double[factorPrior.Length];
+        var prior = new double[factorPrior.Length];
         for (int k = 0; k < factor.Length; k++)
         {
-            factor[k] = (scale * factorPrior[k]) + (stats.FactorOffset.Length == factor.Length ? stats.FactorOffset[k] : 0);
+            prior[k] = scale * factorPrior[k];
+            factor[k] = prior[k] + (stats.FactorOffset.Length == factor.Length ? stats.FactorOffset[k] : 0);
         }
 
-        return new ItemView(stats.Strength, factor);
+        return new ItemView(stats.Strength, factor, prior);
     }
 }

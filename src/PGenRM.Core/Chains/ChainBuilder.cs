@@ -38,7 +38,8 @@ public sealed class ChainBuilder
     /// <summary>Builds the chain for one query's candidates.</summary>
     /// <param name="scenario">The query's dominant scenario.</param>
     /// <param name="criterionWeights">The user's signed effective weight per bank criterion for this scenario.
-    /// The K largest |weights| form the rubric; a negative weight shows the criterion's negative pole. Zero weights
+    /// The K largest |weights| form the rubric; a negative weight shows the criterion's negative pole, with a
+    /// description that names that pole as preferred and the positive one as penalised. Zero weights
     /// are left out; if all are zero, the first K criteria get equal shares.</param>
     /// <param name="responseCriterionScores">Per response, its standardised scores from <see cref="CriteriaBank.Score(ReadOnlySpan{float}, ReadOnlySpan{float}, string)"/>.</param>
     /// <param name="rewards">Per response, the model's reward (content plus collaborative parts).</param>
@@ -80,7 +81,7 @@ public sealed class ChainBuilder
         {
             var criterion = Bank.Criteria[selected[i]];
             rubric[i] = criterionWeights[selected[i]] < 0
-                ? new RubricItem(RubricItem.NegativePolePrefix + criterion.Id, criterion.NegativePole, percents[i], criterion.Description)
+                ? new RubricItem(RubricItem.NegativePolePrefix + criterion.Id, criterion.NegativePole, percents[i], NegativePoleDescription(criterion))
                 : new RubricItem(criterion.Id, criterion.PositivePole, percents[i], criterion.Description);
         }
 
@@ -141,6 +142,27 @@ public sealed class ChainBuilder
         }
 
         return text.ToString();
+    }
+
+    /// <summary>
+    /// The rubric sentence of a criterion's negative pole. The bank's description is written from the positive pole
+    /// ("whether the response is brief … rather than long …"), so under a negative weight it would describe the
+    /// opposite of what the user wants; this names the preferred pole, says the positive one is penalised, and
+    /// keeps the measured criterion for reference.
+    /// </summary>
+    internal static string NegativePoleDescription(Criterion criterion)
+    {
+        var preferred = criterion.NegativePole.ToLowerInvariant();
+        var penalised = criterion.PositivePole.ToLowerInvariant();
+        var measured = criterion.Description.TrimEnd('.');
+        if (measured.Length > 0)
+        {
+            measured = char.ToLowerInvariant(measured[0]) + measured[1..];
+        }
+
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"Prefers {preferred} over {penalised} responses: a {penalised} response is penalised (scored in reverse on {measured}).");
     }
 
     private int[] SelectCriteria(ReadOnlySpan<double> weights)

@@ -299,7 +299,12 @@ public static class PaperChainFormat
                 text.Append(Inv, $"{label} Rubric Score = {string.Join("+", terms)} = {rubricScore:0.00}\n");
             }
 
-            text.Append(Inv, $"{label} Final Score = {r.FinalScore:0.00} (reward {r.Reward:0.0000}; the final score also counts how similar users judged these responses, which the rubric cannot show)\n\n");
+            // Name the collaborative part only when there is one: for items nobody judged the gap between rubric
+            // and final score is the content model's criteria and embedding features beyond the rubric's K.
+            var why = chain.Scaling.CollaborativeShare > 0
+                ? "the final score also counts how similar users judged these responses, which the rubric cannot show"
+                : "the final score comes from the full content model, of which the rubric shows the heaviest criteria";
+            text.Append(Inv, $"{label} Final Score = {r.FinalScore:0.00} (reward {r.Reward:0.0000}; {why})\n\n");
         }
 
         text.Append(Inv, $"Preferred: Response {chain.PreferredIndex + 1}.");

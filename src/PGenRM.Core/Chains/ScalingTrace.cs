@@ -6,7 +6,7 @@ namespace PGenRM.Core.Chains;
 /// <param name="Neighbours">Ids of the neighbours used, most similar first.</param>
 /// <param name="Agreement">Share (0–1) of the individual schemes and neighbours whose scores agree with the final preference.</param>
 /// <param name="ContentShare">Share of the reward that came from the content part (criteria, scenario, residual).</param>
-/// <param name="CollaborativeShare">Share that came from how similar users judged these items.</param>
+/// <param name="CollaborativeShare">Share learned from judgments: item strengths, learned item factor offsets and neighbours' judgments (0 for items nobody judged).</param>
 /// <param name="ColdStart">True when the user had too little feedback and the prototype prior dominated.</param>
 public sealed record ScalingTrace(
     int M,

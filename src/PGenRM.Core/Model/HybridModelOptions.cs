@@ -32,6 +32,14 @@ public sealed record HybridModelOptions
     /// <summary>How the prior strength is chosen per user (evidence by default).</summary>
     public PriorScaleCriterion PriorScaleCriterion { get; init; } = PriorScaleCriterion.Evidence;
 
+    /// <summary>
+    /// How often the online update re-runs the prior-scale grid search: on each of the first this many pairs, then
+    /// every this many added pairs and whenever the pair count has doubled since the last search; in between, <see cref="UserModel.Add"/> refits at the
+    /// current scale only (one fit instead of one per grid scale). 1 searches on every pair.
+    /// <see cref="UserModel.Restore"/>, a new prior and a stated preference always search.
+    /// </summary>
+    public int PriorScaleSearchInterval { get; init; } = 16;
+
     /// <summary>Pairs kept verbatim per user; older ones are folded into sufficient statistics.</summary>
     public int HistoryCapacity { get; init; } = 256;
 
@@ -72,6 +80,11 @@ public sealed record HybridModelOptions
         if (HistoryCapacity < 1 || ItemHistoryCapacity < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(HistoryCapacity), "History capacities must be at least 1.");
+        }
+
+        if (PriorScaleSearchInterval < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(PriorScaleSearchInterval), PriorScaleSearchInterval, "PriorScaleSearchInterval must be at least 1.");
         }
 
         if (StatedPreferenceWeight < 0)

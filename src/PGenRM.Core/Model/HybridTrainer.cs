@@ -133,13 +133,15 @@ public sealed class HybridTrainer
         }
 
         var factor = new double[_f];
+        var scaled = new double[_f];
         var prior = _set.ItemFactorPrior[item];
         for (int k = 0; k < _f; k++)
         {
-            factor[k] = _model.ItemFactorPriorScale * prior[k] + ItemOffset[item][k];
+            scaled[k] = _model.ItemFactorPriorScale * prior[k];
+            factor[k] = scaled[k] + ItemOffset[item][k];
         }
 
-        return new ItemView(ItemStrength[item], factor);
+        return new ItemView(ItemStrength[item], factor, scaled);
     }
 
     /// <summary>A candidate for scoring, with the trainer's content features (zeroed when content is off).</summary>

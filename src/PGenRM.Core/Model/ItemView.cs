@@ -1,13 +1,31 @@
 namespace PGenRM.Core.Model;
 
 /// <summary>
-/// What scoring needs of an item: its strength b and full factor v = u + o (content prior plus learned offset).
-/// An item nobody has judged has b = 0 and v = u, so its score comes from content alone.
+/// What scoring needs of an item: its strength b and full factor v = scale·u + o (content-derived prior plus
+/// learned offset). An item nobody has judged has b = 0 and v = scale·u, so its score comes from content alone.
 /// </summary>
 /// <param name="Strength">Learned item strength b.</param>
 /// <param name="Factor">Item factor v (length F).</param>
-public readonly record struct ItemView(double Strength, double[] Factor)
+/// <param name="PriorFactor">The content-derived part scale·u of <see cref="Factor"/> (length F), so that the
+/// chain can count p·scale·u as content and only b + p·o as learned from judgments; null when unknown, in which
+/// case the whole factor counts as learned.</param>
+public readonly record struct ItemView(double Strength, double[] Factor, double[]? PriorFactor = null)
 {
-    /// <summary>An unseen item: strength 0 and the content-derived factor.</summary>
-    public static ItemView Unseen(double[] factorPrior) => new(0, factorPrior);
+    /// <summary>An unseen item: strength 0 and the content-derived factor, all of it content.</summary>
+    public static ItemView Unseen(double[] factorPrior) => new(0, factorPrior, factorPrior);
+
+    /// <summary>
+    /// p·(v − scale·u): the part of p·v learned from judgments (all of p·v when <see cref="PriorFactor"/> is unknown).
+    /// </summary>
+    public double LearnedFactorScore(ReadOnlySpan<double> userFactor)
+    {
+        double total = 0;
+        bool hasPrior = PriorFactor is not null && PriorFactor.Length == Factor.Length;
+        for (int k = 0; k < Factor.Length; k++)
+        {
+            total += userFactor[k] * (hasPrior ? Factor[k] - PriorFactor![k] : Factor[k]);
+        }
+
+        return total;
+    }
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace PGenRM.Core.Model;
 
 /// <summary>
@@ -11,10 +13,59 @@ public static class JudgmentSketch
     /// <summary>Default sketch length: noise in the cosine falls as 1/√length.</summary>
     public const int DefaultLength = 256;
 
+    /// <summary>Most directions kept in the cache (2 KB each at the default length, so about 8 MB).</summary>
+    internal const int CacheCapacity = 4096;
+
+    // Regenerating a direction draws `length` Gaussians; a feedback needs two and a sketch rebuild one per item.
+    // Popular items recur, so recent directions are kept; when the cache is full it is emptied and refilled
+    // (bounded memory, no bookkeeping of recency).
+    private static readonly ConcurrentDictionary<(string ItemId, int Length), double[]> Cache = new();
+
     /// <summary>The item's random direction h(item) (unit variance per component, deterministic in the id).</summary>
+    /// <returns>A fresh array the caller may modify.</returns>
     public static double[] Direction(string itemId, int length = DefaultLength)
     {
         ArgumentNullException.ThrowIfNull(itemId);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return (double[])Shared(itemId, length).Clone();
+    }
+
+    /// <summary>Adds one judgment (sign in [−1, 1]) of <paramref name="itemId"/> to <paramref name="sketch"/>.</summary>
+    public static void Add(double[] sketch, string itemId, double sign)
+    {
+        ArgumentNullException.ThrowIfNull(sketch);
+        ArgumentNullException.ThrowIfNull(itemId);
+        var h = Shared(itemId, sketch.Length);
+        for (int i = 0; i < sketch.Length; i++)
+        {
+            sketch[i] += sign * h[i];
+        }
+    }
+
+    /// <summary>Number of directions currently cached (for tests).</summary>
+    internal static int CachedCount => Cache.Count;
+
+    /// <summary>The cached direction; callers must not modify it.</summary>
+    private static double[] Shared(string itemId, int length)
+    {
+        var key = (itemId, length);
+        if (Cache.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var h = Generate(itemId, length);
+        if (Cache.Count >= CacheCapacity)
+        {
+            Cache.Clear();
+        }
+
+        // A concurrent caller may have added the same key; both arrays are equal, keep the first.
+        return Cache.GetOrAdd(key, h);
+    }
+
+    private static double[] Generate(string itemId, int length)
+    {
         var random = new Random(StableHash.Seed(104729, itemId));
         var h = new double[length];
         for (int i = 0; i < length; i++)
@@ -23,17 +74,6 @@ public static class JudgmentSketch
         }
 
         return h;
-    }
-
-    /// <summary>Adds one judgment (sign in [−1, 1]) of <paramref name="itemId"/> to <paramref name="sketch"/>.</summary>
-    public static void Add(double[] sketch, string itemId, double sign)
-    {
-        ArgumentNullException.ThrowIfNull(sketch);
-        var h = Direction(itemId, sketch.Length);
-        for (int i = 0; i < sketch.Length; i++)
-        {
-            sketch[i] += sign * h[i];
-        }
     }
 
     /// <summary>The sketch of a set of judgments (item id → mean sign).</summary>

@@ -6,7 +6,9 @@ namespace PGenRM.Core.Model;
 /// <param name="Prototype">Prototype-level mean per candidate, or null when n = 0 or no neighbour exists.</param>
 /// <param name="Neighbours">Ids of the neighbours that contributed.</param>
 /// <param name="Agreement">Share of individual schemes and neighbours whose own preferred candidate is the fused one.</param>
-/// <param name="CollaborativeShare">Share of the reward spread explained by item strengths, factors and neighbours' judgments.</param>
+/// <param name="CollaborativeShare">Share of the reward spread explained by what judgments taught: item strengths,
+/// learned item factor offsets and neighbours' judgments (the content-derived factor prior counts as content), so
+/// 0 for items nobody judged.</param>
 public sealed record ScaledScores(
     double[] Rewards,
     double[] Individual,

@@ -45,14 +45,21 @@ public static class SchemeLearner
     private static double Criterion(LaplacePosterior fit, HybridModelOptions options) =>
         options.PriorScaleCriterion == PriorScaleCriterion.LeaveOneOut ? fit.LeaveOneOutLogLikelihood : fit.LogEvidence;
 
-    /// <summary>Fits a user at one fixed prior scale (used for history subsamples at test time).</summary>
+    /// <summary>
+    /// Fits a user at one fixed prior scale (history subsamples at test time; the online update between grid
+    /// searches, with the folded evidence).
+    /// </summary>
     public static LaplacePosterior FitUserAtScale(
         DiagonalGaussian prior,
         double scale,
         IReadOnlyList<LogisticObservation> observations,
         HybridModelOptions options,
-        double[]? start = null) =>
-        BayesianLogistic.Fit(prior, scale, observations, null, start, options.NewtonIterations);
+        double[]? start = null,
+        FoldedEvidence? folded = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return BayesianLogistic.Fit(prior, scale, observations, folded, start, options.NewtonIterations);
+    }
 
     /// <summary>Fits an item's strength and factor offset φ = [b; o] around a zero-mean prior.</summary>
     public static LaplacePosterior FitItem(

@@ -23,6 +23,22 @@ public static class TestTimeScaler
         return content + collaborative;
     }
 
+    /// <summary>
+    /// The part of <see cref="Score"/> learned from judgments: b + p·o (the item's strength and the user factor
+    /// times the item's learned factor offset). The rest, w·x + p·scale·u, follows from the response's content.
+    /// </summary>
+    public static double LearnedScore(ReadOnlySpan<double> scheme, Candidate candidate)
+    {
+        int d = candidate.Content.Length;
+        double learned = candidate.Item.Strength;
+        if (candidate.Item.Factor.Length > 0)
+        {
+            learned += candidate.Item.LearnedFactorScore(scheme.Slice(d, candidate.Item.Factor.Length));
+        }
+
+        return learned;
+    }
+
     /// <summary>The content part w·x alone.</summary>
     public static double ContentScore(ReadOnlySpan<double> scheme, Candidate candidate) =>
         TensorPrimitives.Dot(scheme[..candidate.Content.Length], candidate.Content);
@@ -98,7 +114,18 @@ public static class TestTimeScaler
         IReadOnlyList<Candidate> candidates,
         ScalingOptions scaling,
         ISet<string> used,
-        IReadOnlyList<IReadOnlyList<Neighbour>>? judges = null)
+        IReadOnlyList<IReadOnlyList<Neighbour>>? judges = null) =>
+        PrototypeLevel(pool, candidates, scaling, used, judges, null);
+
+    /// <summary>The prototype level; also fills <paramref name="contentParts"/> (when given) with the content-derived
+    /// part of each candidate's mean, the neighbours' w·x + p·scale·u.</summary>
+    private static double[]? PrototypeLevel(
+        IReadOnlyList<Neighbour> pool,
+        IReadOnlyList<Candidate> candidates,
+        ScalingOptions scaling,
+        ISet<string> used,
+        IReadOnlyList<IReadOnlyList<Neighbour>>? judges,
+        double[]? contentParts)
     {
         ArgumentNullException.ThrowIfNull(pool);
         bool anyJudges = judges is not null && judges.Any(j => j.Count > 0);
@@ -163,14 +190,21 @@ public static class TestTimeScaler
             }
 
             double total = 0;
+            double content = 0;
             foreach (var neighbour in chosen)
             {
                 double judgment = neighbour.Judgments.TryGetValue(candidate.ItemId, out var j) ? j : 0;
-                total += Score(neighbour.Scheme, candidate) + scaling.JudgmentWeight * judgment;
+                double score = Score(neighbour.Scheme, candidate);
+                total += score + scaling.JudgmentWeight * judgment;
+                content += score - LearnedScore(neighbour.Scheme, candidate);
                 used.Add(neighbour.UserId);
             }
 
             scores[c] = total / chosen.Count;
+            if (contentParts is not null)
+            {
+                contentParts[c] = content / chosen.Count;
+            }
         }
 
         return scores;
@@ -197,14 +231,15 @@ public static class TestTimeScaler
             {
                 own[c] = Score(scheme, candidates[c]);
                 individual[c] += own[c] / individualSchemes.Count;
-                content[c] += ContentScore(scheme, candidates[c]) / individualSchemes.Count;
+                content[c] += (own[c] - LearnedScore(scheme, candidates[c])) / individualSchemes.Count;
             }
 
             votes.Add(ArgMax(own));
         }
 
         var used = new HashSet<string>(StringComparer.Ordinal);
-        var prototype = PrototypeLevel(pool, candidates, scaling, used, judges);
+        var prototypeContent = new double[count];
+        var prototype = PrototypeLevel(pool, candidates, scaling, used, judges, prototypeContent);
         if (prototype is not null && prototype.Any(double.IsNaN))
         {
             // Fusing a partial prototype level would compare candidates on different scales; drop it whole.
@@ -239,8 +274,11 @@ public static class TestTimeScaler
 
         int best = ArgMax(rewards);
         double agreement = votes.Count == 0 ? 1 : votes.Count(v => v == best) / (double)votes.Count;
-        double contentSpread = Spread(content.Select(x => a * x).ToArray());
-        double collaborativeSpread = Spread(rewards.Select((r, i) => r - a * content[i]).ToArray());
+        // Content: what the responses' text gives (w·x and p·scale·u, the user's and the neighbours'); collaborative:
+        // what judgments taught (item strengths b, learned factor offsets o, neighbours' judgments of these items).
+        var contentPart = content.Select((x, i) => (a * x) + (prototype is null ? 0 : (1 - a) * prototypeContent[i])).ToArray();
+        double contentSpread = Spread(contentPart);
+        double collaborativeSpread = Spread(rewards.Select((r, i) => r - contentPart[i]).ToArray());
         double share = contentSpread + collaborativeSpread == 0 ? 0 : collaborativeSpread / (contentSpread + collaborativeSpread);
         return new ScaledScores(rewards, individual, prototype, used.Order(StringComparer.Ordinal).ToArray(), agreement, share);
     }

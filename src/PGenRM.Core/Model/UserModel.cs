@@ -11,6 +11,10 @@ public sealed class UserModel
     private readonly List<PairEvidence> _history = [];
     private LaplacePosterior? _posterior;
 
+    // Online updates since the last grid search, and the pair count at that search (see PriorScaleSearchInterval).
+    private int _addsSinceSearch;
+    private int _pairsAtSearch;
+
     /// <summary>Creates a user at its prior.</summary>
     public UserModel(DiagonalGaussian prior, HybridModelOptions options)
     {
@@ -22,6 +26,9 @@ public sealed class UserModel
         Scheme = (double[])prior.Mean.Clone();
         Scale = options.PriorScaleGrid.Max();
     }
+
+    /// <summary>The model options the user is fitted with.</summary>
+    public HybridModelOptions Options => _options;
 
     /// <summary>The prior in force.</summary>
     public DiagonalGaussian Prior { get; private set; }
@@ -72,7 +79,10 @@ public sealed class UserModel
         Refit();
     }
 
-    /// <summary>Applies one pair: appends it, folds the oldest beyond capacity, refits.</summary>
+    /// <summary>
+    /// Applies one pair: appends it, folds the oldest beyond capacity, refits (at the current prior scale, or with a
+    /// new grid search when <see cref="HybridModelOptions.PriorScaleSearchInterval"/> says so).
+    /// </summary>
     public void Add(PairEvidence evidence)
     {
         ArgumentNullException.ThrowIfNull(evidence);
@@ -83,12 +93,12 @@ public sealed class UserModel
             _history.RemoveAt(0);
         }
 
-        Refit();
+        RefitOnline(1);
     }
 
     /// <summary>
     /// Applies several pairs at once (a rating set): appends them, folds the oldest beyond capacity at the current
-    /// scheme, refits once.
+    /// scheme, refits once (as <see cref="Add"/> does, counting every pair towards the next grid search).
     /// </summary>
     public void AddRange(IReadOnlyList<PairEvidence> pairs)
     {
@@ -110,7 +120,7 @@ public sealed class UserModel
             _history.RemoveAt(0);
         }
 
-        Refit();
+        RefitOnline(pairs.Count);
     }
 
     /// <summary>Sets (or replaces) the stated-preference pseudo-pair and refits.</summary>
@@ -147,11 +157,35 @@ public sealed class UserModel
         return entries;
     }
 
+    /// <summary>Full refit: the grid search over prior scales.</summary>
     private void Refit()
     {
         var folded = Folded.Count > 0 ? Folded : null;
         _posterior = SchemeLearner.FitUser(Prior, Observations(), _options, folded, Scheme);
         Scheme = _posterior.Mean;
         Scale = _posterior.Scale;
+        _addsSinceSearch = 0;
+        _pairsAtSearch = PairCount;
+    }
+
+    /// <summary>
+    /// The online refit after <paramref name="added"/> new pairs. One more pair rarely moves the evidence-optimal
+    /// scale, and the grid search costs one Newton fit per scale, so between searches only the current scale is
+    /// refitted (warm-started at the previous scheme). The first pairs, where the scale moves most and fits are
+    /// cheap, always search, and so does every doubling of the pair count.
+    /// </summary>
+    private void RefitOnline(int added)
+    {
+        _addsSinceSearch += added;
+        int interval = _options.PriorScaleSearchInterval;
+        if (_posterior is null || PairCount <= interval || _addsSinceSearch >= interval || PairCount >= 2 * _pairsAtSearch)
+        {
+            Refit();
+            return;
+        }
+
+        var folded = Folded.Count > 0 ? Folded : null;
+        _posterior = SchemeLearner.FitUserAtScale(Prior, Scale, Observations(), _options, Scheme, folded);
+        Scheme = _posterior.Mean;
     }
 }

@@ -72,12 +72,33 @@ public sealed class ChainBuilderTests
         var chain = new ChainBuilder(bank).Build(Advice, weights, [z], [0.3], Trace, "test");
 
         Assert.Equal(2, chain.Rubric.Count);
-        Assert.Equal(new RubricItem("-concise", "Detailed", 67, bank.Criteria[concise].Description), chain.Rubric[0]);
+        Assert.Equal(new RubricItem("-concise", "Detailed", 67, ChainBuilder.NegativePoleDescription(bank.Criteria[concise])), chain.Rubric[0]);
         Assert.True(chain.Rubric[0].IsNegativePole);
         Assert.Equal("concise", chain.Rubric[0].BaseCriterionId);
         Assert.Equal(new RubricItem("directness", "Direct", 33, bank.Criteria[direct].Description), chain.Rubric[1]);
         Assert.Equal([CriteriaBank.ToCriterionScale(-1.2), CriteriaBank.ToCriterionScale(-0.4)], chain.Responses[0].CriterionScores);
         Assert.Equal(3.7, chain.Responses[0].CriterionScores[0], 10);
+    }
+
+    [Fact]
+    public async Task Build_NegativeWeight_DescribesThePreferredPoleAndNamesThePenalisedOne()
+    {
+        // arrange: the user prefers long answers, a negative weight on "concise"
+        var bank = await TestBanks.BankAsync();
+        var weights = new double[bank.Count];
+        var concise = bank.IndexOf("concise");
+        weights[concise] = -1.0;
+
+        var chain = new ChainBuilder(bank).Build(Advice, weights, [new float[bank.Count]], [0.0], Trace, "test");
+
+        // assert: not the neutral sentence written from the "concise" side
+        var item = chain.Rubric.Single();
+        Assert.Equal("Detailed", item.Name);
+        Assert.NotEqual(bank.Criteria[concise].Description, item.Description);
+        Assert.StartsWith("Prefers detailed over concise responses", item.Description, StringComparison.Ordinal);
+        Assert.Contains("a concise response is penalised", item.Description, StringComparison.Ordinal);
+        Assert.Contains("brief and to the point", item.Description, StringComparison.Ordinal);
+        Assert.Contains("Detailed (100%): Prefers detailed over concise", PaperChainFormat.Serialize(chain), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -76,6 +76,19 @@ public sealed class PaperChainFormatTests
     }
 
     [Fact]
+    public void Serialize_NamesSimilarUsersInTheFinalScoreOnlyWhenTheyContributed()
+    {
+        const string similarUsers = "counts how similar users judged these responses";
+        var collaborative = SampleChains.TwoResponses;
+        var contentOnly = collaborative with { Scaling = collaborative.Scaling with { ContentShare = 1.0, CollaborativeShare = 0.0 } };
+
+        Assert.Contains(similarUsers, PaperChainFormat.Serialize(collaborative), StringComparison.Ordinal);
+        var text = PaperChainFormat.Serialize(contentOnly);
+        Assert.DoesNotContain(similarUsers, text, StringComparison.Ordinal);
+        Assert.Contains("the final score comes from the full content model", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Serialize_EscapesMarkersInsideStrings()
     {
         var text = PaperChainFormat.Serialize(SampleChains.ThreeResponsesUnicode);

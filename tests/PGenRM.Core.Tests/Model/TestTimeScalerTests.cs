@@ -91,6 +91,48 @@ public sealed class TestTimeScalerTests
     }
 
     [Fact]
+    public void Fuse_ItemsNobodyJudged_HaveNoCollaborativeShare()
+    {
+        // arrange: two unseen items (b = 0, v = u); a user and neighbours with non-zero factors p, so p·u moves the
+        // rewards, but nothing there was learned from judgments
+        var candidates = new[]
+        {
+            new Candidate("a", [1.0], ItemView.Unseen([0.4, -0.2])),
+            new Candidate("b", [-0.5], ItemView.Unseen([-0.3, 0.5])),
+        };
+        var none = new Dictionary<string, double>();
+        var pool = new[] { new Neighbour("n1", [0.2, -1.0, 0.7], 0.9, none), new Neighbour("n2", [0.1, 0.5, 1.5], 0.8, none) };
+
+        var fused = TestTimeScaler.Fuse([[0.5, 1.0, 2.0]], candidates, pool, new ScalingOptions { N = 2 });
+
+        Assert.NotNull(fused.Prototype);
+        Assert.NotEqual(fused.Rewards[0], fused.Rewards[1]);
+        Assert.Equal(0.0, fused.CollaborativeShare, 12);
+    }
+
+    [Fact]
+    public void Fuse_ItemsWithLearnedPartsOrJudges_HaveACollaborativeShare()
+    {
+        // arrange: item "a" has a learned strength and factor offset and a judge who preferred it
+        double[] priorA = [0.4, -0.2], priorB = [-0.3, 0.5];
+        var candidates = new[]
+        {
+            new Candidate("a", [1.0], new ItemView(0.2, [priorA[0] + 0.1, priorA[1]], priorA)),
+            new Candidate("b", [-1.5], ItemView.Unseen(priorB)),
+        };
+        var judge = new Neighbour("j1", [0.0, 0.0, 0.0], 0.9, new Dictionary<string, double> { ["a"] = 1, ["b"] = -1 });
+        var scaling = new ScalingOptions { N = 1 };
+
+        var learnedOnly = TestTimeScaler.Fuse([[0.5, 1.0, 2.0]], candidates, [], scaling);
+        var withJudge = TestTimeScaler.Fuse([[0.5, 1.0, 2.0]], candidates, [], scaling, [[judge], [judge]]);
+
+        Assert.Null(learnedOnly.Prototype);
+        Assert.InRange(learnedOnly.CollaborativeShare, 0.05, 0.95);
+        Assert.NotNull(withJudge.Prototype);
+        Assert.True(withJudge.CollaborativeShare > learnedOnly.CollaborativeShare, $"{withJudge.CollaborativeShare:F3} vs {learnedOnly.CollaborativeShare:F3}");
+    }
+
+    [Fact]
     public void ScalingOptions_RejectOutOfRangeValuesWithTheirNames()
     {
         Assert.Contains("m (individual schemes)", Assert.Throws<ArgumentOutOfRangeException>(() => new ScalingOptions { M = 0 }.Validate()).Message, StringComparison.Ordinal);

@@ -42,6 +42,65 @@ public sealed class UserModelTests
         Assert.False(model.IsColdStart);
     }
 
+    [Fact]
+    public void Add_BetweenGridSearches_RefitsAtTheLastSearchedScale()
+    {
+        // arrange: the search runs on pairs 1–16, then at 32 (doubling and interval); pairs 17–20 are online updates
+        var options = new HybridModelOptions { FactorDimension = Factors, PriorScaleSearchInterval = 16 };
+        var pairs = Pairs(new Random(7), 20);
+        var model = new UserModel(Prior(), options);
+        foreach (var pair in pairs.Take(16))
+        {
+            model.Add(pair);
+        }
+
+        double searched = model.Scale;
+        foreach (var pair in pairs.Skip(16))
+        {
+            model.Add(pair);
+        }
+
+        // assert: the scheme is the fit at the scale found at pair 16, which need not be today's best scale
+        var atScale = SchemeLearner.FitUserAtScale(Prior(), searched, model.Observations(), options);
+        Assert.Equal(searched, model.Scale);
+        Assert.Equal(searched, model.Posterior!.Scale);
+        for (int i = 0; i < model.Scheme.Length; i++)
+        {
+            Assert.Equal(atScale.Mean[i], model.Scheme[i], 6);
+        }
+    }
+
+    [Fact]
+    public void Add_PeriodicGridSearch_StaysCloseToSearchingOnEveryPair_AndRestoreSearches()
+    {
+        var pairs = Pairs(new Random(8), 80);
+        var periodic = new UserModel(Prior(), new HybridModelOptions { FactorDimension = Factors, HistoryCapacity = 48 });
+        var everyTime = new UserModel(Prior(), new HybridModelOptions { FactorDimension = Factors, HistoryCapacity = 48, PriorScaleSearchInterval = 1 });
+        double worst = 0;
+        foreach (var pair in pairs)
+        {
+            periodic.Add(pair);
+            everyTime.Add(pair);
+            worst = Math.Max(worst, periodic.Scheme.Zip(everyTime.Scheme, (a, b) => Math.Abs(a - b)).Max());
+        }
+
+        Assert.True(worst < 0.1, $"largest scheme difference {worst:F4}");
+
+        // Restore runs the grid search, as it did before the periodic search existed.
+        var restored = new UserModel(Prior(), periodic.Options);
+        restored.Restore(periodic.History, periodic.Folded, null);
+        var searched = SchemeLearner.FitUser(Prior(), periodic.Observations(), periodic.Options, periodic.Folded);
+        Assert.Equal(searched.Mean, restored.Scheme);
+        Assert.Equal(searched.Scale, restored.Scale);
+    }
+
+    [Fact]
+    public void Options_RejectAPriorScaleSearchIntervalBelowOne()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new HybridModelOptions { PriorScaleSearchInterval = 0 }.Validate());
+        Assert.Contains(nameof(HybridModelOptions.PriorScaleSearchInterval), error.Message, StringComparison.Ordinal);
+    }
+
     private static DiagonalGaussian Prior() => new(new double[Content + Factors], [.. Enumerable.Repeat(1.0, Content + Factors)]);
 
     private static List<PairEvidence> Pairs(Random random, int count) =>
