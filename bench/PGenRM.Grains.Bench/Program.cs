@@ -9,8 +9,6 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using PGenRM.Core.Encoding;
 using PGenRM.Encoding.Onnx;
 using PGenRM.Grains;
@@ -39,17 +37,7 @@ builder.UseOrleans(silo =>
     silo.UseLocalhostClustering();
     silo.Services.AddSingleton<ISentenceEncoder>(_ => new OnnxSentenceEncoder());
     silo.Services.AddPGenRMGrains();
-    foreach (string name in new[] { "users", "items", "tenants" })
-    {
-        silo.AddAzureTableGrainStorage(name, (OptionsBuilder<AzureTableStorageOptions> options) => options
-            .Configure(o =>
-            {
-                o.TableServiceClient = new TableServiceClient(storage);
-                o.TableName = name + run;
-                o.DeleteStateOnClear = true;
-            })
-            .UsePGenRMSerializer());
-    }
+    silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", $"prototypes-{run}"));
 });
 using var host = builder.Build();
 await host.StartAsync();
