@@ -24,6 +24,8 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(10);
 
+    private static readonly SemaphoreSlim InstallGate = new(1, 1);
+
     private readonly StringBuilder _output = new();
     private readonly string? _pidFile;
     private Process? _process;
@@ -71,9 +73,22 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         string root = FindRepositoryRoot(options.ConfigurationHint);
         string package = Path.Combine(root, "tools", "azurite");
         string azurite = Path.Combine(package, "node_modules", ".bin", "azurite");
-        if (!File.Exists(azurite))
+        if (!Installed(package))
         {
-            await InstallAsync(root, cancellationToken).ConfigureAwait(false);
+            // Parallel test collections start Azurite together: one install, the others wait for it (the script also
+            // locks across processes).
+            await InstallGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (!Installed(package))
+                {
+                    await InstallAsync(root, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                InstallGate.Release();
+            }
         }
 
         string? location = options.DataFolder is null ? null : Path.GetFullPath(options.DataFolder);
@@ -330,6 +345,14 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Whether the package is completely installed: npm links .bin/azurite before it has written every file and writes
+    /// its hidden lock file (node_modules/.package-lock.json) last, so .bin/azurite alone can mean half an install.
+    /// </summary>
+    private static bool Installed(string package) =>
+        File.Exists(Path.Combine(package, "node_modules", ".bin", "azurite")) &&
+        File.Exists(Path.Combine(package, "node_modules", ".package-lock.json"));
 
     private static string Hint(string? hint) => string.IsNullOrWhiteSpace(hint) ? "" : " " + hint;
 

@@ -7,7 +7,6 @@ using PGenRM.Core.Encoding;
 using PGenRM.Encoding.Onnx;
 using PGenRM.Grains;
 using PGenRM.Grains.Storage;
-using PGenRM.Testing;
 
 namespace PGenRM.Grains.Tests;
 
