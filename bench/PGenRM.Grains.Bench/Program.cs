@@ -1,6 +1,7 @@
 // Grain benchmark on Azurite: feedback items/s through one user grain and across 1,000 users, and the stored size of a
 // user after 100 and 1,000 items. One silo (localhost clustering) with the real encoder, storage as the grain tests
-// configure it (Table storage, PGenRMGrainStorageSerializer), client co-hosted, bounded loops on loopback.
+// configure it (AddPGenRMStorage: Table and Blob storage, PGenRMGrainStorageSerializer), feedback texts shared with the
+// grain tests (PGenRM.Testing.Feedback), client co-hosted, bounded loops on loopback.
 // Usage: dotnet run -c Release --project bench/PGenRM.Grains.Bench -- [--items 1000] [--users 1000] [--concurrency 16]
 using System.Diagnostics;
 using System.Globalization;
@@ -9,8 +10,6 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using PGenRM.Core.Encoding;
 using PGenRM.Encoding.Onnx;
 using PGenRM.Grains;
@@ -39,17 +38,7 @@ builder.UseOrleans(silo =>
     silo.UseLocalhostClustering();
     silo.Services.AddSingleton<ISentenceEncoder>(_ => new OnnxSentenceEncoder());
     silo.Services.AddPGenRMGrains();
-    foreach (string name in new[] { "users", "items", "tenants" })
-    {
-        silo.AddAzureTableGrainStorage(name, (OptionsBuilder<AzureTableStorageOptions> options) => options
-            .Configure(o =>
-            {
-                o.TableServiceClient = new TableServiceClient(storage);
-                o.TableName = name + run;
-                o.DeleteStateOnClear = true;
-            })
-            .UsePGenRMSerializer());
-    }
+    silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", $"prototypes-{run}"));
 });
 using var host = builder.Build();
 await host.StartAsync();
@@ -58,7 +47,7 @@ Console.WriteLine(Inv($"Azurite and a 1-silo cluster up in {total.Elapsed.TotalS
 
 // (a) + (c) One user, sequential items; stored size at checkpoints.
 var one = grains.GetGrain<IUserGrain>(GrainKeys.User("bench", "one"));
-await one.ApplyFeedbackAsync(Texts.Item(0, "warm-up"));
+await one.ApplyFeedbackAsync(Feedback.Item(0, "warm-up-0"));
 Console.WriteLine();
 Console.WriteLine("| items applied (one user) | items/s in this segment | stored user (bytes in the table entity) | history kept / folded |");
 Console.WriteLine("|---|---|---|---|");
@@ -70,7 +59,7 @@ foreach (int checkpoint in checkpoints)
     int from = applied;
     for (; applied < checkpoint; applied++)
     {
-        await one.ApplyFeedbackAsync(Texts.Item(applied));
+        await one.ApplyFeedbackAsync(Feedback.Item(applied));
     }
 
     double rate = (applied - from) / clock.Elapsed.TotalSeconds;
@@ -93,7 +82,7 @@ for (int round = 0; round < 2; round++)
         await gate.WaitAsync();
         try
         {
-            var receipt = await grains.GetGrain<IUserGrain>(GrainKeys.User("bench", $"u{u:D4}")).ApplyFeedbackAsync(Texts.Item((u * 7) + round, $"r{round}"));
+            var receipt = await grains.GetGrain<IUserGrain>(GrainKeys.User("bench", $"u{u:D4}")).ApplyFeedbackAsync(Feedback.Item((u * 7) + round, $"r{round}-{(u * 7) + round}"));
             if (receipt.FeedbackCount != round + 1)
             {
                 throw new InvalidOperationException($"user u{u:D4} counts {receipt.FeedbackCount} after round {round + 1}");

@@ -8,8 +8,8 @@
 #
 # Default: in memory (--inMemoryPersistence) on 10000-10002, in the background; prints the PID and the connection
 # string. --location DIR keeps the data on disk instead. --foreground runs azurite in this shell (for a terminal or a
-# container entry point). --install only installs the package when it is missing: CI and the test fixture
-# (tests/PGenRM.Testing/AzuriteFixture.cs) call this, so the install command lives here alone, and
+# container entry point). --install only installs the package when it is missing: CI, the host and the test fixture
+# (through src/PGenRM.Hosting.Azurite/AzuriteProcess.cs) call this, so the install command lives here alone, and
 # tools/azurite/package-lock.json pins every version. Stop a background instance with `kill $(cat PIDFILE)`; stop
 # silos first (a silo whose storage vanished hangs in shutdown, see shared/docs/notes/orleans-platform.md §8.12).
 set -euo pipefail
@@ -34,7 +34,19 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-if [ ! -x "$pkg/node_modules/.bin/azurite" ]; then
+# Installed means complete: npm links .bin/azurite before it has written every file and writes its hidden lock file
+# (node_modules/.package-lock.json) last, so a start seen between the two runs a half-written package.
+installed() { [ -x "$pkg/node_modules/.bin/azurite" ] && [ -f "$pkg/node_modules/.package-lock.json" ]; }
+
+# One install at a time: parallel test collections (and test projects) start Azurite together, and a second `npm ci`
+# deletes node_modules under the first. The lock is on package.json (no lock file to ignore); the check runs again
+# under it.
+if ! installed && command -v flock >/dev/null 2>&1; then
+  exec 9<"$pkg/package.json"
+  flock 9
+fi
+
+if ! installed; then
   if ! command -v npm >/dev/null 2>&1; then
     echo "azurite.sh: Azurite is not installed in $pkg and npm is missing; install Node.js 20+ with npm" \
       "(Debian: apt-get install nodejs npm)" >&2
@@ -45,8 +57,8 @@ if [ ! -x "$pkg/node_modules/.bin/azurite" ]; then
   (cd "$pkg" && npm ci --no-audit --no-fund --loglevel=error) >&2
 fi
 
-if [ ! -x "$pkg/node_modules/.bin/azurite" ]; then
-  echo "azurite.sh: npm ci finished but $pkg/node_modules/.bin/azurite is missing" >&2
+if ! installed; then
+  echo "azurite.sh: npm ci finished but $pkg/node_modules/.bin/azurite or .package-lock.json is missing" >&2
   exit 1
 fi
 

@@ -2,14 +2,11 @@ using Azure.Data.Tables;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using Orleans.TestingHost;
 using PGenRM.Core.Encoding;
 using PGenRM.Encoding.Onnx;
 using PGenRM.Grains;
 using PGenRM.Grains.Storage;
-using PGenRM.Testing;
 
 namespace PGenRM.Grains.Tests;
 
@@ -64,35 +61,10 @@ public class ClusterFixture : IAsyncLifetime
         {
             silo.Services.AddSingleton<ISentenceEncoder>(_ => new OnnxSentenceEncoder());
             silo.Services.AddPGenRMGrains();
-            ConfigureStorage(silo, storage, run);
+            silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", PrototypeContainerName(run)));
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
-    }
-
-    /// <summary>The storages the PGenRM grains use, on <paramref name="storage"/>, tables suffixed with <paramref name="run"/>.</summary>
-    internal static void ConfigureStorage(ISiloBuilder silo, string storage, string run)
-    {
-        foreach (string name in new[] { "users", "items", "tenants" })
-        {
-            silo.AddAzureTableGrainStorage(name, (OptionsBuilder<AzureTableStorageOptions> options) => options
-                .Configure(o =>
-                {
-                    o.TableServiceClient = new TableServiceClient(storage);
-                    o.TableName = name + run;
-                    o.DeleteStateOnClear = true;
-                })
-                .UsePGenRMSerializer());
-        }
-
-        silo.AddAzureBlobGrainStorage("prototypes", (OptionsBuilder<AzureBlobStorageOptions> options) => options
-            .Configure(o =>
-            {
-                o.BlobServiceClient = new BlobServiceClient(storage);
-                o.ContainerName = PrototypeContainerName(run);
-                o.DeleteStateOnClear = true;
-            })
-            .UsePGenRMSerializer());
     }
 
     private static string PrototypeContainerName(string run) => $"prototypes-{run}";

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
 using Azure.Data.Tables;
-using Azure.Storage.Blobs;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using OpenTelemetry;
@@ -9,7 +8,6 @@ using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
-using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using PGenRM.Core.Encoding;
 using PGenRM.Encoding.Onnx;
@@ -17,6 +15,7 @@ using PGenRM.Grains;
 using PGenRM.Grains.Abstractions;
 using PGenRM.Grains.Storage;
 using PGenRM.Host.Api;
+using PGenRM.Hosting.Azurite;
 
 namespace PGenRM.Host.Hosting;
 
@@ -68,12 +67,24 @@ public static partial class PGenRMHost
         Directory.CreateDirectory(options.DataDirectory);
         var adminHash = AdminKeyHash(options, console);
 
-        EmbeddedAzurite? azurite = null;
+        AzuriteProcess? azurite = null;
         string storage = options.StorageConnectionString ?? "";
         if (string.IsNullOrWhiteSpace(storage))
         {
-            azurite = await EmbeddedAzurite.StartAsync(Path.Combine(options.DataDirectory, "azurite"),
-                options.AzuriteBlobPort, options.AzuriteQueuePort, options.AzuriteTablePort, cancellationToken).ConfigureAwait(false);
+            // In a session of its own and stopped after the silo (PGenRMService.DisposeAsync): a silo whose storage
+            // vanished hangs in shutdown.
+            azurite = await AzuriteProcess.StartAsync(
+                new AzuriteOptions
+                {
+                    DataFolder = Path.Combine(options.DataDirectory, "azurite"),
+                    BlobPort = options.AzuriteBlobPort,
+                    QueuePort = options.AzuriteQueuePort,
+                    TablePort = options.AzuriteTablePort,
+                    OwnSession = true,
+                    ConfigurationHint = "Ports: PGenRM:AzuriteBlobPort/AzuriteQueuePort/AzuriteTablePort (0 = free); or set " +
+                        "PGenRM:StorageConnectionString to an Azure Storage account.",
+                },
+                cancellationToken).ConfigureAwait(false);
             storage = azurite.ConnectionString;
         }
 
@@ -175,26 +186,7 @@ public static partial class PGenRMHost
             }
 
             // Storage names, kinds and the serializer as docs/STORAGE.md sets them (the grain tests use the same).
-            foreach (var (name, table) in new[] { ("users", "PGenRMUsers"), ("items", "PGenRMItems"), ("tenants", "PGenRMTenants") })
-            {
-                silo.AddAzureTableGrainStorage(name, (OptionsBuilder<AzureTableStorageOptions> o) => o
-                    .Configure(t =>
-                    {
-                        t.TableServiceClient = new TableServiceClient(storage);
-                        t.TableName = table;
-                        t.DeleteStateOnClear = true;
-                    })
-                    .UsePGenRMSerializer());
-            }
-
-            silo.AddAzureBlobGrainStorage("prototypes", (OptionsBuilder<AzureBlobStorageOptions> o) => o
-                .Configure(b =>
-                {
-                    b.BlobServiceClient = new BlobServiceClient(storage);
-                    b.ContainerName = "pgenrm-prototypes";
-                    b.DeleteStateOnClear = true;
-                })
-                .UsePGenRMSerializer());
+            silo.AddPGenRMStorage(storage);
             silo.AddActivityPropagation();
             silo.Services.AddSingleton<ISentenceEncoder>(sp => new OnnxSentenceEncoder(null, sp.GetService<ILogger<OnnxSentenceEncoder>>()));
             silo.Services.AddPGenRMGrains();

@@ -1,11 +1,13 @@
+using PGenRM.Hosting.Azurite;
+
 namespace PGenRM.Host.Hosting;
 
 /// <summary>A started service: the web application (API + silo) and, when it started one, the embedded Azurite.</summary>
 public sealed class PGenRMService : IAsyncDisposable
 {
-    private readonly EmbeddedAzurite? _azurite;
+    private readonly AzuriteProcess? _azurite;
 
-    internal PGenRMService(WebApplication app, EmbeddedAzurite? azurite, Uri baseAddress, string? demoTenantKey)
+    internal PGenRMService(WebApplication app, AzuriteProcess? azurite, Uri baseAddress, string? demoTenantKey)
     {
         App = app;
         _azurite = azurite;

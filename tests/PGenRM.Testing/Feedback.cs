@@ -1,9 +1,12 @@
 using PGenRM.Grains.Abstractions;
 
-namespace PGenRM.Grains.Tests;
+namespace PGenRM.Testing;
 
-/// <summary>Feedback where the user always prefers the short, direct answer over a long, padded one.</summary>
-internal static class Feedback
+/// <summary>
+/// Feedback where the user always prefers the short, direct answer over a long, padded one; topics × wording give
+/// distinct texts. Shared by the grain tests and the grain benchmark.
+/// </summary>
+public static class Feedback
 {
     private static readonly string[] Topics =
     [

@@ -1,0 +1,58 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace PGenRM.Grains.Storage;
+
+/// <summary>Registers the grain storages the PGenRM grains use, as docs/STORAGE.md sets them.</summary>
+public static class SiloBuilderStorageExtensions
+{
+    /// <summary>
+    /// Adds "users", "items" and "tenants" (Azure Table storage) and "prototypes" (Azure Blob storage) on
+    /// <paramref name="connectionString"/>, each with <see cref="StorageOptionsExtensions.UsePGenRMSerializer{TOptions}"/>
+    /// and <c>DeleteStateOnClear</c> (deleting a user removes its row).
+    /// </summary>
+    /// <param name="silo">The silo.</param>
+    /// <param name="connectionString">Azure Storage (or Azurite) connection string.</param>
+    /// <param name="names">Table and container names; null = <see cref="PGenRMStorageNames.Default"/>.</param>
+    /// <exception cref="ArgumentException">An empty connection string or name.</exception>
+    public static ISiloBuilder AddPGenRMStorage(this ISiloBuilder silo, string connectionString, PGenRMStorageNames? names = null)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        names ??= PGenRMStorageNames.Default;
+        foreach (var (name, table) in new[] { ("users", names.UsersTable), ("items", names.ItemsTable), ("tenants", names.TenantsTable) })
+        {
+            if (string.IsNullOrWhiteSpace(table))
+            {
+                throw new ArgumentException($"The table name of the '{name}' storage is empty.", nameof(names));
+            }
+
+            silo.AddAzureTableGrainStorage(name, (OptionsBuilder<AzureTableStorageOptions> o) => o
+                .Configure(t =>
+                {
+                    t.TableServiceClient = new TableServiceClient(connectionString);
+                    t.TableName = table;
+                    t.DeleteStateOnClear = true;
+                })
+                .UsePGenRMSerializer());
+        }
+
+        if (string.IsNullOrWhiteSpace(names.PrototypesContainer))
+        {
+            throw new ArgumentException("The blob container name of the 'prototypes' storage is empty.", nameof(names));
+        }
+
+        silo.AddAzureBlobGrainStorage("prototypes", (OptionsBuilder<AzureBlobStorageOptions> o) => o
+            .Configure(b =>
+            {
+                b.BlobServiceClient = new BlobServiceClient(connectionString);
+                b.ContainerName = names.PrototypesContainer;
+                b.DeleteStateOnClear = true;
+            })
+            .UsePGenRMSerializer());
+        return silo;
+    }
+}
