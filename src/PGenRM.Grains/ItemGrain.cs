@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using PGenRM.Core.Model;
 using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Storage;
 
 namespace PGenRM.Grains;
 
@@ -35,13 +36,7 @@ public sealed partial class ItemGrain(
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var s = state.State;
-        _judgmentIds.UnionWith(s.RecentJudgmentIds);
-        if (s.FoldedCount > 0)
-        {
-            _folded = new FoldedEvidence((double[])s.FoldedMean.Clone(), (double[])s.FoldedPrecision.Clone(), s.FoldedCount);
-        }
-
+        Reload(state.State);
         return Task.CompletedTask;
     }
 
@@ -59,73 +54,25 @@ public sealed partial class ItemGrain(
         int f = model.FactorDimension;
         Validate(judgment, f);
 
-        var s = state.State;
         try
         {
-            var p = new double[f];
-            for (int k = 0; k < f; k++)
-            {
-                p[k] = judgment.JudgeScheme[judgment.JudgeScheme.Length - f + k];
-            }
+            Apply(state.State, judgment, model);
 
-            var u = Array.ConvertAll(judgment.FactorPrior, x => (double)x);
-            var observation = SchemeLearner.ItemObservation(judgment.Sign, p, u, judgment.Rest, judgment.Weight);
-            var current = Current(s, f);
-            s.Observations.Add(StoredObservation.From(observation));
-            while (s.Observations.Count > ObservationCapacity)
-            {
-                _folded ??= new FoldedEvidence(1 + f);
-                _folded.Fold(s.Observations[0].ToObservation(), current);
-                s.Observations.RemoveAt(0);
-            }
+            // On an ETag conflict: re-read, and record the judgment again on the fresh state unless it is there already.
+            var write = await state.WriteStateWithRetryAsync(
+                fresh =>
+                {
+                    if (fresh.RecentJudgmentIds.Contains(judgment.JudgmentId, StringComparer.Ordinal))
+                    {
+                        return false;
+                    }
 
-            var fit = SchemeLearner.FitItem(s.Observations.ConvertAll(o => o.ToObservation()), model, _folded, current);
-            s.Strength = fit.Mean[0];
-            s.FactorOffset = fit.Mean[1..];
-            if (_folded is not null)
-            {
-                s.FoldedMean = _folded.Mean.ToArray();
-                s.FoldedPrecision = _folded.Precision.ToArray();
-                s.FoldedCount = _folded.Count;
-            }
-
-            var tally = s.PrototypeTallies.Find(t => t.Prototype == judgment.JudgePrototype);
-            if (tally is null)
-            {
-                tally = new StoredTally { Prototype = judgment.JudgePrototype };
-                s.PrototypeTallies.Add(tally);
-            }
-
-            if (judgment.Sign > 0)
-            {
-                s.Wins++;
-                tally.Wins++;
-            }
-            else
-            {
-                s.Losses++;
-                tally.Losses++;
-            }
-
-            s.RecentJudges.Add(new StoredJudge
-            {
-                JudgeId = judgment.JudgeId,
-                Sign = judgment.Sign,
-                At = judgment.At,
-                Prototype = judgment.JudgePrototype,
-                Scheme = judgment.JudgeScheme,
-                Key = judgment.JudgeKey ?? [],
-            });
-            TrimFront(s.RecentJudges, RecentJudgeCapacity);
-            _judgmentIds.Add(judgment.JudgmentId);
-            s.RecentJudgmentIds.Add(judgment.JudgmentId);
-            if (s.RecentJudgmentIds.Count > JudgmentIdWindow)
-            {
-                _judgmentIds.Remove(s.RecentJudgmentIds[0]);
-                s.RecentJudgmentIds.RemoveAt(0);
-            }
-
-            await state.WriteStateAsync(cancellationToken);
+                    Apply(fresh, judgment, model);
+                    return true;
+                },
+                Reload,
+                cancellationToken: cancellationToken);
+            LogConflict(write, judgment.JudgmentId);
         }
         catch
         {
@@ -157,17 +104,15 @@ public sealed partial class ItemGrain(
     public async Task<bool> RemoveJudgeAsync(string judgeId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(judgeId);
-        var judges = state.State.RecentJudges;
-        if (!judges.Exists(j => string.Equals(j.JudgeId, judgeId, StringComparison.Ordinal)))
-        {
-            return false;
-        }
-
-        var kept = judges.FindAll(j => !string.Equals(j.JudgeId, judgeId, StringComparison.Ordinal));
         try
         {
-            state.State.RecentJudges = kept;
-            await state.WriteStateAsync(cancellationToken);
+            if (!RemoveJudge(state.State, judgeId))
+            {
+                return false;
+            }
+
+            // On a conflict the judge is removed again from the fresh state (nothing to write when it is gone there too).
+            await state.WriteStateWithRetryAsync(fresh => RemoveJudge(fresh, judgeId), Reload, cancellationToken: cancellationToken);
         }
         catch
         {
@@ -176,6 +121,100 @@ public sealed partial class ItemGrain(
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Records <paramref name="judgment"/> in <paramref name="s"/> and in what the activation derives from it (the folded
+    /// evidence and the id set): adds the observation, folds the oldest beyond capacity, refits [b; o], and updates the
+    /// tallies, recent judges and the de-duplication window. Memory only.
+    /// </summary>
+    private void Apply(ItemState s, ItemJudgment judgment, HybridModelOptions model)
+    {
+        int f = model.FactorDimension;
+        var p = new double[f];
+        for (int k = 0; k < f; k++)
+        {
+            p[k] = judgment.JudgeScheme[judgment.JudgeScheme.Length - f + k];
+        }
+
+        var u = Array.ConvertAll(judgment.FactorPrior, x => (double)x);
+        var observation = SchemeLearner.ItemObservation(judgment.Sign, p, u, judgment.Rest, judgment.Weight);
+        var current = Current(s, f);
+        s.Observations.Add(StoredObservation.From(observation));
+        while (s.Observations.Count > ObservationCapacity)
+        {
+            _folded ??= new FoldedEvidence(1 + f);
+            _folded.Fold(s.Observations[0].ToObservation(), current);
+            s.Observations.RemoveAt(0);
+        }
+
+        var fit = SchemeLearner.FitItem(s.Observations.ConvertAll(o => o.ToObservation()), model, _folded, current);
+        s.Strength = fit.Mean[0];
+        s.FactorOffset = fit.Mean[1..];
+        if (_folded is not null)
+        {
+            s.FoldedMean = _folded.Mean.ToArray();
+            s.FoldedPrecision = _folded.Precision.ToArray();
+            s.FoldedCount = _folded.Count;
+        }
+
+        var tally = s.PrototypeTallies.Find(t => t.Prototype == judgment.JudgePrototype);
+        if (tally is null)
+        {
+            tally = new StoredTally { Prototype = judgment.JudgePrototype };
+            s.PrototypeTallies.Add(tally);
+        }
+
+        if (judgment.Sign > 0)
+        {
+            s.Wins++;
+            tally.Wins++;
+        }
+        else
+        {
+            s.Losses++;
+            tally.Losses++;
+        }
+
+        s.RecentJudges.Add(new StoredJudge
+        {
+            JudgeId = judgment.JudgeId,
+            Sign = judgment.Sign,
+            At = judgment.At,
+            Prototype = judgment.JudgePrototype,
+            Scheme = judgment.JudgeScheme,
+            Key = judgment.JudgeKey ?? [],
+        });
+        TrimFront(s.RecentJudges, RecentJudgeCapacity);
+        _judgmentIds.Add(judgment.JudgmentId);
+        s.RecentJudgmentIds.Add(judgment.JudgmentId);
+        if (s.RecentJudgmentIds.Count > JudgmentIdWindow)
+        {
+            _judgmentIds.Remove(s.RecentJudgmentIds[0]);
+            s.RecentJudgmentIds.RemoveAt(0);
+        }
+    }
+
+    /// <summary>Drops every recent-judge entry of <paramref name="judgeId"/>; false when it had none.</summary>
+    private static bool RemoveJudge(ItemState s, string judgeId) =>
+        s.RecentJudges.RemoveAll(j => string.Equals(j.JudgeId, judgeId, StringComparison.Ordinal)) > 0;
+
+    /// <summary>Rebuilds what the activation derives from the stored state: the id set and the folded evidence.</summary>
+    private void Reload(ItemState s)
+    {
+        _judgmentIds.Clear();
+        _judgmentIds.UnionWith(s.RecentJudgmentIds);
+        _folded = s.FoldedCount > 0
+            ? new FoldedEvidence((double[])s.FoldedMean.Clone(), (double[])s.FoldedPrecision.Clone(), s.FoldedCount)
+            : null;
+    }
+
+    private void LogConflict(StateWriteResult write, string judgmentId)
+    {
+        if (write.Attempts > 1)
+        {
+            LogWriteConflict(judgmentId, this.GetPrimaryKeyString(), write.Attempts, write.Written);
+        }
     }
 
     private static double[] Current(ItemState s, int f)
@@ -259,6 +298,9 @@ public sealed partial class ItemGrain(
             s.PrototypeTallies.ConvertAll(t => new PrototypeTally(t.Prototype, t.Wins, t.Losses)),
             nearest ?? []);
     }
+
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Judgment {JudgmentId} on {ItemKey}: ETag conflict, stored after {Attempts} writes (written by this call: {Written})")]
+    private partial void LogWriteConflict(string judgmentId, string itemKey, int attempts, bool written);
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Debug, Message = "Judgment {JudgmentId} already recorded on {ItemKey}; ignored")]
     private partial void LogDuplicateJudgment(string judgmentId, string itemKey);

@@ -30,10 +30,7 @@ public sealed partial class PrototypeGrain(
     /// <summary>Most neighbours one <see cref="NearestAsync"/> call may ask for.</summary>
     public const int MaxNeighbours = 1024;
 
-    private double[] _sum = [];
-    private double _sumSquares;
-    private long _sumPairs;
-    private Random _random = null!;
+    private PrototypeMembers _members = null!;
     private int _index;
     private string _tenant = "";
 
@@ -41,16 +38,7 @@ public sealed partial class PrototypeGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_tenant, _index) = GrainKeys.ParsePrototype(this.GetPrimaryKeyString());
-
-        // Seeded by key and stream position: a replayed sequence of joins samples the same reservoir.
-        _random = new Random(Core.Model.StableHash.Seed((int)state.State.Joined, this.GetPrimaryKeyString()));
-
-        // The sums are recomputed exactly from the member set instead of being stored, so float drift never accumulates.
-        foreach (var member in state.State.Members.Values)
-        {
-            AddToSums(FloatBytes.Unpack(member.Scheme), member.PairCount, +1);
-        }
-
+        _members = new PrototypeMembers(state, this.GetPrimaryKeyString());
         return Task.CompletedTask;
     }
 
@@ -58,49 +46,17 @@ public sealed partial class PrototypeGrain(
     public async Task<PrototypeSummary> UpsertMemberAsync(MemberSnapshot member, CancellationToken cancellationToken = default)
     {
         await ValidateAsync(member, cancellationToken);
-        var s = state.State;
-        s.Members.TryGetValue(member.UserKey, out var existing);
-        if (existing is not null && member.Sequence <= existing.Sequence)
-        {
-            LogStaleSnapshot(member.UserKey, member.Sequence, existing.Sequence, this.GetPrimaryKeyString());
-            return Summary();
-        }
-
-        // Work on copies and swap in after the write: a failed write leaves memory as stored.
-        var sumsBefore = ((double[])_sum.Clone(), _sumSquares, _sumPairs);
-        var reservoirBefore = s.Reservoir.ToList();
-        var (joinedBefore, versionBefore) = (s.Joined, s.Version);
         try
         {
-            if (existing is not null)
+            if (!await _members.UpsertAsync(member, cancellationToken))
             {
-                AddToSums(FloatBytes.Unpack(existing.Scheme), existing.PairCount, -1);
+                LogStaleSnapshot(member.UserKey, member.Sequence, state.State.Members[member.UserKey].Sequence, this.GetPrimaryKeyString());
             }
-            else
-            {
-                s.Joined++;
-            }
-
-            AddToSums(member.Scheme, member.PairCount, +1);
-            s.Members[member.UserKey] = new StoredMember { Sequence = member.Sequence, Scheme = FloatBytes.Pack(member.Scheme), PairCount = member.PairCount };
-            Sample(member, isNew: existing is null);
-            s.Version++;
-            await state.WriteStateAsync(cancellationToken);
         }
         catch
         {
-            if (existing is null)
-            {
-                s.Members.Remove(member.UserKey);
-            }
-            else
-            {
-                s.Members[member.UserKey] = existing;
-            }
-
-            (_sum, _sumSquares, _sumPairs) = sumsBefore;
-            s.Reservoir = reservoirBefore;
-            (s.Joined, s.Version) = (joinedBefore, versionBefore);
+            // Memory is ahead of storage (or holds a re-read state with the change applied): reload on the next call.
+            DeactivateOnIdle();
             throw;
         }
 
@@ -111,33 +67,13 @@ public sealed partial class PrototypeGrain(
     public async Task<PrototypeSummary> RemoveMemberAsync(string userKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userKey);
-        var s = state.State;
-        if (!s.Members.TryGetValue(userKey, out var existing))
-        {
-            return Summary();
-        }
-
-        var sumsBefore = ((double[])_sum.Clone(), _sumSquares, _sumPairs);
-        var reservoirBefore = s.Reservoir.ToList();
-        long versionBefore = s.Version;
         try
         {
-            s.Members.Remove(userKey);
-            AddToSums(FloatBytes.Unpack(existing.Scheme), existing.PairCount, -1);
-            if (s.Reservoir.RemoveAll(r => r.UserKey == userKey) > 0)
-            {
-                // The freed slot is refilled by the next member that reports (see Sample).
-                s.Version++;
-            }
-
-            await state.WriteStateAsync(cancellationToken);
+            await _members.RemoveAsync(userKey, cancellationToken);
         }
         catch
         {
-            s.Members[userKey] = existing;
-            (_sum, _sumSquares, _sumPairs) = sumsBefore;
-            s.Reservoir = reservoirBefore;
-            s.Version = versionBefore;
+            DeactivateOnIdle();
             throw;
         }
 
@@ -216,34 +152,6 @@ public sealed partial class PrototypeGrain(
     public Task<PrototypeReservoir> GetReservoirAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult(new PrototypeReservoir(state.State.Version, state.State.Reservoir.ConvertAll(r => r.ToSnapshot())));
 
-    /// <summary>
-    /// Keeps the reservoir a uniform sample of the members (Algorithm R over joins): a member already sampled is
-    /// replaced in place; a free slot (after a removal) takes whoever reports next; a new member enters a full
-    /// reservoir with probability capacity / joined. Algorithm R rather than replace-oldest, so long-standing members
-    /// stay represented in neighbour search and re-clustering instead of the sample tracking only recent joiners.
-    /// </summary>
-    private void Sample(MemberSnapshot member, bool isNew)
-    {
-        var reservoir = state.State.Reservoir;
-        int at = reservoir.FindIndex(r => r.UserKey == member.UserKey);
-        if (at >= 0)
-        {
-            reservoir[at] = StoredSnapshot.From(member);
-        }
-        else if (reservoir.Count < ReservoirCapacity)
-        {
-            reservoir.Add(StoredSnapshot.From(member));
-        }
-        else if (isNew)
-        {
-            long slot = _random.NextInt64(state.State.Joined);
-            if (slot < ReservoirCapacity)
-            {
-                reservoir[(int)slot] = StoredSnapshot.From(member);
-            }
-        }
-    }
-
     private async Task ValidateAsync(MemberSnapshot member, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(member);
@@ -272,43 +180,7 @@ public sealed partial class PrototypeGrain(
         }
     }
 
-    private void AddToSums(ReadOnlySpan<float> scheme, int pairs, int sign)
-    {
-        if (_sum.Length == 0)
-        {
-            _sum = new double[scheme.Length];
-        }
-
-        for (int i = 0; i < scheme.Length && i < _sum.Length; i++)
-        {
-            _sum[i] += sign * (double)scheme[i];
-            _sumSquares += sign * (double)scheme[i] * scheme[i];
-        }
-
-        _sumPairs += sign * pairs;
-    }
-
-    private PrototypeSummary Summary()
-    {
-        long count = state.State.Members.Count;
-        var centroid = new float[_sum.Length];
-        double meanSquaredNorm = 0, centroidSquaredNorm = 0;
-        if (count > 0)
-        {
-            for (int i = 0; i < centroid.Length; i++)
-            {
-                double mean = _sum[i] / count;
-                centroid[i] = (float)mean;
-                centroidSquaredNorm += mean * mean;
-            }
-
-            meanSquaredNorm = _sumSquares / count;
-        }
-
-        // E‖θ − μ‖² = E‖θ‖² − ‖μ‖²; clamped because cancellation can make it a hair negative.
-        double spread = Math.Sqrt(Math.Max(0, meanSquaredNorm - centroidSquaredNorm));
-        return new PrototypeSummary(_index, count, centroid, spread, count > 0 ? (double)_sumPairs / count : 0, state.State.Version);
-    }
+    private PrototypeSummary Summary() => _members.Summary(_index);
 
     private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {

@@ -46,19 +46,7 @@ public sealed partial class TenantGrain(
         }
 
         await CheckBankAsync(settings, cancellationToken);
-        if (state.State.Created)
-        {
-            throw new InvalidOperationException($"Tenant '{this.GetPrimaryKeyString()}' already exists.");
-        }
-
-        state.State = new TenantState
-        {
-            Created = true,
-            Settings = settings,
-            ApiKeyHashes = [apiKeyHash],
-            CreatedAt = DateTimeOffset.UtcNow,
-        };
-        await state.WriteStateAsync(cancellationToken);
+        await WriteAsync(TenantWrites.CreateAsync(state, this.GetPrimaryKeyString(), settings, apiKeyHash, DateTimeOffset.UtcNow, cancellationToken));
         StartTimer();
         return Info();
     }
@@ -74,8 +62,7 @@ public sealed partial class TenantGrain(
         settings.Validate();
         RequireCreated();
         await CheckBankAsync(settings, cancellationToken);
-        state.State.Settings = settings;
-        await state.WriteStateAsync(cancellationToken);
+        await WriteAsync(TenantWrites.UpdateSettingsAsync(state, this.GetPrimaryKeyString(), settings, cancellationToken));
         cache.Invalidate(this.GetPrimaryKeyString());
         StartTimer();
         return Info();
@@ -145,14 +132,43 @@ public sealed partial class TenantGrain(
             return;
         }
 
-        s.CentroidVersion = directory.Version;
-        s.Centroids = directory.Centroids.ToList();
-        s.Counts = directory.Counts.ToList();
-        s.PrototypeSlots = Math.Max(slots, directory.Centroids.Count);
-        s.LastReclusterAt = DateTimeOffset.UtcNow;
-        await state.WriteStateAsync(cancellationToken);
+        bool stored = await WriteAsync(TenantWrites.StoreDirectoryAsync(state, directory, slots, DateTimeOffset.UtcNow, cancellationToken));
         cache.Invalidate(tenant);
+        if (!stored)
+        {
+            LogPassSuperseded(tenant, trigger, directory.Version, state.State.CentroidVersion);
+            return;
+        }
+
         LogPass(tenant, trigger, directory.Version, directory.Centroids.Count, samples.Sum(x => x.Reservoir.Count), clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>Awaits one of <see cref="TenantWrites"/>' writes; on failure drops the activation (its memory may be ahead of storage).</summary>
+    private async Task WriteAsync(Task write)
+    {
+        try
+        {
+            await write;
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    /// <inheritdoc cref="WriteAsync(Task)"/>
+    private async Task<T> WriteAsync<T>(Task<T> write)
+    {
+        try
+        {
+            return await write;
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     private void StartTimer()
@@ -220,6 +236,9 @@ public sealed partial class TenantGrain(
 
     [LoggerMessage(EventId = 2403, Level = LogLevel.Warning, Message = "Tenant {Tenant}: timed re-clustering failed; the next tick retries")]
     private partial void LogPassFailed(Exception exception, string tenant);
+
+    [LoggerMessage(EventId = 2404, Level = LogLevel.Information, Message = "Tenant {Tenant}: re-clustering ({Trigger}) to version {Version} not stored, another pass stored version {Stored} first")]
+    private partial void LogPassSuperseded(string tenant, string trigger, long version, long stored);
 
     [GeneratedRegex("^[0-9a-f]{64}$")]
     private static partial Regex Sha256Hex();

@@ -9,7 +9,7 @@ internal static class StoredEntities
     /// <summary>Binary payload properties: Data, Data1 … Data14 (Orleans splits a state over up to 15 × 64 KiB).</summary>
     public static readonly string[] DataProperties = ["Data", .. Enumerable.Range(1, 14).Select(i => $"Data{i}")];
 
-    /// <summary>The table rows of one user (partition key "{serviceId}_user_{tenant}_{user}" in Orleans' sanitised form).</summary>
+    /// <summary>The table rows of one user or item (partition key "{serviceId}_user_{tenant}_{user}" in Orleans' sanitised form).</summary>
     public static async Task<List<TableEntity>> OfUserAsync(TableClient table, string userKey, CancellationToken cancellationToken)
     {
         var (tenant, user) = GrainKeys.Parse(userKey);
