@@ -161,11 +161,10 @@ internal static class LoadCommand
 
     private static Table Table(LoadRunner runner, TimeSpan elapsed, bool live)
     {
-        var table = new Table().AddColumns("kind", "requests", "ok", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms");
-        if (live)
-        {
-            table.Title = new TableTitle(string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F0} s"));
-        }
+        // Short headers, so that the table fits 80 columns when the output is not a terminal.
+        var table = new Table().AddColumns("kind", "reqs", "ok", "errors", "req/s", "p50", "p95", "p99", "max");
+        table.Columns[0].NoWrap();
+        table.Caption = new TableTitle(live ? string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F0} s; latency in ms") : "latency in ms");
 
         foreach (var (name, kind) in LoadSettings.KindNames)
         {
