@@ -98,6 +98,10 @@ public sealed class LoadTests(ApiFixture api)
         Assert.Equal(2, mix.Code);
         Assert.Contains("unknown kind 'ranking'", mix.Output);
 
+        var duration = await CliProcess.RunAsync(ct, "load", "--server", server, "--key", key, "--duration", "1e300");
+        Assert.Equal(2, duration.Code);
+        Assert.Contains("--duration must be above 0 and at most 3600 seconds", duration.Output);
+
         var concurrency = await CliProcess.RunAsync(ct, "load", "--server", server, "--key", key, "--requests", "1", "--concurrency", "0");
         Assert.Equal(2, concurrency.Code);
         Assert.Contains("--concurrency must be 1–1024, got 0", concurrency.Output);

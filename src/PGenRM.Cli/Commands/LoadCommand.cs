@@ -44,21 +44,16 @@ internal static class LoadCommand
             {
                 double? seconds = parse.GetValue(duration);
                 long? count = parse.GetValue(requests);
-                if (seconds is not null && !double.IsFinite(seconds.Value))
-                {
-                    throw new ArgumentException("--duration must be a finite number of seconds.", nameof(duration));
-                }
-
                 settings = new LoadSettings(
                     parse.GetValue(server)!, apiKey, parse.GetValue(users), parse.GetValue(concurrency),
-                    seconds is { } s ? TimeSpan.FromSeconds(s) : count is null ? TimeSpan.FromSeconds(10) : null,
+                    seconds is { } s ? Seconds(s, "--duration", LoadSettings.MaxDuration) : count is null ? TimeSpan.FromSeconds(10) : null,
                     count, LoadSettings.ParseMix(parse.GetValue(mix)!), parse.GetValue(candidates), parse.GetValue(repeat),
-                    parse.GetValue(seed), TimeSpan.FromSeconds(Math.Min(parse.GetValue(timeout), 1e6)));
+                    parse.GetValue(seed), Seconds(parse.GetValue(timeout), "--timeout", LoadSettings.MaxTimeout));
                 settings.Validate();
             }
             catch (ArgumentException e)
             {
-                AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape(Describe(e))}[/]");
                 return 2;
             }
 
@@ -78,7 +73,7 @@ internal static class LoadCommand
         }
         catch (ArgumentException e)
         {
-            AnsiConsole.MarkupLine($"[red]{Markup.Escape(e.Message)}[/]");
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(Describe(e))}[/]");
             return 2;
         }
 
@@ -88,32 +83,34 @@ internal static class LoadCommand
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
             $"load: {settings.Server} tenant {tenant}, {settings.Users} users, concurrency {settings.Concurrency}, {bound}, mix {MixText(settings)}, {settings.Candidates} candidates, repeat-texts {settings.RepeatTexts}, seed {settings.Seed}, run {runTag}")));
 
-        TimeSpan elapsed;
         var run = runner.RunAsync(cancellationToken);
-        if (AnsiConsole.Profile.Capabilities.Interactive)
+        bool live = AnsiConsole.Profile.Capabilities.Interactive;
+        if (live)
         {
             var started = DateTime.UtcNow;
-            await AnsiConsole.Live(Table(runner, TimeSpan.FromSeconds(1), live: true)).StartAsync(async context =>
+            await AnsiConsole.Live(Table(runner, TimeSpan.Zero, live: true)).StartAsync(async context =>
             {
                 while (!run.IsCompleted)
                 {
                     await Task.WhenAny(run, Task.Delay(500, CancellationToken.None));
                     context.UpdateTarget(Table(runner, DateTime.UtcNow - started, live: true));
                 }
+
+                // The live table ends as the final one, so that it is not printed twice.
+                if (run.IsCompletedSuccessfully)
+                {
+                    context.UpdateTarget(Table(runner, run.Result, live: false));
+                }
             });
         }
 
-        try
+        // Ctrl+C stops the workers and abandons the requests in flight; what finished is still reported.
+        TimeSpan elapsed = await run;
+        if (!live)
         {
-            elapsed = await run;
-        }
-        catch (OperationCanceledException)
-        {
-            AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
-            return 130;
+            AnsiConsole.Write(Table(runner, elapsed, live: false));
         }
 
-        AnsiConsole.Write(Table(runner, elapsed, live: false));
         var summaries = LoadSettings.KindNames
             .Where(k => settings.Mix[k.Kind] > 0 || runner.Stats[k.Kind].Count > 0)
             .ToDictionary(k => k.Name, k => runner.Stats[k.Kind].Summarise(elapsed));
@@ -152,8 +149,24 @@ internal static class LoadCommand
             AnsiConsole.MarkupLine($"[grey]summary written to {Markup.Escape(jsonPath)}[/]");
         }
 
+        if (cancellationToken.IsCancellationRequested)
+        {
+            AnsiConsole.MarkupLine("[yellow]Cancelled: the numbers cover the requests that finished before.[/]");
+            return 130;
+        }
+
         return errors == 0 ? 0 : 1;
     }
+
+    // The message names the option already; drop the " (Parameter 'x')" suffix .NET appends.
+    private static string Describe(ArgumentException e) =>
+        e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : e.Message;
+
+    // Checked before the conversion: TimeSpan.FromSeconds throws OverflowException on infinities and huge values.
+    private static TimeSpan Seconds(double value, string option, TimeSpan max) =>
+        double.IsFinite(value) && value > 0 && value <= max.TotalSeconds
+            ? TimeSpan.FromSeconds(value)
+            : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{option} must be above 0 and at most {max.TotalSeconds:0} seconds, got {value}."), option);
 
     private static string MixText(LoadSettings settings) =>
         string.Join(",", LoadSettings.KindNames.Where(k => settings.Mix[k.Kind] > 0)

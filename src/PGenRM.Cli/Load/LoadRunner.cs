@@ -83,6 +83,11 @@ internal sealed class LoadRunner
             {
                 Stats[kind].Record(0, Stopwatch.GetElapsedTime(started).TotalMilliseconds, e.HttpRequestError + ": " + e.Message);
             }
+            catch (IOException e)
+            {
+                // A connection reset while the body was read: no complete answer, so an error.
+                Stats[kind].Record(0, Stopwatch.GetElapsedTime(started).TotalMilliseconds, "I/O: " + e.Message);
+            }
             catch (OperationCanceledException) when (abort.IsCancellationRequested)
             {
                 return;

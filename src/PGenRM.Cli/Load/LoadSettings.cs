@@ -22,6 +22,9 @@ internal sealed record LoadSettings(
     /// <summary>Longest run --duration allows (it is a loopback benchmark, not a soak test).</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(1);
 
+    /// <summary>Longest --timeout allows.</summary>
+    public static readonly TimeSpan MaxTimeout = TimeSpan.FromMinutes(10);
+
     /// <summary>The --mix names, in the order the report lists them.</summary>
     public static readonly IReadOnlyList<(string Name, RequestKind Kind)> KindNames =
     [
@@ -118,7 +121,7 @@ internal sealed record LoadSettings(
             throw new ArgumentException($"--repeat-texts must be a fraction in [0, 1], got {RepeatTexts.ToString(CultureInfo.InvariantCulture)}.", nameof(RepeatTexts));
         }
 
-        if (Timeout <= TimeSpan.Zero || Timeout > TimeSpan.FromMinutes(10))
+        if (Timeout <= TimeSpan.Zero || Timeout > MaxTimeout)
         {
             throw new ArgumentException($"--timeout must be above 0 and at most 600 seconds, got {Timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}.", nameof(Timeout));
         }
