@@ -7,4 +7,5 @@ root.Subcommands.Add(ImportCommand.Create());
 root.Subcommands.Add(ScoreCommand.Create());
 root.Subcommands.Add(ProfileCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
+root.Subcommands.Add(LoadCommand.Create());
 return await root.Parse(args).InvokeAsync();

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Net;
-using PGenRM.Testing;
 
 namespace PGenRM.Api.Tests;
 
@@ -24,18 +22,18 @@ public sealed class CliTests(ApiFixture api)
         string server = api.Http.BaseAddress!.ToString();
         try
         {
-            var first = await RunAsync(ct, "import", file, "--server", server, "--key", key, "--batch", "2");
+            var first = await CliProcess.RunAsync(ct, "import", file, "--server", server, "--key", key, "--batch", "2");
             Assert.True(first.Code == 0, first.Output);
             Assert.Contains("3 applied, 0 duplicates, 0 failed", first.Output);
             Assert.Equal("4", (await File.ReadAllTextAsync(file + ".import-progress", ct)).Trim());
 
-            var resumed = await RunAsync(ct, "import", file, "--server", server, "--key", key);
+            var resumed = await CliProcess.RunAsync(ct, "import", file, "--server", server, "--key", key);
             Assert.True(resumed.Code == 0, resumed.Output);
             Assert.Contains("Resuming after line 4", resumed.Output);
             Assert.Contains("0 applied, 0 duplicates, 0 failed", resumed.Output);
 
             // Everything again: the ids (given or derived from the line) make every item a duplicate.
-            var again = await RunAsync(ct, "import", file, "--server", server, "--key", key, "--restart");
+            var again = await CliProcess.RunAsync(ct, "import", file, "--server", server, "--key", key, "--restart");
             Assert.True(again.Code == 0, again.Output);
             Assert.Contains("0 applied, 3 duplicates, 0 failed", again.Output);
 
@@ -43,15 +41,15 @@ public sealed class CliTests(ApiFixture api)
             Assert.Equal(HttpStatusCode.OK, ann.Status);
             Assert.Equal(2, ann.Body.GetProperty("feedbackCount").GetInt64());
 
-            var profile = await RunAsync(ct, "profile", "--server", server, "--key", key, "--user", "ben", "--json");
+            var profile = await CliProcess.RunAsync(ct, "profile", "--server", server, "--key", key, "--user", "ben", "--json");
             Assert.True(profile.Code == 0, profile.Output);
             Assert.Contains("\"feedbackCount\": 1", profile.Output);
 
-            var missing = await RunAsync(ct, "profile", "--server", server, "--key", key, "--user", "nobody");
+            var missing = await CliProcess.RunAsync(ct, "profile", "--server", server, "--key", key, "--user", "nobody");
             Assert.Equal(1, missing.Code);
             Assert.Contains("404", missing.Output);
 
-            var score = await RunAsync(ct, "score", "--server", server, "--key", key, "--user", "ann", "--query", "How do I sort a list?", "--candidate", "sorted(xs)", "--candidate", "Sorting is an old idea.", "--json");
+            var score = await CliProcess.RunAsync(ct, "score", "--server", server, "--key", key, "--user", "ann", "--query", "How do I sort a list?", "--candidate", "sorted(xs)", "--candidate", "Sorting is an old idea.", "--json");
             Assert.True(score.Code == 0, score.Output);
             Assert.Contains("\"rewards\"", score.Output);
         }
@@ -60,30 +58,5 @@ public sealed class CliTests(ApiFixture api)
             File.Delete(file);
             File.Delete(file + ".import-progress");
         }
-    }
-
-    private static async Task<(int Code, string Output)> RunAsync(CancellationToken ct, params string[] args)
-    {
-#if DEBUG
-        const string configuration = "Debug";
-#else
-        const string configuration = "Release";
-#endif
-        string dll = Path.Combine(RepositoryRoot.Find(), "src", "PGenRM.Cli", "bin", configuration, "net10.0", "linux-x64", "pgenrm.dll");
-        Assert.True(File.Exists(dll), $"The CLI is not built at {dll}.");
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(dll);
-        foreach (string arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        // A wide console, so that Spectre.Console does not wrap the lines the test reads.
-        start.Environment["COLUMNS"] = "400";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        await process.WaitForExitAsync(ct);
-        return (process.ExitCode, await stdout + await stderr);
     }
 }
