@@ -59,6 +59,7 @@ if (args.Contains("--split-only"))
 // 2. Batch numbers on the identical split (the evaluation's own code path; ablations and cold-start curve off).
 var batchClock = Stopwatch.StartNew();
 Dictionary<string, AccuracySummary> batch;
+Dictionary<string, Dictionary<string, UserTally>> batchUsers;
 using (var encoder = new OnnxSentenceEncoder())
 {
     var bank = await CriteriaBank.CreateAsync(encoder);
@@ -69,6 +70,7 @@ using (var encoder = new OnnxSentenceEncoder())
     var result = new SplitEvaluator(featurized, split, settings).Run(new Progress<string>(p => Console.WriteLine($"  batch: {p}")));
     string[] rows = [MethodNames.Population, MethodNames.ItemPopularity, MethodNames.Full, MethodNames.Prototype(Neighbours)];
     batch = rows.ToDictionary(r => r, r => AccuracySummary.From(result.Seen[r].Values.ToList(), TieConvention.TiesWrong), StringComparer.Ordinal);
+    batchUsers = rows.ToDictionary(r => r, r => result.Seen[r], StringComparer.Ordinal);
 }
 
 double batchSeconds = batchClock.Elapsed.TotalSeconds;
@@ -130,6 +132,7 @@ Say($"Re-sync of {byUser.Count} users in {resyncClock.Elapsed.TotalSeconds:F1} s
 
 // 4. Scoring every seen user's test pairs through the scoring worker.
 var online = new Dictionary<string, AccuracySummary>(StringComparer.Ordinal);
+var onlineUsers = new Dictionary<string, Dictionary<string, UserTally>>(StringComparer.Ordinal);
 var scoreSeconds = new Dictionary<string, double>(StringComparer.Ordinal);
 var tests = split.SeenTest.OrderBy(kv => kv.Key, StringComparer.Ordinal).SelectMany(kv => kv.Value).ToList();
 foreach (int n in new[] { 0, Neighbours })
@@ -158,6 +161,7 @@ foreach (int n in new[] { 0, Neighbours })
     string name = $"online n={n}";
     scoreSeconds[name] = clock.Elapsed.TotalSeconds;
     online[name] = AccuracySummary.From(tallies.Values.ToList(), TieConvention.TiesWrong);
+    onlineUsers[name] = tallies;
     Say($"Scored {tests.Count} test pairs with n = {n} in {scoreSeconds[name]:F2} s ({tests.Count / scoreSeconds[name]:F1} pairs/s); responses: {coldStart} cold start, {placed} with a prototype, {neighbourSum / (double)tests.Count:F2} neighbours on average, {tallies.Values.Sum(t => t.Ties)} ties");
     if (wrongN > 0)
     {
@@ -174,6 +178,23 @@ table.AppendLine("|---|---|---|---|---|---|");
 foreach (var (method, s) in batch.Select(kv => ($"batch: {kv.Key}", kv.Value)).Concat(online.Select(kv => ($"online (grains): {kv.Key}", kv.Value))))
 {
     table.AppendLine(Inv($"| {method} | {100 * s.Macro:F1} | {100 * s.Low:F1}–{100 * s.High:F1} | {100 * s.Micro:F1} | {s.Users} | {s.Pairs} |"));
+}
+
+// Paired over users (the same resampled users for both), as the evaluation's Δ columns.
+static Dictionary<string, double> PerUser(Dictionary<string, UserTally> tallies) =>
+    tallies.Where(kv => kv.Value.Total > 0).ToDictionary(kv => kv.Key, kv => kv.Value.Accuracy(TieConvention.TiesWrong)!.Value, StringComparer.Ordinal);
+var paired = new Dictionary<string, (double Mean, double Low, double High)>(StringComparer.Ordinal)
+{
+    ["online n=0 − batch full, no scaling"] = Bootstrap.PairedDifference(PerUser(onlineUsers["online n=0"]), PerUser(batchUsers[MethodNames.Full])),
+    [$"online n={Neighbours} − batch full + prototype n={Neighbours}"] = Bootstrap.PairedDifference(PerUser(onlineUsers[$"online n={Neighbours}"]), PerUser(batchUsers[MethodNames.Prototype(Neighbours)])),
+    ["online n=0 − batch population"] = Bootstrap.PairedDifference(PerUser(onlineUsers["online n=0"]), PerUser(batchUsers[MethodNames.Population])),
+};
+table.AppendLine();
+table.AppendLine("| paired difference over users (points) | mean | 95 % interval |");
+table.AppendLine("|---|---|---|");
+foreach (var (label, d) in paired)
+{
+    table.AppendLine(Inv($"| {label} | {100 * d.Mean:+0.0;−0.0;0.0} | {100 * d.Low:+0.0;−0.0;0.0} to {100 * d.High:+0.0;−0.0;0.0} |"));
 }
 
 table.AppendLine();
@@ -203,6 +224,7 @@ await File.WriteAllTextAsync(Path.Combine(output, "replay.json"), JsonSerializer
     directoryVersion = directory.Version,
     batch,
     online,
+    paired = paired.ToDictionary(kv => kv.Key, kv => new { mean = kv.Value.Mean, low = kv.Value.Low, high = kv.Value.High }),
 }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
 Say($"Wrote {Path.Combine(output, "replay.md")} and replay.json");
 
