@@ -10,7 +10,7 @@ namespace PGenRM.Grains.Abstractions;
 [Alias("PGenRM.ITenantGrain")]
 public interface ITenantGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the tenant with one API key (given as its SHA-256 hash). Throws <see cref="InvalidOperationException"/> if it exists.</summary>
+    /// <summary>Creates the tenant with one API key (given as its SHA-256 hash). Throws <see cref="TenantExistsException"/> if it exists.</summary>
     [Alias("CreateAsync")]
     Task<TenantInfo> CreateAsync(TenantSettings settings, string apiKeyHash, CancellationToken cancellationToken = default);
 

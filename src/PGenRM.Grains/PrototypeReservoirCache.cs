@@ -6,7 +6,7 @@ namespace PGenRM.Grains;
 /// <summary>
 /// Silo-wide cache of prototype reservoirs for the scoring worker, so that scoring does not call the prototype grain on
 /// every request (it would be the prototype's hot spot). An entry is served for <see cref="TimeToLive"/>; after that the
-/// reservoir is read again, and when its version is unchanged the converted members are kept.
+/// prototype's version is checked (a summary call) and the reservoir is read again only when it changed.
 /// </summary>
 public sealed class PrototypeReservoirCache(IGrainFactory grains, TimeProvider? time = null)
 {
@@ -26,23 +26,19 @@ public sealed class PrototypeReservoirCache(IGrainFactory grains, TimeProvider? 
             return entry.Members;
         }
 
-        IReadOnlyList<PoolMember> members;
-        long version;
-        try
+        var prototypeGrain = grains.GetGrain<IPrototypeGrain>(key);
+        if (entry is not null && (await prototypeGrain.GetSummaryAsync(cancellationToken)).Version == entry.Version)
         {
-            var reservoir = await grains.GetGrain<IPrototypeGrain>(key).GetReservoirAsync(cancellationToken);
-            version = reservoir.Version;
-            members = entry is not null && entry.Version == version
-                ? entry.Members
-                : reservoir.Members.Select(m => new PoolMember(m.UserKey, Array.ConvertAll(m.Scheme, x => (double)x), m.Key)).ToList();
-        }
-        catch (NotImplementedException)
-        {
-            // The prototype grain's reservoir is not built yet: the prototype level runs on the items' judges alone.
-            version = -1;
-            members = [];
+            // Unchanged since the last read: the summary is a few hundred bytes, the reservoir up to 256 snapshots.
+            _entries[key] = entry with { Expires = now + TimeToLive };
+            return entry.Members;
         }
 
+        var reservoir = await prototypeGrain.GetReservoirAsync(cancellationToken);
+        long version = reservoir.Version;
+        IReadOnlyList<PoolMember> members = reservoir.Members
+            .Select(m => new PoolMember(m.UserKey, Array.ConvertAll(m.Scheme, x => (double)x), m.Key))
+            .ToList();
         _entries[key] = new Entry(version, members, now + TimeToLive);
         return members;
     }

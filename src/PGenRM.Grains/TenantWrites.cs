@@ -13,7 +13,7 @@ namespace PGenRM.Grains;
 internal static class TenantWrites
 {
     /// <summary>Creates the tenant.</summary>
-    /// <exception cref="InvalidOperationException">It exists already, in memory or (after a conflict) in storage: someone
+    /// <exception cref="TenantExistsException">It exists already, in memory or (after a conflict) in storage: someone
     /// else created it first.</exception>
     public static async Task CreateAsync(
         IPersistentState<TenantState> state, string tenant, TenantSettings settings, string apiKeyHash, DateTimeOffset now, CancellationToken cancellationToken)
@@ -25,7 +25,7 @@ internal static class TenantWrites
         {
             if (s.Created)
             {
-                throw new InvalidOperationException($"Tenant '{tenant}' already exists.");
+                throw new TenantExistsException(tenant);
             }
 
             s.Created = true;

@@ -14,7 +14,7 @@ public sealed class TenantWritesTests
         var theirs = new TenantState { Created = true, Settings = new TenantSettings(Prototypes: 3), ApiKeyHashes = [new string('b', 64)] };
         state.WriteBehindTheBack(theirs);
 
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var e = await Assert.ThrowsAsync<TenantExistsException>(() =>
             TenantWrites.CreateAsync(state, "t", new TenantSettings(Prototypes: 5), s_hash, DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken));
 
         Assert.Contains("already exists", e.Message, StringComparison.Ordinal);
@@ -29,7 +29,7 @@ public sealed class TenantWritesTests
         var state = await StateCopies.StoredAsync(new TenantState());
 
         await TenantWrites.CreateAsync(state, "t", new TenantSettings(Prototypes: 5), s_hash, DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken);
-        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        await Assert.ThrowsAsync<TenantExistsException>(() =>
             TenantWrites.CreateAsync(state, "t", new TenantSettings(), s_hash, DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken));
 
         await state.ReadStateAsync(TestContext.Current.CancellationToken);

@@ -1,10 +1,11 @@
 using Microsoft.AspNetCore.Mvc;
+using PGenRM.Grains.Abstractions;
 
 namespace PGenRM.Host.Api;
 
 /// <summary>
 /// Turns every exception of a request into problem details: client mistakes into their 4xx with a message, grain
-/// exceptions by type (ArgumentException 400, KeyNotFoundException 404, "already exists" 409), anything else into a 500
+/// exceptions by type (ArgumentException 400, KeyNotFoundException 404, TenantExistsException 409), anything else into a 500
 /// without internals. A handler never returns a reward after an error: the error replaces the whole response.
 /// </summary>
 internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> logger)
@@ -43,14 +44,9 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
         BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
             (413, "Request body too large", bad.Message),
         BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
-        // Orleans' own ArgumentException for a grain interface without an implementation is the service's fault.
-        ArgumentException missing when missing.Message.StartsWith("Could not find an implementation", StringComparison.Ordinal) =>
-            (501, "Not implemented", "This operation is not available in this build of the service."),
         ArgumentException arg => (400, "Invalid argument", arg.Message),
         KeyNotFoundException missing => (404, "Not found", missing.Message),
-        InvalidOperationException exists when exists.Message.Contains("already exists", StringComparison.OrdinalIgnoreCase) =>
-            (409, "Conflict", exists.Message),
-        NotImplementedException => (501, "Not implemented", "This operation is not available in this build of the service."),
+        TenantExistsException exists => (409, "Conflict", exists.Message),
         TimeoutException => (503, "Service unavailable", "The service did not answer in time; retry later."),
         _ => (500, "Internal server error", "The service failed to process the request; the error was logged."),
     };
