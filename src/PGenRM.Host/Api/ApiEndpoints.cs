@@ -291,7 +291,7 @@ internal static class ApiEndpoints
         }
         catch (ArgumentException e)
         {
-            throw Check.Bad($"'settings.{char.ToLowerInvariant(e.ParamName?[0] ?? 's')}{e.ParamName?[1..]}': {e.Message}");
+            throw Check.Bad($"settings.{e.Message}");
         }
 
         return settings;

@@ -27,9 +27,11 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
             }
 
             context.Response.Clear();
-            if (status == StatusCodes.Status503ServiceUnavailable)
+            int? retryAfter = e is ApiException { RetryAfterSeconds: { } seconds } ? seconds
+                : status == StatusCodes.Status503ServiceUnavailable ? TransientErrors.RetryAfterSeconds : null;
+            if (retryAfter is { } after)
             {
-                context.Response.Headers.RetryAfter = TransientErrors.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                context.Response.Headers.RetryAfter = after.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
 
             await WriteAsync(context, status, title, detail);

@@ -124,6 +124,7 @@ public static partial class PGenRMHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new AdminKey(adminHash));
+        builder.Services.AddSingleton(_ => new AuthFailureLimiter(options.AuthFailuresPerMinute));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddRateLimiter(rate =>
@@ -234,6 +235,9 @@ public static partial class PGenRMHost
     private static TokenBucketRateLimiterOptions TokenBucket(double rps)
     {
         // Integer tokens per period: a one-second bucket at or above 1 request/s, one token per 1/rps seconds below.
+        // Clamped to the accepted range, so that no stored value (one from before the range existed) can overflow the
+        // period or the token count and make every request of the tenant fail.
+        rps = double.IsNaN(rps) ? TenantSettings.MinRequestsPerSecond : Math.Clamp(rps, TenantSettings.MinRequestsPerSecond, TenantSettings.MaxRequestsPerSecond);
         bool slow = rps < 1;
         int tokens = slow ? 1 : (int)Math.Ceiling(rps);
         return new TokenBucketRateLimiterOptions
