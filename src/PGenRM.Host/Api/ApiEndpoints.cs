@@ -211,9 +211,14 @@ internal static class ApiEndpoints
                 throw Check.Bad($"'candidateIds' must hold one id (or null) per candidate: {candidates.Count}, got {body.CandidateIds.Count}.");
             }
 
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             for (int i = 0; i < body.CandidateIds.Count; i++)
             {
-                Check.OptionalId(body.CandidateIds[i], $"candidateIds[{i}]");
+                // One item cannot be two candidates: its stored strength would be scored against itself.
+                if (Check.OptionalId(body.CandidateIds[i], $"candidateIds[{i}]") is { } id && !seen.Add(id))
+                {
+                    throw Check.Bad($"'candidateIds[{i}]' repeats the id '{id}'; candidate ids must be distinct within a request.");
+                }
             }
         }
 
