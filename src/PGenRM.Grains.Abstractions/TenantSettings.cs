@@ -11,6 +11,8 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="RequestsPerSecond">Per-tenant rate limit of the HTTP API (token bucket refill rate).</param>
 /// <param name="ReclusterAfterMoves">Re-cluster when this many users moved prototype since the last pass.</param>
 /// <param name="ReclusterPeriod">Re-cluster at least this often while users keep moving or joining.</param>
+/// <param name="MaxUsersPerRewardRequest">Most distinct users in one /get_reward request (0, as in settings stored
+/// before it existed: <see cref="DefaultMaxUsersPerRewardRequest"/>).</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.TenantSettings")]
 public sealed record TenantSettings(
     [property: Id(0)] int Prototypes = 8,
@@ -22,8 +24,15 @@ public sealed record TenantSettings(
     [property: Id(6)] int MaxBatch = 256,
     [property: Id(7)] double RequestsPerSecond = 200,
     [property: Id(8)] int ReclusterAfterMoves = 50,
-    [property: Id(9)] TimeSpan ReclusterPeriod = default)
+    [property: Id(9)] TimeSpan ReclusterPeriod = default,
+    [property: Id(20)] int MaxUsersPerRewardRequest = TenantSettings.DefaultMaxUsersPerRewardRequest)
 {
+    /// <summary>Default of <see cref="MaxUsersPerRewardRequest"/>.</summary>
+    public const int DefaultMaxUsersPerRewardRequest = 256;
+
+    /// <summary>The cap on distinct users per /get_reward request in effect.</summary>
+    public int EffectiveMaxUsersPerRewardRequest => MaxUsersPerRewardRequest <= 0 ? DefaultMaxUsersPerRewardRequest : MaxUsersPerRewardRequest;
+
     /// <summary>Lowest accepted <see cref="RequestsPerSecond"/> (one request per 100 s).</summary>
     public const double MinRequestsPerSecond = 0.01;
 
@@ -55,6 +64,7 @@ public sealed record TenantSettings(
         Check(MaxBatch is >= 1 and <= 10_000, nameof(MaxBatch), MaxBatch, "in [1, 10000]");
         Check(RequestsPerSecond is >= MinRequestsPerSecond and <= MaxRequestsPerSecond, nameof(RequestsPerSecond), RequestsPerSecond, "in [0.01, 100000]");
         Check(ReclusterAfterMoves is >= 1 and <= 1_000_000, nameof(ReclusterAfterMoves), ReclusterAfterMoves, "in [1, 1000000]");
+        Check(MaxUsersPerRewardRequest is >= 0 and <= 10_000, nameof(MaxUsersPerRewardRequest), MaxUsersPerRewardRequest, "in [1, 10000] (0: the default)");
         Check(ReclusterPeriod == TimeSpan.Zero || (ReclusterPeriod >= TimeSpan.FromSeconds(1) && ReclusterPeriod <= TimeSpan.FromDays(7)), nameof(ReclusterPeriod), ReclusterPeriod, "zero (default: 5 minutes) or in [1 s, 7 days]");
     }
 

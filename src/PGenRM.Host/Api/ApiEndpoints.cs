@@ -287,6 +287,7 @@ internal static class ApiEndpoints
                 MaxBatch = request.MaxBatch ?? settings.MaxBatch,
                 RequestsPerSecond = request.RequestsPerSecond ?? settings.RequestsPerSecond,
                 ReclusterAfterMoves = request.ReclusterAfterMoves ?? settings.ReclusterAfterMoves,
+                MaxUsersPerRewardRequest = request.MaxUsersPerRewardRequest ?? settings.MaxUsersPerRewardRequest,
             };
         }
 

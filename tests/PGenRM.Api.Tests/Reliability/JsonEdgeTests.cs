@@ -38,6 +38,25 @@ public sealed class JsonEdgeTests(ApiFixture api)
         Assert.True(status == HttpStatusCode.OK, body);
     }
 
+    [Fact(Timeout = TestTimeouts.Api)]
+    public async Task GetReward_MoreDistinctUsersThanTheTenantAllows_Is400NamingTheSetting()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string key = await api.CreateTenantAsync("reward-cap", new { maxUsersPerRewardRequest = 2 }, ct);
+        string Body(params string[] users) =>
+            System.Text.Json.JsonSerializer.Serialize(new { query = users.Select(_ => "Q?\n\nAssistant: A short answer.").ToArray(), user_ids = users });
+
+        var (status, body) = await PostAsync(key, "/get_reward", Body("a", "b", "c"), "application/json", ct);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("The request names 3 distinct users; the tenant's limit 'maxUsersPerRewardRequest' is 2.", body, StringComparison.Ordinal);
+        (status, body) = await PostAsync(key, "/get_reward", Body("a", "b", "a"), "application/json", ct);
+        Assert.True(status == HttpStatusCode.OK, body);
+
+        (status, body) = await PostAsync(ApiFixture.AdminKey, "/v1/tenants", """{"tenant":"reward-cap-2","settings":{"maxUsersPerRewardRequest":10001}}""", "application/json", ct);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("settings.maxUsersPerRewardRequest must be in [1, 10000] (0: the default), got 10001.", body, StringComparison.Ordinal);
+    }
+
     private async Task<(HttpStatusCode Status, string Body)> PostAsync(string key, string path, string json, string contentType, CancellationToken ct)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, System.Text.Encoding.UTF8) };
