@@ -16,7 +16,7 @@ public sealed class TenantCache(IGrainFactory grains, TimeProvider? time = null)
     /// <summary>How long an entry is served before it is read again.</summary>
     public TimeSpan TimeToLive { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The tenant, or null if it does not exist (cached too, so unknown tenants cost no grain call per request).</summary>
+    /// <summary>The tenant, or null if it does not exist (not cached).</summary>
     public async Task<TenantInfo?> GetAsync(string tenant, CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
@@ -26,9 +26,35 @@ public sealed class TenantCache(IGrainFactory grains, TimeProvider? time = null)
         }
 
         var info = await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant)).GetAsync(cancellationToken);
-        _entries[tenant] = (info, now + TimeToLive);
+        // Unknown tenants are not cached: a guessed tenant must leave nothing behind (the API limits failed
+        // authentications per address, so misses cannot flood the tenant grains). Known ones are, up to MaxEntries.
+        if (info is not null)
+        {
+            if (_entries.Count >= MaxEntries)
+            {
+                foreach (var (name, cached) in _entries)
+                {
+                    if (cached.Expires <= now)
+                    {
+                        _entries.TryRemove(name, out _);
+                    }
+                }
+            }
+
+            if (_entries.Count < MaxEntries || _entries.ContainsKey(tenant))
+            {
+                _entries[tenant] = (info, now + TimeToLive);
+            }
+        }
+
         return info;
     }
+
+    /// <summary>Most tenants held (past it, an entry is read on every request until expired ones make room).</summary>
+    public int MaxEntries { get; init; } = 10_000;
+
+    /// <summary>Entries held now.</summary>
+    public int Count => _entries.Count;
 
     /// <summary>The tenant; throws <see cref="KeyNotFoundException"/> if it does not exist.</summary>
     public async Task<TenantInfo> RequireAsync(string tenant, CancellationToken cancellationToken = default) =>

@@ -52,8 +52,17 @@ public sealed partial class TenantGrain(
     }
 
     /// <inheritdoc />
-    public Task<TenantInfo?> GetAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(state.State.Created ? Info() : null);
+    public Task<TenantInfo?> GetAsync(CancellationToken cancellationToken = default)
+    {
+        if (!state.State.Created)
+        {
+            // Asked for a tenant that does not exist (a wrong or guessed key): leave no activation behind.
+            DeactivateOnIdle();
+            return Task.FromResult<TenantInfo?>(null);
+        }
+
+        return Task.FromResult<TenantInfo?>(Info());
+    }
 
     /// <inheritdoc />
     public async Task<TenantInfo> UpdateSettingsAsync(TenantSettings settings, CancellationToken cancellationToken = default)

@@ -5,7 +5,8 @@ public sealed class AzuriteOptions
 {
     /// <summary>
     /// Data folder (created if missing), with a pid file so that a later start stops an Azurite left running on it;
-    /// stopped with SIGTERM first so that Azurite saves its data. Null: in memory, stopped with SIGKILL.
+    /// stopped with SIGTERM first so that Azurite saves its data; Azurite's output goes to
+    /// <see cref="AzuriteProcess.LogFileName"/> there. Null: in memory, stopped with SIGKILL.
     /// </summary>
     public string? DataFolder { get; init; }
 

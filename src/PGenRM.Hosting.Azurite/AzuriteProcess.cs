@@ -17,6 +17,9 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
     /// <summary>Azurite's well-known development account key (public, emulator only).</summary>
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+    /// <summary>Azurite's output file in a data folder (rewritten at each start).</summary>
+    public const string LogFileName = "azurite.log";
+
     private const int SigTerm = 15;
     private const int SigKill = 9;
 
@@ -116,16 +119,33 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         // Its own session (setsid): Ctrl+C in a terminal signals the whole foreground process group, and an Azurite
         // that stopped with its owner would leave a silo hanging in shutdown; the owner stops it after the silo instead.
         string? setsid = options.OwnSession ? new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists) : null;
-        var start = new ProcessStartInfo(setsid ?? azurite)
+        string? log = location is null ? null : Path.Combine(location, LogFileName);
+        var command = new List<string>();
+        if (log is not null)
+        {
+            // With a data folder Azurite writes to a log file there, never to a pipe of its owner: an owner killed with
+            // SIGKILL leaves the pipe without a reader, and Azurite's "closing..." line on the next SIGTERM then fails
+            // with EPIPE and kills it before it saves its table store (measured: every row since the last 5 s autosave
+            // lost). sh execs the rest, so the process id stays Azurite's.
+            command.AddRange(["/bin/sh", "-c", "log=$1; shift; exec \"$@\" >\"$log\" 2>&1", "sh", log]);
+        }
+
+        if (setsid is not null)
+        {
+            command.Add(setsid);
+        }
+
+        command.Add(azurite);
+        var start = new ProcessStartInfo(command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = package,
         };
-        if (setsid is not null)
+        foreach (string part in command.Skip(1))
         {
-            start.ArgumentList.Add(azurite);
+            start.ArgumentList.Add(part);
         }
 
         var args = new List<string> { "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose" };
@@ -159,7 +179,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
             {
                 if (process.HasExited)
                 {
-                    string output = instance.Captured();
+                    string output = instance.Captured(location);
                     int exitCode = process.ExitCode;
                     await instance.DisposeAsync().ConfigureAwait(false);
                     throw new InvalidOperationException($"Azurite exited with code {exitCode} before port {port} answered. Output:\n{output}");
@@ -167,7 +187,7 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
 
                 if (deadline.Elapsed > StartTimeout || cancellationToken.IsCancellationRequested)
                 {
-                    string output = instance.Captured();
+                    string output = instance.Captured(location);
                     await instance.DisposeAsync().ConfigureAwait(false);
                     cancellationToken.ThrowIfCancellationRequested();
                     throw new TimeoutException($"Azurite did not answer on port {port} within {StartTimeout.TotalSeconds} s. Output:\n{output}");
@@ -395,8 +415,15 @@ public sealed partial class AzuriteProcess : IAsyncDisposable
         }
     }
 
-    private string Captured()
+    private string Captured(string? location)
     {
+        string log = location is null ? "" : Path.Combine(location, LogFileName);
+        if (log.Length > 0 && File.Exists(log))
+        {
+            string text = File.ReadAllText(log);
+            return text.Length == 0 ? "(none)" : text;
+        }
+
         lock (_output)
         {
             return _output.Length == 0 ? "(none)" : _output.ToString();

@@ -40,6 +40,8 @@ public sealed class ApiFixture : IAsyncLifetime
             $"--PGenRM:AdminKey={AdminKey}",
             "--PGenRM:DemoTenant=",
             $"--PGenRM:MaxRequestBodyBytes={MaxBodyBytes}",
+            // Tests send wrong keys on purpose from one address; the failure limit has its own test (AbuseTests).
+            "--PGenRM:AuthFailuresPerMinute=1000000",
             $"--PGenRM:SiloPort={FreePort()}",
             $"--PGenRM:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",

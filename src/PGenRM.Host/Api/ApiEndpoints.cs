@@ -211,9 +211,14 @@ internal static class ApiEndpoints
                 throw Check.Bad($"'candidateIds' must hold one id (or null) per candidate: {candidates.Count}, got {body.CandidateIds.Count}.");
             }
 
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             for (int i = 0; i < body.CandidateIds.Count; i++)
             {
-                Check.OptionalId(body.CandidateIds[i], $"candidateIds[{i}]");
+                // One item cannot be two candidates: its stored strength would be scored against itself.
+                if (Check.OptionalId(body.CandidateIds[i], $"candidateIds[{i}]") is { } id && !seen.Add(id))
+                {
+                    throw Check.Bad($"'candidateIds[{i}]' repeats the id '{id}'; candidate ids must be distinct within a request.");
+                }
             }
         }
 
@@ -282,6 +287,7 @@ internal static class ApiEndpoints
                 MaxBatch = request.MaxBatch ?? settings.MaxBatch,
                 RequestsPerSecond = request.RequestsPerSecond ?? settings.RequestsPerSecond,
                 ReclusterAfterMoves = request.ReclusterAfterMoves ?? settings.ReclusterAfterMoves,
+                MaxUsersPerRewardRequest = request.MaxUsersPerRewardRequest ?? settings.MaxUsersPerRewardRequest,
             };
         }
 
@@ -291,7 +297,7 @@ internal static class ApiEndpoints
         }
         catch (ArgumentException e)
         {
-            throw Check.Bad($"'settings.{char.ToLowerInvariant(e.ParamName?[0] ?? 's')}{e.ParamName?[1..]}': {e.Message}");
+            throw Check.Bad($"settings.{e.Message}");
         }
 
         return settings;

@@ -4,8 +4,12 @@ namespace PGenRM.Host.Api;
 /// <param name="status">HTTP status (4xx).</param>
 /// <param name="title">Short, fixed title of the problem kind.</param>
 /// <param name="detail">What exactly was wrong.</param>
-public sealed class ApiException(int status, string title, string detail) : Exception(detail)
+/// <param name="retryAfterSeconds">Sent as Retry-After when set (429, 503).</param>
+public sealed class ApiException(int status, string title, string detail, int? retryAfterSeconds = null) : Exception(detail)
 {
+    /// <summary>Seconds for the Retry-After header, or null for none.</summary>
+    public int? RetryAfterSeconds { get; } = retryAfterSeconds;
+
     /// <summary>HTTP status.</summary>
     public int Status { get; } = status;
 

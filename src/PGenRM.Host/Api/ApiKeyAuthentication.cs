@@ -8,9 +8,10 @@ namespace PGenRM.Host.Api;
 /// Checks the key of endpoints marked with <see cref="EndpointAccess"/>: "Authorization: Bearer KEY" or "X-Api-Key: KEY".
 /// A tenant key is looked up through the silo's <see cref="TenantCache"/> (so the tenant grain is no hot spot) and the
 /// tenant is kept in <see cref="HttpContext.Items"/> for the handlers and the rate limiter. No key or a wrong key: 401;
-/// a key for another tenant than the route's: 403.
+/// a key for another tenant than the route's: 403. An address with too many failed authentications gets 429 before any
+/// lookup (<see cref="AuthFailureLimiter"/>).
 /// </summary>
-internal sealed class ApiKeyAuthentication(RequestDelegate next, TenantCache tenants, AdminKey admin)
+internal sealed class ApiKeyAuthentication(RequestDelegate next, TenantCache tenants, AdminKey admin, AuthFailureLimiter failures)
 {
     private const string TenantItem = "pgenrm.tenant";
 
@@ -31,9 +32,11 @@ internal sealed class ApiKeyAuthentication(RequestDelegate next, TenantCache ten
             return;
         }
 
+        failures.ThrowIfBlocked(context);
         string? key = KeyOf(context, access.AllowQueryKey);
         if (key is null)
         {
+            failures.Failed(context);
             throw new ApiException(401, "Unauthorized", "An API key is required: send 'Authorization: Bearer KEY' or 'X-Api-Key: KEY'.");
         }
 
@@ -41,6 +44,7 @@ internal sealed class ApiKeyAuthentication(RequestDelegate next, TenantCache ten
         {
             if (!admin.Matches(key))
             {
+                failures.Failed(context);
                 throw new ApiException(401, "Unauthorized", "The admin key is not valid.");
             }
 
@@ -52,6 +56,7 @@ internal sealed class ApiKeyAuthentication(RequestDelegate next, TenantCache ten
         var info = tenant is not null && GrainKeys.IsValidTenant(tenant) ? await tenants.GetAsync(tenant, context.RequestAborted) : null;
         if (info is null || !ApiKeys.Matches(key, info.ApiKeyHashes))
         {
+            failures.Failed(context);
             throw new ApiException(401, "Unauthorized", "The API key is not valid.");
         }
 

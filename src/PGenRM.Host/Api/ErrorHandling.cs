@@ -5,8 +5,9 @@ namespace PGenRM.Host.Api;
 
 /// <summary>
 /// Turns every exception of a request into problem details: client mistakes into their 4xx with a message, grain
-/// exceptions by type (ArgumentException 400, KeyNotFoundException 404, TenantExistsException 409), anything else into a 500
-/// without internals. A handler never returns a reward after an error: the error replaces the whole response.
+/// exceptions by type (ArgumentException 400, KeyNotFoundException 404, TenantExistsException 409), transient cluster
+/// and storage failures (<see cref="TransientErrors"/>) into 503 with Retry-After, anything else into a 500 without
+/// internals. A handler never returns a reward after an error: the error replaces the whole response.
 /// </summary>
 internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorHandling> logger)
 {
@@ -26,6 +27,13 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
             }
 
             context.Response.Clear();
+            int? retryAfter = e is ApiException { RetryAfterSeconds: { } seconds } ? seconds
+                : status == StatusCodes.Status503ServiceUnavailable ? TransientErrors.RetryAfterSeconds : null;
+            if (retryAfter is { } after)
+            {
+                context.Response.Headers.RetryAfter = after.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
             await WriteAsync(context, status, title, detail);
         }
     }
@@ -47,7 +55,7 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
         ArgumentException arg => (400, "Invalid argument", arg.Message),
         KeyNotFoundException missing => (404, "Not found", missing.Message),
         TenantExistsException exists => (409, "Conflict", exists.Message),
-        TimeoutException => (503, "Service unavailable", "The service did not answer in time; retry later."),
+        _ when TransientErrors.IsTransient(e) => (503, "Service unavailable", "A part of the cluster or its storage is unavailable for the moment; retry later."),
         _ => (500, "Internal server error", "The service failed to process the request; the error was logged."),
     };
 

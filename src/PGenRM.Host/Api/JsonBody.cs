@@ -4,8 +4,10 @@ using System.Text.Json.Serialization;
 namespace PGenRM.Host.Api;
 
 /// <summary>
-/// Reads request bodies: 413 above the size limit, 400 naming the JSON path for malformed JSON, a wrong type or an
-/// unknown field (typos are errors, not silent defaults), 400 for an empty body.
+/// Reads request bodies: 415 for a Content-Type other than JSON, 413 above the size limit, 400 naming the JSON path for
+/// malformed JSON, a wrong type, an unknown field (typos are errors, not silent defaults) or a key given twice, 400 for
+/// an empty body. Property names match case-insensitively (ASP.NET Core's web defaults: "Query" is "query"); two keys
+/// that differ only in case are a duplicate.
 /// </summary>
 internal static class JsonBody
 {
@@ -13,6 +15,8 @@ internal static class JsonBody
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        // {"id":"a","id":"b"} would otherwise keep the last one silently.
+        AllowDuplicateProperties = false,
         RespectNullableAnnotations = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
@@ -27,6 +31,13 @@ internal static class JsonBody
         if (context.Request.ContentLength > maxBytes)
         {
             throw TooLarge(maxBytes);
+        }
+
+        // No Content-Type is accepted (a body is JSON here); any other type than JSON is a 415, so that a form or text
+        // body is not read as if it were JSON.
+        if (context.Request.ContentType is { Length: > 0 } type && !IsJson(type))
+        {
+            throw new ApiException(415, "Unsupported media type", $"The body must be JSON ('Content-Type: application/json'), got '{Truncate(type)}'.");
         }
 
         try
@@ -44,6 +55,15 @@ internal static class JsonBody
             throw TooLarge(maxBytes);
         }
     }
+
+    private static bool IsJson(string contentType)
+    {
+        string media = contentType.Split(';', 2)[0].Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+            (media.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && media.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
 
     private static ApiException TooLarge(long maxBytes) =>
         new(413, "Request body too large", $"The request body exceeds the limit of {maxBytes} bytes.");

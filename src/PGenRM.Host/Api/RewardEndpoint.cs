@@ -56,6 +56,13 @@ internal static class RewardEndpoint
             rows[i] = (user, Api.Check.Text(prompt, $"query[{i}] (prompt part)", s.MaxTextLength), Api.Check.Text(response, $"query[{i}] (response part)", s.MaxTextLength));
         }
 
+        // Each distinct user is a user grain to reach: a per-request cap keeps one request from activating thousands.
+        int users = rows.Select(r => r.User).Distinct(StringComparer.Ordinal).Count();
+        if (users > s.EffectiveMaxUsersPerRewardRequest)
+        {
+            throw Api.Check.Bad($"The request names {users} distinct users; the tenant's limit 'maxUsersPerRewardRequest' is {s.EffectiveMaxUsersPerRewardRequest}.");
+        }
+
         // The worker only after validation: a bad request is answered without touching the cluster.
         var worker = grains.GetGrain<IScoringWorker>(0);
         var rewards = new double[rows.Length];

@@ -124,6 +124,7 @@ public static partial class PGenRMHost
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(new AdminKey(adminHash));
+        builder.Services.AddSingleton(_ => new AuthFailureLimiter(options.AuthFailuresPerMinute));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
         builder.Services.AddRateLimiter(rate =>
@@ -207,6 +208,7 @@ public static partial class PGenRMHost
         app.UseRouting();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseRateLimiter();
+        app.UseMiddleware<TransientRetry>();
         app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
         app.MapGet("/health/ready", ReadyAsync);
         app.MapPrometheusScrapingEndpoint("/metrics");
@@ -233,6 +235,9 @@ public static partial class PGenRMHost
     private static TokenBucketRateLimiterOptions TokenBucket(double rps)
     {
         // Integer tokens per period: a one-second bucket at or above 1 request/s, one token per 1/rps seconds below.
+        // Clamped to the accepted range, so that no stored value (one from before the range existed) can overflow the
+        // period or the token count and make every request of the tenant fail.
+        rps = double.IsNaN(rps) ? TenantSettings.MinRequestsPerSecond : Math.Clamp(rps, TenantSettings.MinRequestsPerSecond, TenantSettings.MaxRequestsPerSecond);
         bool slow = rps < 1;
         int tokens = slow ? 1 : (int)Math.Ceiling(rps);
         return new TokenBucketRateLimiterOptions
@@ -266,11 +271,31 @@ public static partial class PGenRMHost
 
         string key = "admin." + ApiKeys.NewSecret();
         string created = ApiKeys.Hash(key);
-        File.WriteAllText(file, created + "\n");
+        // Written whole under a temporary name and moved into place without overwriting: hosts starting together on
+        // one folder agree on the first one's key, and none reads a half-written file.
+        string temporary = $"{file}.{Guid.NewGuid():N}.tmp";
+        File.WriteAllText(temporary, created + "\n");
+        try
+        {
+            File.Move(temporary, file, overwrite: false);
+        }
+        catch (IOException) when (File.Exists(file))
+        {
+            File.Delete(temporary);
+            return AdminKeyHash(options, console);
+        }
+
         console.WriteLine($"PGenRM admin key (shown once; only its hash is kept in {Path.GetFullPath(file)}): {key}");
         return created;
     }
 
+    /// <summary>
+    /// Creates the demo tenant unless it exists. Idempotent and never fatal: silos starting together race for it (the
+    /// loser's TenantExistsException means the winner created it), and a creation that timed out may have happened
+    /// (the tenant grain waits for its silo's evaluator, which takes long on a busy machine), so attempts repeat with the
+    /// same key and a tenant holding this key's hash counts as created here. Transient failures are retried for up to
+    /// two minutes; after that the host runs without printing a demo key (logged) rather than exiting.
+    /// </summary>
     private static async Task<string?> EnsureDemoTenantAsync(WebApplication app, ServiceOptions options, TextWriter console, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(options.DemoTenant))
@@ -278,15 +303,52 @@ public static partial class PGenRMHost
             return null;
         }
 
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(PGenRMHost));
         var grain = app.Services.GetRequiredService<IGrainFactory>().GetGrain<ITenantGrain>(GrainKeys.Tenant(options.DemoTenant));
-        if (await grain.GetAsync(cancellationToken).ConfigureAwait(false) is not null)
+        string key = ApiKeys.NewTenantKey(options.DemoTenant);
+        string hash = ApiKeys.Hash(key);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        for (int attempt = 1; ; attempt++)
         {
-            return null;
+            try
+            {
+                var existing = await grain.GetAsync(cancellationToken).ConfigureAwait(false);
+                if (existing is null)
+                {
+                    await grain.CreateAsync(new TenantSettings(), hash, cancellationToken).ConfigureAwait(false);
+                }
+                else if (!existing.ApiKeyHashes.Contains(hash))
+                {
+                    return null;
+                }
+
+                break;
+            }
+            catch (TenantExistsException)
+            {
+                // Another silo won the race (its key was printed there), or an earlier attempt of ours did: look again.
+            }
+            catch (Exception e) when (TransientErrors.IsTransient(e) && !cancellationToken.IsCancellationRequested)
+            {
+                if (waited.Elapsed > TimeSpan.FromMinutes(2))
+                {
+                    LogDemoTenantFailed(logger, e, options.DemoTenant);
+                    return null;
+                }
+
+                LogDemoTenantRetry(logger, options.DemoTenant, attempt, e.Message);
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * Math.Min(attempt, 10)), cancellationToken).ConfigureAwait(false);
         }
 
-        string key = ApiKeys.NewTenantKey(options.DemoTenant);
-        await grain.CreateAsync(new TenantSettings(), ApiKeys.Hash(key), cancellationToken).ConfigureAwait(false);
         await console.WriteLineAsync($"PGenRM demo tenant '{options.DemoTenant}' created; its API key (shown once, stored hashed): {key}").ConfigureAwait(false);
         return key;
     }
+
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Creating the demo tenant '{Tenant}' failed transiently (attempt {Attempt}: {Reason}); retrying")]
+    private static partial void LogDemoTenantRetry(ILogger logger, string tenant, int attempt, string reason);
+
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Error, Message = "The demo tenant '{Tenant}' could not be created within two minutes; running without it (create it with POST /v1/tenants)")]
+    private static partial void LogDemoTenantFailed(ILogger logger, Exception exception, string tenant);
 }

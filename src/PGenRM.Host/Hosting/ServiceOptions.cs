@@ -58,6 +58,9 @@ public sealed class ServiceOptions
     /// <summary>OTLP endpoint (for example http://127.0.0.1:4318); empty = no OTLP export (the standard OTEL_EXPORTER_OTLP_ENDPOINT also enables it).</summary>
     public string? OtlpEndpoint { get; set; }
 
+    /// <summary>Failed authentications allowed per client address and minute; above it 429 until the minute ends.</summary>
+    public int AuthFailuresPerMinute { get; set; } = 60;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -80,6 +83,7 @@ public sealed class ServiceOptions
         Check(!string.IsNullOrWhiteSpace(ClusterId), nameof(ClusterId), "must be set.");
         Check(!string.IsNullOrWhiteSpace(ServiceId), nameof(ServiceId), "must be set.");
         Check(MaxRequestBodyBytes >= 1024, nameof(MaxRequestBodyBytes), $"must be at least 1024, got {MaxRequestBodyBytes}.");
+        Check(AuthFailuresPerMinute is >= 1 and <= 1_000_000, nameof(AuthFailuresPerMinute), $"must be in [1, 1000000], got {AuthFailuresPerMinute}.");
         Check(!string.IsNullOrEmpty(RewardPromptSeparator), nameof(RewardPromptSeparator), "must not be empty.");
         Check(AdminKey is null || AdminKey.Length == 0 || AdminKey.Length >= 16, nameof(AdminKey), "must be at least 16 characters.");
         Check(string.IsNullOrEmpty(DemoTenant) || Grains.Abstractions.GrainKeys.IsValidTenant(DemoTenant), nameof(DemoTenant), $"'{DemoTenant}' is not a valid tenant id.");
