@@ -11,6 +11,14 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="RequestsPerSecond">Per-tenant rate limit of the HTTP API (token bucket refill rate).</param>
 /// <param name="ReclusterAfterMoves">Re-cluster when this many users moved prototype since the last pass.</param>
 /// <param name="ReclusterPeriod">Re-cluster at least this often while users keep moving or joining.</param>
+/// <param name="Evaluator">Evaluator backend: <c>compact</c> (embedded, default) or <c>llm</c> (the paper's generative judge).</param>
+/// <param name="LlmEndpoint">Name of the judge endpoint, configured on the silos as <c>PGenRM:Llm:Endpoints:{name}</c> (URL and API key live there, never here).</param>
+/// <param name="LlmModel">Model name the endpoint serves.</param>
+/// <param name="LlmMaxM">Most individual-level chains one score may ask for with the llm evaluator.</param>
+/// <param name="LlmMaxN">Most prototype-level chains one score may ask for with the llm evaluator.</param>
+/// <param name="LlmMaxConcurrency">Most requests in flight from one silo to the model server for this tenant.</param>
+/// <param name="LlmFallback">When the judge fails, answer with the compact evaluator flagged <c>fallback</c> instead of an error.</param>
+/// <param name="LlmMaxOutputTokens">Most new tokens per chain.</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.TenantSettings")]
 public sealed record TenantSettings(
     [property: Id(0)] int Prototypes = 8,
@@ -22,8 +30,22 @@ public sealed record TenantSettings(
     [property: Id(6)] int MaxBatch = 256,
     [property: Id(7)] double RequestsPerSecond = 200,
     [property: Id(8)] int ReclusterAfterMoves = 50,
-    [property: Id(9)] TimeSpan ReclusterPeriod = default)
+    [property: Id(9)] TimeSpan ReclusterPeriod = default,
+    [property: Id(30)] string Evaluator = TenantSettings.CompactEvaluator,
+    [property: Id(31)] string? LlmEndpoint = null,
+    [property: Id(32)] string? LlmModel = null,
+    [property: Id(33)] int LlmMaxM = 16,
+    [property: Id(34)] int LlmMaxN = 8,
+    [property: Id(35)] int LlmMaxConcurrency = 8,
+    [property: Id(36)] bool LlmFallback = false,
+    [property: Id(37)] int LlmMaxOutputTokens = 3072)
 {
+    /// <summary>The embedded evaluator (<see cref="Evaluator"/>'s default).</summary>
+    public const string CompactEvaluator = "compact";
+
+    /// <summary>The generative judge behind an OpenAI-compatible endpoint.</summary>
+    public const string LlmEvaluator = "llm";
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first out-of-range setting.</summary>
     public void Validate()
     {
@@ -45,6 +67,32 @@ public sealed record TenantSettings(
         Check(RequestsPerSecond > 0 && double.IsFinite(RequestsPerSecond), nameof(RequestsPerSecond), RequestsPerSecond, "positive");
         Check(ReclusterAfterMoves >= 1, nameof(ReclusterAfterMoves), ReclusterAfterMoves, "at least 1");
         Check(ReclusterPeriod >= TimeSpan.Zero, nameof(ReclusterPeriod), ReclusterPeriod, "zero (default: 5 minutes) or positive");
+        ValidateEvaluator();
+    }
+
+    /// <summary>The evaluator backend's settings (ids 30–39); part of <see cref="Validate"/>.</summary>
+    private void ValidateEvaluator()
+    {
+        static void Check(bool ok, string name, object? value, string range)
+        {
+            if (!ok)
+            {
+                throw new ArgumentException($"{name} must be {range}, got {value ?? "null"}.", name);
+            }
+        }
+
+        static bool IsName(string? s) =>
+            s is { Length: >= 1 and <= 128 } && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':');
+
+        Check(Evaluator is CompactEvaluator or LlmEvaluator, nameof(Evaluator), Evaluator, $"'{CompactEvaluator}' or '{LlmEvaluator}'");
+        Check(LlmEndpoint is null || IsName(LlmEndpoint), nameof(LlmEndpoint), LlmEndpoint, "1–128 ASCII letters, digits or - _ . / :");
+        Check(LlmModel is null || IsName(LlmModel), nameof(LlmModel), LlmModel, "1–128 ASCII letters, digits or - _ . / :");
+        Check(Evaluator != LlmEvaluator || (LlmEndpoint is not null && LlmModel is not null), nameof(LlmEndpoint), LlmEndpoint,
+            "set, with LlmModel, when Evaluator is 'llm'");
+        Check(LlmMaxM is >= 1 and <= 64, nameof(LlmMaxM), LlmMaxM, "1–64");
+        Check(LlmMaxN is >= 0 and <= 64, nameof(LlmMaxN), LlmMaxN, "0–64");
+        Check(LlmMaxConcurrency is >= 1 and <= 1024, nameof(LlmMaxConcurrency), LlmMaxConcurrency, "1–1024");
+        Check(LlmMaxOutputTokens is >= 16 and <= 32768, nameof(LlmMaxOutputTokens), LlmMaxOutputTokens, "16–32768");
     }
 
     /// <summary>The re-clustering period in effect (5 minutes when unset).</summary>

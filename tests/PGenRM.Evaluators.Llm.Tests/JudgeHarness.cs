@@ -1,3 +1,4 @@
+using PGenRM.Testing;
 using Microsoft.Extensions.Caching.Memory;
 
 namespace PGenRM.Evaluators.Llm.Tests;

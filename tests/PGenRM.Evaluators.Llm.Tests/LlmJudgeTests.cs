@@ -1,3 +1,4 @@
+using PGenRM.Testing;
 using Microsoft.Extensions.AI;
 using PGenRM.Core.Chains;
 

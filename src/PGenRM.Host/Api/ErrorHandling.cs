@@ -47,6 +47,7 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
         ArgumentException arg => (400, "Invalid argument", arg.Message),
         KeyNotFoundException missing => (404, "Not found", missing.Message),
         TenantExistsException exists => (409, "Conflict", exists.Message),
+        JudgeUnavailableException judge => (502, "Judge model unavailable", judge.Message),
         TimeoutException => (503, "Service unavailable", "The service did not answer in time; retry later."),
         _ => (500, "Internal server error", "The service failed to process the request; the error was logged."),
     };

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace PGenRM.Evaluators.Llm.Tests;
+namespace PGenRM.Testing;
 
 /// <summary>Answers in the paper model's shape, with known scores.</summary>
 public static class FakeChains

@@ -1,4 +1,4 @@
-namespace PGenRM.Evaluators.Llm.Tests;
+namespace PGenRM.Testing;
 
 /// <summary>What the fake server answers for one choice (or, for a status/hang, for the whole request).</summary>
 public sealed record FakeReply(string? Content = null, int Status = 200, int? RetryAfterSeconds = null, bool Hang = false)

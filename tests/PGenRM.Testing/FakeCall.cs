@@ -1,4 +1,4 @@
-namespace PGenRM.Evaluators.Llm.Tests;
+namespace PGenRM.Testing;
 
 /// <summary>One request the fake server received, as the OpenAI chat-completions wire format carried it.</summary>
 public sealed record FakeCall(int Number, string Model, int N, bool Stream, double? Temperature, IReadOnlyList<(string Role, string Content)> Messages, DateTimeOffset At)

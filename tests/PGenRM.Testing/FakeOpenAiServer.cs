@@ -10,7 +10,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace PGenRM.Evaluators.Llm.Tests;
+namespace PGenRM.Testing;
 
 /// <summary>
 /// A protocol-faithful OpenAI-compatible server on loopback (real Kestrel): POST /v1/chat/completions answers JSON
