@@ -27,8 +27,8 @@ public static class HistorySelection
             .ToList();
     }
 
-    /// <summary>Jaccard overlap of two word sets (0 when both are empty).</summary>
-    internal static double Jaccard(HashSet<string> a, HashSet<string> b)
+    /// <summary>Jaccard overlap of two word sets (0 when either is empty).</summary>
+    public static double Jaccard(HashSet<string> a, HashSet<string> b)
     {
         if (a.Count == 0 || b.Count == 0)
         {
@@ -39,7 +39,8 @@ public static class HistorySelection
         return (double)common / (a.Count + b.Count - common);
     }
 
-    internal static HashSet<string> Words(string text)
+    /// <summary>The lower-cased words (letters and digits, two characters or more) of <paramref name="text"/>.</summary>
+    public static HashSet<string> Words(string text)
     {
         var words = new HashSet<string>(StringComparer.Ordinal);
         int start = -1;
