@@ -236,10 +236,7 @@ public sealed partial class LlmJudge
 
         var prompt = JudgePrompt.Build(history, request.StatedPreference, request.Query, swap ? b : a, swap ? a : b);
         var batch = await sampler.SampleAsync(prompt, count, ct).ConfigureAwait(false);
-        tally.Add(batch);
-        _metrics.InputTokens.Add(batch.InputTokens, _modelTag);
-        _metrics.OutputTokens.Add(batch.OutputTokens, _modelTag);
-        _metrics.Chains.Add(batch.Texts.Count, _modelTag);
+        Record(batch, tally);
         var answers = await Task.WhenAll(batch.Texts.Select(t => ReadOrRepairAsync(prompt, t, tally, ct))).ConfigureAwait(false);
         var readable = answers.Where(x => x is not null).Select(x => swap ? Unswap(x!) : x!).ToList();
         tally.Count(readable.Count, isIndividual, swap);
@@ -262,7 +259,7 @@ public sealed partial class LlmJudge
         tally.Failure(problem);
         LogUnreadable(_logger, _options.Model, problem);
         var repaired = await _single.SampleAsync(JudgePrompt.Repair(prompt, text, problem), 1, ct).ConfigureAwait(false);
-        tally.Add(repaired);
+        Record(repaired, tally);
         tally.Repair();
         try
         {
@@ -277,6 +274,15 @@ public sealed partial class LlmJudge
             LogUnreadable(_logger, _options.Model, ex.Message);
             return null;
         }
+    }
+
+    /// <summary>Counts a batch in the judgment's trace and in the metrics (repairs included: they cost tokens too).</summary>
+    private void Record(SampleBatch batch, Tally tally)
+    {
+        tally.Add(batch);
+        _metrics.InputTokens.Add(batch.InputTokens, _modelTag);
+        _metrics.OutputTokens.Add(batch.OutputTokens, _modelTag);
+        _metrics.Chains.Add(batch.Texts.Count, _modelTag);
     }
 
     private static JudgeAnswer Unswap(JudgeAnswer x) =>

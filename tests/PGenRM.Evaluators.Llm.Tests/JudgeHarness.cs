@@ -29,7 +29,7 @@ public sealed class JudgeHarness : IAsyncDisposable
     public MemoryCache Cache { get; }
 
     public static async Task<JudgeHarness> StartAsync(
-        TimeSpan? attemptTimeout = null, int maxRetries = 2, int concurrency = 8, bool cache = true)
+        TimeSpan? attemptTimeout = null, int maxRetries = 2, int concurrency = 8, bool cache = true, int breakerThroughput = 20)
     {
         var server = await FakeOpenAiServer.StartAsync();
         var attempt = attemptTimeout ?? TimeSpan.FromSeconds(20);
@@ -42,6 +42,7 @@ public sealed class JudgeHarness : IAsyncDisposable
             TotalTimeout = attempt * (maxRetries + 2),
             MaxRetries = maxRetries,
             RetryDelay = TimeSpan.FromMilliseconds(5),
+            BreakerMinimumThroughput = breakerThroughput,
         });
         var metrics = new LlmMetrics();
         var memory = new MemoryCache(new MemoryCacheOptions { SizeLimit = 1000 });
