@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace PGenRM.Grains.Abstractions;
 
 /// <summary>
@@ -18,6 +20,10 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>The individual level for one query (called by the scoring worker).</summary>
     [Alias("GetSchemesAsync")]
     Task<UserSchemes> GetSchemesAsync(SchemeRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="count"/> of the user's most recent feedback pairs with texts, newest first.</summary>
+    [Alias("GetHistoryPairsAsync"), ReadOnly]
+    Task<IReadOnlyList<HistoryPair>> GetHistoryPairsAsync(int count, CancellationToken cancellationToken = default);
 
     /// <summary>Sets or replaces the user's stated preference ("I like short answers with code").</summary>
     [Alias("SetStatedPreferenceAsync")]

@@ -13,6 +13,9 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="ModelVersion">Encoder, feature layout and model.</param>
 /// <param name="CriteriaBankVersion">Criteria bank version.</param>
 /// <param name="ChainJson">The evaluation chain as JSON (persona, rubric with weights, per-criterion scores, final scores), when asked for.</param>
+/// <param name="Evaluator">The backend that produced the rewards: <c>compact</c> or <c>llm</c>.</param>
+/// <param name="Fallback">True when the tenant's llm evaluator failed and the compact evaluator answered instead (tenant setting LlmFallback).</param>
+/// <param name="LlmTraceJson">The llm evaluator's scaling trace as JSON (what each level contributed, requests, tokens, latency), or null.</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.ScoreResponse")]
 public sealed record ScoreResponse(
     [property: Id(0)] double[] Rewards,
@@ -26,4 +29,7 @@ public sealed record ScoreResponse(
     [property: Id(8)] double Agreement,
     [property: Id(9)] string ModelVersion,
     [property: Id(10)] string CriteriaBankVersion,
-    [property: Id(11)] string? ChainJson);
+    [property: Id(11)] string? ChainJson,
+    [property: Id(12)] string Evaluator = TenantSettings.CompactEvaluator,
+    [property: Id(13)] bool Fallback = false,
+    [property: Id(14)] string? LlmTraceJson = null);

@@ -13,6 +13,14 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="ReclusterPeriod">Re-cluster at least this often while users keep moving or joining.</param>
 /// <param name="MaxUsersPerRewardRequest">Most distinct users in one /get_reward request (0, as in settings stored
 /// before it existed: <see cref="DefaultMaxUsersPerRewardRequest"/>).</param>
+/// <param name="Evaluator">Evaluator backend: <c>compact</c> (embedded, default) or <c>llm</c> (the paper's generative judge).</param>
+/// <param name="LlmEndpoint">Name of the judge endpoint, configured on the silos as <c>PGenRM:Llm:Endpoints:{name}</c> (URL and API key live there, never here).</param>
+/// <param name="LlmModel">Model name the endpoint serves.</param>
+/// <param name="LlmMaxM">Most individual-level chains one score may ask for with the llm evaluator.</param>
+/// <param name="LlmMaxN">Most prototype-level chains one score may ask for with the llm evaluator.</param>
+/// <param name="LlmMaxConcurrency">Most requests in flight from one silo to the model server for this tenant.</param>
+/// <param name="LlmFallback">When the judge fails, answer with the compact evaluator flagged <c>fallback</c> instead of an error.</param>
+/// <param name="LlmMaxOutputTokens">Most new tokens per chain.</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.TenantSettings")]
 public sealed record TenantSettings(
     [property: Id(0)] int Prototypes = 8,
@@ -25,8 +33,22 @@ public sealed record TenantSettings(
     [property: Id(7)] double RequestsPerSecond = 200,
     [property: Id(8)] int ReclusterAfterMoves = 50,
     [property: Id(9)] TimeSpan ReclusterPeriod = default,
-    [property: Id(20)] int MaxUsersPerRewardRequest = TenantSettings.DefaultMaxUsersPerRewardRequest)
+    [property: Id(20)] int MaxUsersPerRewardRequest = TenantSettings.DefaultMaxUsersPerRewardRequest,
+    [property: Id(30)] string Evaluator = TenantSettings.CompactEvaluator,
+    [property: Id(31)] string? LlmEndpoint = null,
+    [property: Id(32)] string? LlmModel = null,
+    [property: Id(33)] int LlmMaxM = 16,
+    [property: Id(34)] int LlmMaxN = 8,
+    [property: Id(35)] int LlmMaxConcurrency = 8,
+    [property: Id(36)] bool LlmFallback = false,
+    [property: Id(37)] int LlmMaxOutputTokens = 3072)
 {
+    /// <summary>The embedded evaluator (<see cref="Evaluator"/>'s default).</summary>
+    public const string CompactEvaluator = "compact";
+
+    /// <summary>The generative judge behind an OpenAI-compatible endpoint.</summary>
+    public const string LlmEvaluator = "llm";
+
     /// <summary>Default of <see cref="MaxUsersPerRewardRequest"/>.</summary>
     public const int DefaultMaxUsersPerRewardRequest = 256;
 
@@ -66,6 +88,19 @@ public sealed record TenantSettings(
         Check(ReclusterAfterMoves is >= 1 and <= 1_000_000, nameof(ReclusterAfterMoves), ReclusterAfterMoves, "in [1, 1000000]");
         Check(MaxUsersPerRewardRequest is >= 0 and <= 10_000, nameof(MaxUsersPerRewardRequest), MaxUsersPerRewardRequest, "in [1, 10000] (0: the default)");
         Check(ReclusterPeriod == TimeSpan.Zero || (ReclusterPeriod >= TimeSpan.FromSeconds(1) && ReclusterPeriod <= TimeSpan.FromDays(7)), nameof(ReclusterPeriod), ReclusterPeriod, "zero (default: 5 minutes) or in [1 s, 7 days]");
+
+        static bool IsName(string? s) =>
+            s is { Length: >= 1 and <= 128 } && s.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/' or ':');
+
+        Check(Evaluator is CompactEvaluator or LlmEvaluator, nameof(Evaluator), Evaluator, $"'{CompactEvaluator}' or '{LlmEvaluator}'");
+        Check(LlmEndpoint is null || IsName(LlmEndpoint), nameof(LlmEndpoint), LlmEndpoint ?? "null", "1–128 ASCII letters, digits or - _ . / :");
+        Check(LlmModel is null || IsName(LlmModel), nameof(LlmModel), LlmModel ?? "null", "1–128 ASCII letters, digits or - _ . / :");
+        Check(Evaluator != LlmEvaluator || (LlmEndpoint is not null && LlmModel is not null), nameof(LlmEndpoint), LlmEndpoint ?? "null",
+            "set, with llmModel, when evaluator is 'llm'");
+        Check(LlmMaxM is >= 1 and <= 64, nameof(LlmMaxM), LlmMaxM, "in [1, 64]");
+        Check(LlmMaxN is >= 0 and <= 64, nameof(LlmMaxN), LlmMaxN, "in [0, 64]");
+        Check(LlmMaxConcurrency is >= 1 and <= 1024, nameof(LlmMaxConcurrency), LlmMaxConcurrency, "in [1, 1024]");
+        Check(LlmMaxOutputTokens is >= 16 and <= 32768, nameof(LlmMaxOutputTokens), LlmMaxOutputTokens, "in [16, 32768]");
     }
 
     /// <summary>The re-clustering period in effect (5 minutes when unset).</summary>

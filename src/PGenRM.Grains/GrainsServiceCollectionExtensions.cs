@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using System.Diagnostics.Metrics;
 using PGenRM.Core.Model;
+using PGenRM.Evaluators.Llm;
 
 namespace PGenRM.Grains;
 
@@ -21,6 +23,11 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<EvaluatorHost>();
         services.TryAddSingleton<TenantCache>();
         services.TryAddSingleton<PrototypeReservoirCache>();
+
+        // The llm evaluator's path; the host adds the configured endpoints first (none: tenants cannot use 'llm').
+        services.TryAddSingleton(new LlmEndpoints([]));
+        services.TryAddSingleton(sp => new LlmMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<LlmScoring>();
         return services;
     }
 }

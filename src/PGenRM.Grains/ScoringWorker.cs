@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.Concurrency;
 using PGenRM.Core.Evaluator;
 using PGenRM.Core.Model;
@@ -29,6 +30,17 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
         ValidateShape(request);
         var settings = (await tenants.RequireAsync(request.Tenant, cancellationToken)).Settings;
         ValidateLimits(request, settings);
+        if (settings.Evaluator == TenantSettings.LlmEvaluator)
+        {
+            return await ServiceProvider.GetRequiredService<LlmScoring>()
+                .ScoreAsync(GrainFactory, request, settings, ct => ScoreCompactAsync(request, settings, ct), cancellationToken);
+        }
+
+        return await ScoreCompactAsync(request, settings, cancellationToken);
+    }
+
+    private async Task<ScoreResponse> ScoreCompactAsync(ScoreRequest request, TenantSettings settings, CancellationToken cancellationToken)
+    {
         int m = request.M ?? settings.M, n = request.N ?? settings.N;
         string userKey = GrainKeys.User(request.Tenant, request.User);
 

@@ -55,7 +55,8 @@ public sealed partial class UserGrain
             var (chosen, rejected) = (candidates[high], candidates[low]);
             var evidence = CompactEvaluator.Evidence(encoded with { Candidates = [chosen, rejected] }, views[high], views[low], weight);
             var pair = StoredPair.From($"{ratings.FeedbackId}:{chosen.ItemId}>{rejected.ItemId}", evidence, ratings.At);
-            pairs.Add(new PendingPair(pair, chosen.FactorPrior, rejected.FactorPrior));
+            var texts = new HistoryPair(pair.FeedbackId, ratings.Query, ratings.Items[high].Text, ratings.Items[low].Text, ratings.At);
+            pairs.Add(new PendingPair(pair, chosen.FactorPrior, rejected.FactorPrior, texts));
         }
 
         var receipt = await ApplyAndStoreAsync(ratings.FeedbackId, pairs, cancellationToken);

@@ -72,7 +72,10 @@ public sealed partial class UserGrain(
         var chosenView = View(await chosenStats, chosen.FactorPrior);
         var rejectedView = View(await rejectedStats, rejected.FactorPrior);
         var pair = StoredPair.From(item.FeedbackId, CompactEvaluator.Evidence(encoded, chosenView, rejectedView, item.Weight), item.At);
-        var receipt = await ApplyAndStoreAsync(item.FeedbackId, [new PendingPair(pair, chosen.FactorPrior, rejected.FactorPrior)], cancellationToken);
+        var receipt = await ApplyAndStoreAsync(
+            item.FeedbackId,
+            [new PendingPair(pair, chosen.FactorPrior, rejected.FactorPrior, new HistoryPair(item.FeedbackId, item.Query, item.Chosen, item.Rejected, item.At))],
+            cancellationToken);
         await SyncMembershipAsync(updated: true, cancellationToken);
         return receipt;
     }
@@ -211,12 +214,18 @@ public sealed partial class UserGrain(
 
         foreach (var pair in pairs)
         {
+            if (pair.Texts is not null)
+            {
+                s.RecentTexts.Add(pair.Texts);
+            }
+
             s.History.Add(pair.Stored);
             Core.Model.JudgmentSketch.Add(s.JudgmentSketch, pair.Stored.ChosenItemId, 1);
             Core.Model.JudgmentSketch.Add(s.JudgmentSketch, pair.Stored.RejectedItemId, -1);
         }
 
         TrimFront(s.History, _evaluator.Model.HistoryCapacity);
+        TrimFront(s.RecentTexts, HistoryTextWindow);
         if (_model.Folded.Count > 0)
         {
             s.FoldedMean = ToFloats(_model.Folded.Mean);

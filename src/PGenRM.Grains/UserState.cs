@@ -1,3 +1,5 @@
+using PGenRM.Grains.Abstractions;
+
 namespace PGenRM.Grains;
 
 /// <summary>
@@ -63,6 +65,12 @@ public sealed class UserState
 
     /// <summary>Whether <see cref="Prototype"/> still has to receive the user's snapshot (a join not yet confirmed).</summary>
     [Id(25)] public bool ReportPending { get; set; }
+
+    /// <summary>
+    /// The texts of the most recent pairs, oldest first, at most <see cref="UserGrain.HistoryTextWindow"/> (the LLM judge
+    /// quotes them). A minimal store for the llm branch; the feedback log replaces it.
+    /// </summary>
+    [Id(90)] public List<HistoryPair> RecentTexts { get; set; } = [];
 
     /// <summary>A shallow copy with an empty history (the part the packer leaves to the Orleans serializer).</summary>
     internal UserState WithoutHistory()

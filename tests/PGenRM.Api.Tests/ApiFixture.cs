@@ -24,6 +24,9 @@ public sealed class ApiFixture : IAsyncLifetime
     private PGenRMService? _service;
     private string _data = "";
 
+    /// <summary>The fake OpenAI-compatible judge the host knows as endpoint "fake" (tenants switched to the llm evaluator).</summary>
+    public FakeOpenAiServer Judge { get; private set; } = null!;
+
     /// <summary>Client on the service's address, without credentials.</summary>
     public HttpClient Http { get; private set; } = null!;
 
@@ -31,6 +34,7 @@ public sealed class ApiFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         await _azurite.InitializeAsync();
+        Judge = await FakeOpenAiServer.StartAsync();
         _data = Path.Combine(Path.GetTempPath(), "pgenrm-api-tests-" + Guid.NewGuid().ToString("N")[..8]);
         _service = await PGenRMHost.StartAsync(
         [
@@ -45,6 +49,10 @@ public sealed class ApiFixture : IAsyncLifetime
             $"--PGenRM:SiloPort={FreePort()}",
             $"--PGenRM:GatewayPort={FreePort()}",
             "--Logging:LogLevel:Default=Warning",
+            $"--PGenRM:Llm:Endpoints:fake:Endpoint={Judge.BaseUri}",
+            "--PGenRM:Llm:Endpoints:fake:ApiKey=fake-judge-secret",
+            "--PGenRM:Llm:Endpoints:fake:AttemptTimeoutSeconds=10",
+            "--PGenRM:Llm:Endpoints:fake:MaxRetries=1",
         ], TextWriter.Null, TestContext.Current.CancellationToken);
         Http = new HttpClient { BaseAddress = _service.BaseAddress, Timeout = TimeSpan.FromMinutes(2) };
     }
@@ -62,6 +70,11 @@ public sealed class ApiFixture : IAsyncLifetime
         }
         finally
         {
+            if (Judge is not null)
+            {
+                await Judge.DisposeAsync();
+            }
+
             await _azurite.DisposeAsync();
             if (Directory.Exists(_data))
             {

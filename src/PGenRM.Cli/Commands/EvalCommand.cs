@@ -50,29 +50,92 @@ internal static class EvalCommand
         var criterion = new Option<PriorScaleCriterion?>("--prior-criterion") { Description = "How the per-user prior strength is chosen: Evidence or LeaveOneOut." };
         var neighbourKey = new Option<NeighbourKeyKind?>("--neighbour-key") { Description = "What neighbours are compared on: Factor, Scheme or Sketch." };
 
-        var command = new Command("eval", "Evaluate the compact evaluator on real preference data under both protocols.")
+        var backend = new Option<string>("--backend") { Description = "compact (default) or llm (a generative judge behind --endpoint).", DefaultValueFactory = _ => "compact" };
+        var endpoint = new Option<string?>("--endpoint") { Description = "llm backend: OpenAI-compatible base URL with /v1 (API key from PGENRM_JUDGE_API_KEY)." };
+        var model = new Option<string?>("--model") { Description = "llm backend: the served model name." };
+        var maxPairs = new Option<int>("--max-pairs") { Description = "llm backend: most test pairs judged in total (resumed ones included).", DefaultValueFactory = _ => 1000 };
+        var judgeM = new Option<int>("--judge-m") { Description = "llm backend: individual-level chains per pair (the paper's m).", DefaultValueFactory = _ => 1 };
+        var judgeN = new Option<int>("--judge-n") { Description = "llm backend: prototype-level chains per pair (the paper's n).", DefaultValueFactory = _ => 0 };
+        var command = new Command("eval", "Evaluate the compact evaluator (or, with --backend llm, a generative judge) on real preference data under both protocols.")
         {
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
+            backend, endpoint, model, maxPairs, judgeM, judgeN,
         };
-        command.SetAction((parse, cancellationToken) => RunAsync(
+        command.SetAction((parse, cancellationToken) => parse.GetValue(backend) == "compact" ? RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
             parse.GetValue(data), parse.GetValue(prbPath), parse.GetValue(polisConversations), parse.GetValue(quick),
             parse.GetValue(firstSeed), parse.GetValue(judgmentWeight), parse.GetValue(noJudges), parse.GetValue(prototypesOption),
-            parse.GetValue(factors), parse.GetValue(rounds), parse.GetValue(neighbourKey), parse.GetValue(criterion), cancellationToken));
+            parse.GetValue(factors), parse.GetValue(rounds), parse.GetValue(neighbourKey), parse.GetValue(criterion), cancellationToken)
+            : RunLlmAsync(
+                parse.GetValue(backend)!, parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(firstSeed),
+                parse.GetValue(output)!, parse.GetValue(data), parse.GetValue(prbPath), parse.GetValue(polisConversations), parse.GetValue(endpoint),
+                parse.GetValue(model), parse.GetValue(maxPairs), parse.GetValue(judgeM), parse.GetValue(judgeN), cancellationToken));
         return command;
+    }
+
+    private static async Task<int> RunLlmAsync(
+        string backend, string[] datasetNames, string protocol, int seedCount, int firstSeed, string output, string? dataFolder, string? prbPath,
+        string[]? polisConversations, string? endpointText, string? model, int maxPairs, int m, int n, CancellationToken cancellationToken)
+    {
+        Uri? endpoint = Uri.TryCreate(endpointText, UriKind.Absolute, out var parsed) ? parsed : null;
+        var protocolList = Protocols(protocol);
+        string? problem = backend != "llm" ? $"--backend must be compact or llm; got '{backend}'."
+            : endpoint is null ? "--backend llm needs --endpoint URL (for example http://127.0.0.1:8000/v1)."
+            : string.IsNullOrWhiteSpace(model) ? "--backend llm needs --model NAME."
+            : protocolList is null ? $"--protocol must be new, shared or both; got '{protocol}'."
+            : maxPairs < 1 || m < 1 || m > 64 || n < 0 || n > 64 ? "--max-pairs must be at least 1, --judge-m 1–64 and --judge-n 0–64."
+            : seedCount is < 1 or > 50 ? "--seeds must be between 1 and 50." : null;
+        if (problem is not null)
+        {
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(problem)}[/]");
+            return 2;
+        }
+
+        var datasets = new List<PreferenceDataset>();
+        foreach (string name in datasetNames)
+        {
+            try
+            {
+                datasets.Add(Load(name, dataFolder, prbPath, polisConversations));
+            }
+            catch (Exception error) when (error is ArgumentException or DatasetFormatException or IOException or NotSupportedException)
+            {
+                AnsiConsole.MarkupLine($"[red]{Markup.Escape(error.Message)}[/]");
+                return 2;
+            }
+        }
+
+        return await LlmEvaluation.RunAsync(
+            datasets, protocolList!, Enumerable.Range(firstSeed, seedCount).ToArray(), output, endpoint!, model!, maxPairs, m, n, Console.Out, cancellationToken);
+    }
+
+    private static EvaluationProtocol[]? Protocols(string protocol) => protocol.ToLowerInvariant() switch
+    {
+        "new" => [EvaluationProtocol.NewContent],
+        "shared" => [EvaluationProtocol.SharedContent],
+        "both" => [EvaluationProtocol.NewContent, EvaluationProtocol.SharedContent],
+        _ => null,
+    };
+
+    private static PreferenceDataset Load(string name, string? dataFolder, string? prbPath, string[]? polisConversations)
+    {
+        // Only the PersonalRewardBench file needs no shared data folder.
+        string Root() => dataFolder ?? SharedDataLocator.Find();
+        return name.ToLowerInvariant() switch
+        {
+            "polis" => PolisLoader.Load(Path.Combine(Root(), "polis-opendata"), polisConversations is { Length: > 0 } ? polisConversations : null),
+            "tldr" => TldrLoader.Load(Path.Combine(Root(), "summarize-from-feedback-tldr")),
+            "gsc" => GscLoader.Load(Path.Combine(Root(), "gsc-chatbot-personalization")),
+            "prb" => PersonalRewardBenchLoader.Load(prbPath ?? throw new ArgumentException("--dataset prb needs --prb-path.")),
+            _ => throw new ArgumentException($"Unknown dataset '{name}'; use polis, tldr, gsc or prb."),
+        };
     }
 
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
         string[]? polisConversations, bool quick, int firstSeed, double? judgmentWeight, bool noJudges, int? prototypes, int? factors, int? rounds, NeighbourKeyKind? neighbourKey, PriorScaleCriterion? criterion, CancellationToken cancellationToken)
     {
-        var protocolList = protocol.ToLowerInvariant() switch
-        {
-            "new" => new[] { EvaluationProtocol.NewContent },
-            "shared" => [EvaluationProtocol.SharedContent],
-            "both" => [EvaluationProtocol.NewContent, EvaluationProtocol.SharedContent],
-            _ => null,
-        };
+        var protocolList = Protocols(protocol);
         if (protocolList is null)
         {
             AnsiConsole.MarkupLine($"[red]--protocol must be new, shared or both; got '{Markup.Escape(protocol)}'.[/]");
@@ -115,14 +178,7 @@ internal static class EvalCommand
             PreferenceDataset dataset;
             try
             {
-                dataset = name.ToLowerInvariant() switch
-                {
-                    "polis" => PolisLoader.Load(Path.Combine(root, "polis-opendata"), polisConversations is { Length: > 0 } ? polisConversations : null),
-                    "tldr" => TldrLoader.Load(Path.Combine(root, "summarize-from-feedback-tldr")),
-                    "gsc" => GscLoader.Load(Path.Combine(root, "gsc-chatbot-personalization")),
-                    "prb" => PersonalRewardBenchLoader.Load(prbPath ?? throw new ArgumentException("--dataset prb needs --prb-path.")),
-                    _ => throw new ArgumentException($"Unknown dataset '{name}'; use polis, tldr, gsc or prb."),
-                };
+                dataset = Load(name, root, prbPath, polisConversations);
             }
             catch (Exception error) when (error is ArgumentException or DatasetFormatException or IOException)
             {

@@ -148,6 +148,22 @@ public static class PaperChainFormat
         return ReadBetterResponse(document.RootElement);
     }
 
+    /// <summary>
+    /// Reads a paper-model output's <c>better_response</c> scores (as <see cref="ParseScores"/>) and its <c>rationale</c>
+    /// string (null when absent or not a string), through the same block reader.
+    /// </summary>
+    /// <param name="text">The model's output.</param>
+    /// <exception cref="ChainFormatException">As <see cref="ParseScores"/>.</exception>
+    public static (double[] Scores, string? Rationale) ParseScoresAndRationale(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        using var document = ReadBlock(text);
+        var root = document.RootElement;
+        var scores = ReadBetterResponse(root);
+        var rationale = root.TryGetProperty("rationale", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        return (scores, rationale);
+    }
+
     /// <summary>Like <see cref="ParseScores"/>, but reports a malformed text through <paramref name="error"/> instead of throwing.</summary>
     /// <param name="text">The model's output.</param>
     /// <param name="scores">The scores, when the text is well formed.</param>

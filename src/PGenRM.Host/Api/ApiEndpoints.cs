@@ -37,6 +37,19 @@ internal static class ApiEndpoints
             return Results.Json(new { tenant = info.Tenant, settings = info.Settings, createdAt = info.CreatedAt, prototypes = info.Directory.Centroids.Count, centroidVersion = info.Directory.Version }, JsonBody.Options);
         });
 
+        // Admin only: a tenant key cannot raise its own limits or point itself at another model server.
+        v1.MapPatch("/tenants/{tenant}/settings", async (HttpContext http, IGrainFactory grains, TenantCache cache, string tenant) =>
+        {
+            Check.Id(tenant, "tenant");
+            var grain = grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant));
+            var current = await grain.GetAsync(http.RequestAborted)
+                ?? throw new ApiException(404, "Not found", $"Tenant '{tenant}' does not exist.");
+            var body = await JsonBody.ReadAsync<TenantSettingsRequest>(http, maxBody);
+            var info = await grain.UpdateSettingsAsync(Settings(body, current.Settings), http.RequestAborted);
+            cache.Invalidate(tenant);
+            return Results.Json(new { tenant = info.Tenant, settings = info.Settings }, JsonBody.Options);
+        }).WithMetadata(new EndpointAccess(AccessKind.Admin));
+
         tenantApi.MapPost("/users/{user}/feedback", async (HttpContext http, IGrainFactory grains, TimeProvider time, string user) =>
         {
             var info = ApiKeyAuthentication.Tenant(http);
@@ -261,6 +274,9 @@ internal static class ApiEndpoints
         modelVersion = r.ModelVersion,
         criteriaBankVersion = r.CriteriaBankVersion,
         chain = r.ChainJson is null ? (JsonElement?)null : JsonDocument.Parse(r.ChainJson).RootElement.Clone(),
+        evaluator = r.Evaluator,
+        fallback = r.Fallback,
+        llm = r.LlmTraceJson is null ? (JsonElement?)null : JsonDocument.Parse(r.LlmTraceJson).RootElement.Clone(),
     };
 
     private static async Task<UserProfile> KnownUserAsync(IGrainFactory grains, TenantInfo info, string user, CancellationToken cancellationToken)
@@ -272,9 +288,9 @@ internal static class ApiEndpoints
             : profile;
     }
 
-    private static TenantSettings Settings(TenantSettingsRequest? request)
+    private static TenantSettings Settings(TenantSettingsRequest? request, TenantSettings? current = null)
     {
-        var settings = new TenantSettings();
+        var settings = current ?? new TenantSettings();
         if (request is not null)
         {
             settings = settings with
@@ -288,6 +304,14 @@ internal static class ApiEndpoints
                 RequestsPerSecond = request.RequestsPerSecond ?? settings.RequestsPerSecond,
                 ReclusterAfterMoves = request.ReclusterAfterMoves ?? settings.ReclusterAfterMoves,
                 MaxUsersPerRewardRequest = request.MaxUsersPerRewardRequest ?? settings.MaxUsersPerRewardRequest,
+                Evaluator = request.Evaluator ?? settings.Evaluator,
+                LlmEndpoint = request.LlmEndpoint ?? settings.LlmEndpoint,
+                LlmModel = request.LlmModel ?? settings.LlmModel,
+                LlmMaxM = request.LlmMaxM ?? settings.LlmMaxM,
+                LlmMaxN = request.LlmMaxN ?? settings.LlmMaxN,
+                LlmMaxConcurrency = request.LlmMaxConcurrency ?? settings.LlmMaxConcurrency,
+                LlmFallback = request.LlmFallback ?? settings.LlmFallback,
+                LlmMaxOutputTokens = request.LlmMaxOutputTokens ?? settings.LlmMaxOutputTokens,
             };
         }
 

@@ -55,6 +55,7 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
         ArgumentException arg => (400, "Invalid argument", arg.Message),
         KeyNotFoundException missing => (404, "Not found", missing.Message),
         TenantExistsException exists => (409, "Conflict", exists.Message),
+        JudgeUnavailableException judge => (502, "Judge model unavailable", judge.Message),
         _ when TransientErrors.IsTransient(e) => (503, "Service unavailable", "A part of the cluster or its storage is unavailable for the moment; retry later."),
         _ => (500, "Internal server error", "The service failed to process the request; the error was logged."),
     };

@@ -6,7 +6,9 @@ internal sealed record CreateTenantRequest(string? Tenant, TenantSettingsRequest
 /// <summary>Settings overrides; each null keeps the shipped default.</summary>
 internal sealed record TenantSettingsRequest(
     int? Prototypes, int? M, int? N, int? MaxCandidates, int? MaxTextLength, int? MaxBatch, double? RequestsPerSecond, int? ReclusterAfterMoves,
-    int? MaxUsersPerRewardRequest = null);
+    int? MaxUsersPerRewardRequest = null,
+    string? Evaluator = null, string? LlmEndpoint = null, string? LlmModel = null, int? LlmMaxM = null, int? LlmMaxN = null,
+    int? LlmMaxConcurrency = null, bool? LlmFallback = null, int? LlmMaxOutputTokens = null);
 
 /// <summary>
 /// One feedback item: pairwise (query, chosen, rejected) or ratings (query, ratings). <see cref="User"/> only in a batch.

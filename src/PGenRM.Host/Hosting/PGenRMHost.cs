@@ -11,6 +11,7 @@ using OpenTelemetry.Trace;
 using Orleans.Configuration;
 using PGenRM.Core.Encoding;
 using PGenRM.Encoding.Onnx;
+using PGenRM.Evaluators.Llm;
 using PGenRM.Grains;
 using PGenRM.Grains.Abstractions;
 using PGenRM.Grains.Storage;
@@ -153,7 +154,7 @@ public static partial class PGenRMHost
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("pgenrm"))
             .WithMetrics(m => m
-                .AddMeter("Microsoft.Orleans", EncoderMetrics.MeterName, ServiceMetrics.MeterName)
+                .AddMeter("Microsoft.Orleans", EncoderMetrics.MeterName, ServiceMetrics.MeterName, LlmMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter())
             .WithTracing(t => t
@@ -190,6 +191,7 @@ public static partial class PGenRMHost
             silo.AddPGenRMStorage(storage);
             silo.AddActivityPropagation();
             silo.Services.AddSingleton<ISentenceEncoder>(sp => new OnnxSentenceEncoder(null, sp.GetService<ILogger<OnnxSentenceEncoder>>()));
+            silo.Services.AddSingleton(LlmEndpointsConfiguration.Read(builder.Configuration));
             silo.Services.AddPGenRMGrains();
         });
     }

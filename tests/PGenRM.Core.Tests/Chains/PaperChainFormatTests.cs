@@ -102,6 +102,18 @@ public sealed class PaperChainFormatTests
         Assert.Equal([5.4, 8.0], PaperChainFormat.ParseScores(PaperStyleOutput));
 
     [Fact]
+    public void ParseScoresAndRationale_ReturnsBoth_AndNullWithoutARationale()
+    {
+        var (scores, rationale) = PaperChainFormat.ParseScoresAndRationale(
+            "<JSON_START>{\"rationale\": \"A. Criteria\\n1. Tone (100%)\", \"better_response\": {\"response_1\": 3, \"response_2\": \"4.5\"}}<JSON_END>");
+        Assert.Equal([3.0, 4.5], scores);
+        Assert.Equal("A. Criteria\n1. Tone (100%)", rationale);
+
+        var (_, none) = PaperChainFormat.ParseScoresAndRationale("<JSON_START>{\"better_response\": {\"response_1\": 3}}<JSON_END>");
+        Assert.Null(none);
+    }
+
+    [Fact]
     public void ParseScores_AcceptsNumbersFencesAndExtraKeys()
     {
         const string text = """

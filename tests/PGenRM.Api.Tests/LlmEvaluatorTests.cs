@@ -1,0 +1,91 @@
+using System.Net;
+using System.Text.Json;
+using PGenRM.Testing;
+
+namespace PGenRM.Api.Tests;
+
+/// <summary>A tenant switched to the llm evaluator through the admin API scores through /score and /get_reward against the fake judge.</summary>
+[Collection(ApiCollection.Name)]
+public sealed class LlmEvaluatorTests(ApiFixture api)
+{
+    private const string Query = "How do I reverse a list in Python?";
+    private const string Concise = "Use xs[::-1] or list(reversed(xs)).";
+    private const string Rambling = "Lists are an interesting topic with a long history, and it depends.";
+
+    [Fact(Timeout = TestTimeouts.Api)]
+    public async Task LlmTenant_ScoresWithTheModelsChain_AndFallsBackOnlyWhenAllowed()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string key = await api.CreateTenantAsync("llm-e2e", null, ct);
+        var fed = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-e2e/users/u1/feedback", key,
+            new { id = "f1", query = "How do I sort a dict by value?", chosen = "sorted(d.items(), key=lambda kv: kv[1])", rejected = "Dictionaries are unordered in old Pythons, so..." });
+        Assert.True(fed.Status == HttpStatusCode.OK, fed.Raw);
+
+        // Only the admin key may switch the backend; bad values are a 400 naming the setting.
+        var byTenant = await api.SendAsync(HttpMethod.Patch, "/v1/tenants/llm-e2e/settings", key, new { evaluator = "llm" });
+        Assert.Equal(HttpStatusCode.Unauthorized, byTenant.Status);
+        var bad = await api.SendAsync(HttpMethod.Patch, "/v1/tenants/llm-e2e/settings", ApiFixture.AdminKey, new { evaluator = "gpt" });
+        Assert.Equal(HttpStatusCode.BadRequest, bad.Status);
+        Assert.Contains("evaluator", bad.Body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var noEndpoint = await api.SendAsync(HttpMethod.Patch, "/v1/tenants/llm-e2e/settings", ApiFixture.AdminKey, new { evaluator = "llm" });
+        Assert.Equal(HttpStatusCode.BadRequest, noEndpoint.Status);
+
+        var patched = await api.SendAsync(HttpMethod.Patch, "/v1/tenants/llm-e2e/settings", ApiFixture.AdminKey,
+            new { evaluator = "llm", llmEndpoint = "fake", llmModel = "judge-e2e", m = 2 });
+        Assert.True(patched.Status == HttpStatusCode.OK, patched.Raw);
+        var settings = patched.Body.GetProperty("settings");
+        Assert.Equal("llm", settings.GetProperty("evaluator").GetString());
+        Assert.Equal(2, settings.GetProperty("m").GetInt32());
+        Assert.DoesNotContain("fake-judge-secret", patched.Raw, StringComparison.Ordinal);
+
+        api.Judge.Handler = (call, _) => FakeReply.Text(call.Response1 == Concise
+            ? FakeChains.Valid(8, 3, persona: "E2E persona: wants one-liners.")
+            : FakeChains.Valid(3, 8, persona: "E2E persona: wants one-liners."));
+        int before = api.Judge.Calls.Count;
+        var score = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-e2e/users/u1/score", key,
+            new { query = Query, candidates = new[] { Concise, Rambling }, explain = true });
+        Assert.True(score.Status == HttpStatusCode.OK, score.Raw);
+        Assert.Equal("llm", score.Body.GetProperty("evaluator").GetString());
+        Assert.False(score.Body.GetProperty("fallback").GetBoolean());
+        Assert.Equal([8.0, 3.0], score.Body.GetProperty("rewards").EnumerateArray().Select(r => r.GetDouble()));
+        Assert.Equal(0, score.Body.GetProperty("preferredIndex").GetInt32());
+        var chain = score.Body.GetProperty("chain");
+        Assert.Contains("E2E persona: wants one-liners.", chain.GetProperty("persona").GetString(), StringComparison.Ordinal);
+        Assert.Equal(["Directness", "Accuracy"], chain.GetProperty("rubric").EnumerateArray().Select(r => r.GetProperty("name").GetString()));
+        var trace = score.Body.GetProperty("llm");
+        Assert.Equal(2, trace.GetProperty("individualChains").GetInt32());
+        Assert.True(trace.GetProperty("inputTokens").GetInt64() > 0);
+
+        // The model saw the user's own history pair (texts from IUserGrain.GetHistoryPairsAsync) and the tenant's model name.
+        var calls = api.Judge.Calls.Skip(before).ToList();
+        Assert.NotEmpty(calls);
+        Assert.All(calls, c => Assert.Equal("judge-e2e", c.Model));
+        Assert.All(calls, c => Assert.Contains("User: How do I sort a dict by value?", c.System, StringComparison.Ordinal));
+
+        var reward = await api.SendAsync(HttpMethod.Post, "/get_reward", key, new
+        {
+            query = new[] { Query + Concise, Query + Rambling },
+            prompts = new[] { Query, Query },
+            user_id = "u1",
+        });
+        Assert.True(reward.Status == HttpStatusCode.OK, reward.Raw);
+        Assert.Equal([8.0, 3.0], reward.Body.GetProperty("rewards").EnumerateArray().Select(r => r.GetDouble()));
+
+        // The judge failing is an error, not a reward, until the tenant allows the flagged fallback.
+        api.Judge.Handler = (_, _) => FakeReply.Error(500);
+        var failed = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-e2e/users/u1/score", key,
+            new { query = "A new question?", candidates = new[] { Concise, Rambling } });
+        Assert.Equal(HttpStatusCode.BadGateway, failed.Status);
+        Assert.DoesNotContain("rewards", failed.Raw, StringComparison.Ordinal);
+
+        var allow = await api.SendAsync(HttpMethod.Patch, "/v1/tenants/llm-e2e/settings", ApiFixture.AdminKey, new { llmFallback = true });
+        Assert.True(allow.Status == HttpStatusCode.OK, allow.Raw);
+        Assert.Equal("llm", allow.Body.GetProperty("settings").GetProperty("evaluator").GetString());
+        var fallback = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-e2e/users/u1/score", key,
+            new { query = "A new question?", candidates = new[] { Concise, Rambling } });
+        Assert.True(fallback.Status == HttpStatusCode.OK, fallback.Raw);
+        Assert.True(fallback.Body.GetProperty("fallback").GetBoolean());
+        Assert.Equal("compact", fallback.Body.GetProperty("evaluator").GetString());
+        Assert.Contains("500", fallback.Body.GetProperty("llm").GetProperty("error").GetString(), StringComparison.Ordinal);
+    }
+}
