@@ -204,6 +204,7 @@ public static partial class PGenRMHost
             await ErrorHandling.WriteAsync(http, status, status == 404 ? "Not found" : "Request failed",
                 status == 404 ? $"No endpoint at {http.Request.Method} {http.Request.Path}." : $"{http.Request.Method} {http.Request.Path} failed with status {status}.");
         });
+        app.UseConsole();
         app.UseRouting();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseRateLimiter();
