@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the browser and Python suites need on a fresh machine (root: CI) and checks it is there:
-#   - Debian packages: chromium (the browser of tests/browser), python3-pytest and python3-httpx (clients/python tests)
+#   - Debian packages: chromium (the browser of tests/browser), python3-pytest, python3-httpx (clients/python tests)
+#     and python3-yaml (tests/deploy: the Kubernetes manifests)
 #   - the pinned browser driver: npm ci in tests/browser (playwright-core, package-lock.json)
 # Without root, missing Debian packages are reported, not installed. Exit status non-zero when anything is missing.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-readonly PACKAGES=(chromium python3-pytest python3-httpx)
+readonly PACKAGES=(chromium python3-pytest python3-httpx python3-yaml)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -27,4 +28,4 @@ fi
 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 
 /usr/bin/chromium --version
-/usr/bin/python3 -c 'import httpx, pytest; print("python3: httpx", httpx.__version__, "pytest", pytest.__version__)'
+/usr/bin/python3 -c 'import httpx, pytest, yaml; print("python3: httpx", httpx.__version__, "pytest", pytest.__version__, "yaml", yaml.__version__)'
