@@ -28,4 +28,5 @@ fi
 npm ci --prefix tests/browser --no-audit --no-fund --loglevel=error
 
 /usr/bin/chromium --version
+echo "install-deps: done in ${SECONDS} s"
 /usr/bin/python3 -c 'import httpx, pytest, yaml; print("python3: httpx", httpx.__version__, "pytest", pytest.__version__, "yaml", yaml.__version__)'
