@@ -10,19 +10,26 @@
 # The trx logger leaves skipped tests out of `executed` (and usually out of `notExecuted`), so a skip is counted
 # as max(total - executed, notExecuted).
 #
-# Usage: .ci/trx-summary.sh [--allow-skips] [--expect-files N] [RESULTS_DIR]      (RESULTS_DIR defaults to .testresults)
+# JUnit XML files in the same folder (*.junit.xml: the browser test's node runner, pytest's --junitxml) are summed
+# too: per <testcase>, one with a <failure> or <error> is failed, one with <skipped> is skipped, any other passed.
+#
+# Usage: .ci/trx-summary.sh [--allow-skips] [--expect-files N] [--expect-junit N] [RESULTS_DIR]
+#                                                                              (RESULTS_DIR defaults to .testresults)
 #   --allow-skips     report skipped tests but do not count them as failures (local runs)
 #   --expect-files N  fail unless exactly N .trx files exist (one per test project: none missing or overwritten)
+#   --expect-junit N  fail unless exactly N .junit.xml files exist (one per non-.NET suite)
 # Exit status: 0 when at least one test passed and nothing failed; 1 otherwise; 2 on bad usage.
 set -euo pipefail
 
 allow_skips=0
 expect_files=""
+expect_junit=""
 dir=".testresults"
 while [ $# -gt 0 ]; do
   case "$1" in
     --allow-skips) allow_skips=1; shift ;;
     --expect-files) expect_files="${2:?--expect-files needs a number}"; shift 2 ;;
+    --expect-junit) expect_junit="${2:?--expect-junit needs a number}"; shift 2 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     -*) echo "trx-summary: unknown option $1" >&2; exit 2 ;;
     *) dir="$1"; shift ;;
@@ -31,6 +38,7 @@ done
 
 shopt -s nullglob
 files=("$dir"/*.trx)
+junit=("$dir"/*.junit.xml)
 shopt -u nullglob
 
 problems=0
@@ -39,6 +47,11 @@ if [ "${#files[@]}" -eq 0 ]; then
   problems=1
 elif [ -n "$expect_files" ] && [ "${#files[@]}" -ne "$expect_files" ]; then
   echo "trx-summary: expected $expect_files .trx files (one per test project), found ${#files[@]} in $dir"
+  problems=1
+fi
+
+if [ -n "$expect_junit" ] && [ "${#junit[@]}" -ne "$expect_junit" ]; then
+  echo "trx-summary: expected $expect_junit .junit.xml files (one per non-.NET suite), found ${#junit[@]} in $dir"
   problems=1
 fi
 
@@ -72,7 +85,25 @@ read -r total passed failed skipped empty missing < <(
     }
     END { printf "%d %d %d %d %d %d\n", total, passed, failed, skipped, empty, missing }')
 
-echo "trx-summary: ${#files[@]} result files, $total tests: $passed passed, $failed failed (any outcome but passed or skipped), $skipped skipped"
+# JUnit: one record per <testcase> (everything up to the next one), so a failure's text cannot be miscounted.
+j_total=0 j_passed=0 j_failed=0 j_skipped=0
+for f in "${junit[@]}"; do
+  read -r t p fl sk < <(awk 'BEGIN { RS = "<testcase[ >]" }
+    NR > 1 { t++; if ($0 ~ /<(failure|error)[ >\/]/) f++; else if ($0 ~ /<skipped[ >\/]/) s++; else p++ }
+    END { printf "%d %d %d %d\n", t, p, f, s }' "$f")
+  echo "trx-summary: $(basename "$f"): $t tests: $p passed, $fl failed, $sk skipped"
+  if [ "$t" -eq 0 ]; then
+    echo "trx-summary: $(basename "$f") holds no test case"
+    problems=1
+  fi
+  j_total=$((j_total + t)); j_passed=$((j_passed + p)); j_failed=$((j_failed + fl)); j_skipped=$((j_skipped + sk))
+  # Name what did not pass, as for .trx below.
+  awk 'BEGIN { RS = "<testcase[ >]" } NR > 1 && ($0 ~ /<(failure|error|skipped)[ >\/]/) {
+    match($0, /name="[^"]*"/); print "  NotPassed: " substr($0, RSTART + 6, RLENGTH - 7) }' "$f" | head -n 50
+done
+total=$((total + j_total)); passed=$((passed + j_passed)); failed=$((failed + j_failed)); skipped=$((skipped + j_skipped))
+
+echo "trx-summary: ${#files[@]} .trx + ${#junit[@]} JUnit result files, $total tests: $passed passed, $failed failed (any outcome but passed or skipped), $skipped skipped"
 if [ "$empty" -gt 0 ]; then
   echo "trx-summary: $empty result file(s) held no tests (a test project without tests yet)"
 fi

@@ -9,6 +9,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using PGenRM.Core.Encoding;
 using PGenRM.Encoding.Onnx;
 using PGenRM.Evaluators.Llm;
@@ -177,7 +178,20 @@ public static partial class PGenRMHost
                 o.ClusterId = options.ClusterId;
                 o.ServiceId = options.ServiceId;
             });
-            if (options.Clustering == "AzureTable")
+            if (options.Clustering == "AzureTable" && options.KubernetesHosting)
+            {
+                // In a pod: Orleans' Kubernetes hosting takes the advertised address from POD_IP, the silo name from
+                // POD_NAME, ServiceId/ClusterId from ORLEANS_SERVICE_ID/ORLEANS_CLUSTER_ID (deploy/k8s sets them from
+                // the pod's labels) and removes silos whose pods are gone; membership stays in the storage account.
+                silo.Configure<EndpointOptions>(o =>
+                {
+                    o.SiloPort = options.SiloPort;
+                    o.GatewayPort = options.GatewayPort;
+                });
+                silo.UseKubernetesHosting();
+                silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(storage));
+            }
+            else if (options.Clustering == "AzureTable")
             {
                 silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedAddress), options.SiloPort, options.GatewayPort);
                 silo.UseAzureStorageClustering(o => o.TableServiceClient = new TableServiceClient(storage));
@@ -193,6 +207,10 @@ public static partial class PGenRMHost
             silo.Services.AddSingleton<ISentenceEncoder>(sp => new OnnxSentenceEncoder(null, sp.GetService<ILogger<OnnxSentenceEncoder>>()));
             silo.Services.AddSingleton(LlmEndpointsConfiguration.Read(builder.Configuration));
             silo.Services.AddPGenRMGrains();
+            if (options.Dashboard)
+            {
+                silo.AddDashboard();
+            }
         });
     }
 
@@ -207,6 +225,12 @@ public static partial class PGenRMHost
             await ErrorHandling.WriteAsync(http, status, status == 404 ? "Not found" : "Request failed",
                 status == 404 ? $"No endpoint at {http.Request.Method} {http.Request.Path}." : $"{http.Request.Method} {http.Request.Path} failed with status {status}.");
         });
+        app.UseConsole();
+        if (options.Dashboard)
+        {
+            app.UseWhen(c => c.Request.Path.StartsWithSegments(DashboardAccess.Path), branch => branch.UseMiddleware<DashboardAccess>());
+        }
+
         app.UseRouting();
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseRateLimiter();
@@ -215,6 +239,10 @@ public static partial class PGenRMHost
         app.MapGet("/health/ready", ReadyAsync);
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapPGenRMApi(options);
+        if (options.Dashboard)
+        {
+            app.MapOrleansDashboard(DashboardAccess.Path);
+        }
     }
 
     private static async Task<IResult> ReadyAsync(EvaluatorHost evaluators, IGrainFactory grains, CancellationToken cancellationToken)

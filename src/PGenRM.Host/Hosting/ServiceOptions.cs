@@ -61,6 +61,13 @@ public sealed class ServiceOptions
     /// <summary>Failed authentications allowed per client address and minute; above it 429 until the minute ends.</summary>
     public int AuthFailuresPerMinute { get; set; } = 60;
 
+    /// <summary>Orleans' Kubernetes hosting (pod name, IP and labels from the environment; silos of deleted pods are
+    /// removed); needs <see cref="Clustering"/> "AzureTable". Set by deploy/k8s.</summary>
+    public bool KubernetesHosting { get; set; }
+
+    /// <summary>Serve the Orleans dashboard at /dashboard (admin key only).</summary>
+    public bool Dashboard { get; set; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
     {
@@ -74,6 +81,7 @@ public sealed class ServiceOptions
 
         Check(!string.IsNullOrWhiteSpace(DataDirectory), nameof(DataDirectory), "must be set.");
         Check(Clustering is "Localhost" or "AzureTable", nameof(Clustering), $"must be 'Localhost' or 'AzureTable', got '{Clustering}'.");
+        Check(!KubernetesHosting || Clustering == "AzureTable", nameof(KubernetesHosting), "needs PGenRM:Clustering=AzureTable (the membership table).");
         foreach (var (name, port) in new[] { (nameof(AzuriteBlobPort), AzuriteBlobPort), (nameof(AzuriteQueuePort), AzuriteQueuePort), (nameof(AzuriteTablePort), AzuriteTablePort), (nameof(SiloPort), SiloPort), (nameof(GatewayPort), GatewayPort) })
         {
             Check(port is >= 0 and <= 65535, name, $"must be a port number (0–65535), got {port}.");
