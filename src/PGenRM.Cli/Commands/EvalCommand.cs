@@ -49,22 +49,63 @@ internal static class EvalCommand
         var rounds = new Option<int?>("--rounds") { Description = "Override the trainer's alternating rounds." };
         var criterion = new Option<PriorScaleCriterion?>("--prior-criterion") { Description = "How the per-user prior strength is chosen: Evidence or LeaveOneOut." };
         var neighbourKey = new Option<NeighbourKeyKind?>("--neighbour-key") { Description = "What neighbours are compared on: Factor, Scheme or Sketch." };
+        var split = new Option<string>("--split")
+        {
+            Description = "seeded (the protocols' seeded splits) or file (the dataset's own split column: train / test rows).",
+            DefaultValueFactory = _ => "seeded",
+        };
+        var maxTrain = new Option<int>("--max-train-pairs") { Description = "Cap on train pairs per user (0 = all).", DefaultValueFactory = _ => new SplitOptions().MaxTrainPairsPerUser };
+        var maxTest = new Option<int>("--max-test-pairs") { Description = "Cap on test pairs per user (0 = all).", DefaultValueFactory = _ => new SplitOptions().MaxTestPairsPerUser };
+        var unseenShare = new Option<double>("--unseen-share") { Description = "Share of users held out as unseen (0 = every user seen).", DefaultValueFactory = _ => new SplitOptions().UnseenUserFraction };
+        var strict = new Option<bool>("--strict") { Description = "Refuse a file with a malformed or near-duplicate row instead of skipping and counting it." };
 
         var command = new Command("eval", "Evaluate the compact evaluator on real preference data under both protocols.")
         {
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
+            split, maxTrain, maxTest, unseenShare, strict,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
             parse.GetValue(data), parse.GetValue(prbPath), parse.GetValue(polisConversations), parse.GetValue(quick),
             parse.GetValue(firstSeed), parse.GetValue(judgmentWeight), parse.GetValue(noJudges), parse.GetValue(prototypesOption),
-            parse.GetValue(factors), parse.GetValue(rounds), parse.GetValue(neighbourKey), parse.GetValue(criterion), cancellationToken));
+            parse.GetValue(factors), parse.GetValue(rounds), parse.GetValue(neighbourKey), parse.GetValue(criterion),
+            new SplitArguments(parse.GetValue(split)!, parse.GetValue(maxTrain), parse.GetValue(maxTest), parse.GetValue(unseenShare), parse.GetValue(strict)),
+            cancellationToken));
         return command;
+    }
+
+    /// <summary>The split options of the command line, checked by <see cref="ToSplitOptions"/>.</summary>
+    internal sealed record SplitArguments(string Split, int MaxTrainPairs, int MaxTestPairs, double UnseenShare, bool Strict)
+    {
+        /// <summary>The split options for a dataset, or an error message naming the bad option.</summary>
+        public (SplitOptions? Options, string? Error) ToSplitOptions(string datasetName)
+        {
+            bool file = string.Equals(Split, "file", StringComparison.OrdinalIgnoreCase);
+            if (!file && !string.Equals(Split, "seeded", StringComparison.OrdinalIgnoreCase))
+            {
+                return (null, $"--split must be seeded or file; got '{Split}'.");
+            }
+
+            if (MaxTrainPairs < 0 || MaxTestPairs < 0)
+            {
+                return (null, "--max-train-pairs and --max-test-pairs must be ≥ 0 (0 = all).");
+            }
+
+            if (!(UnseenShare >= 0 && UnseenShare < 1))
+            {
+                return (null, "--unseen-share must be in [0, 1).");
+            }
+
+            // GSC users rated 5 or 6 statements, so a split leaves them a handful of pairs: evaluate everyone with any.
+            var options = datasetName == "gsc" ? new SplitOptions { MinTrainPairsSeen = 1, MinTrainPairsUnseen = 1 } : new SplitOptions();
+            return (options with { UseSourceSplit = file, MaxTrainPairsPerUser = MaxTrainPairs, MaxTestPairsPerUser = MaxTestPairs, UnseenUserFraction = UnseenShare }, null);
+        }
     }
 
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
-        string[]? polisConversations, bool quick, int firstSeed, double? judgmentWeight, bool noJudges, int? prototypes, int? factors, int? rounds, NeighbourKeyKind? neighbourKey, PriorScaleCriterion? criterion, CancellationToken cancellationToken)
+        string[]? polisConversations, bool quick, int firstSeed, double? judgmentWeight, bool noJudges, int? prototypes, int? factors, int? rounds, NeighbourKeyKind? neighbourKey, PriorScaleCriterion? criterion,
+        SplitArguments splitArguments, CancellationToken cancellationToken)
     {
         var protocolList = protocol.ToLowerInvariant() switch
         {
@@ -82,6 +123,12 @@ internal static class EvalCommand
         if (seedCount < 1 || seedCount > 50)
         {
             AnsiConsole.MarkupLine("[red]--seeds must be between 1 and 50.[/]");
+            return 2;
+        }
+
+        if (splitArguments.ToSplitOptions("any").Error is { } splitError)
+        {
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(splitError)}[/]");
             return 2;
         }
 
@@ -120,7 +167,7 @@ internal static class EvalCommand
                     "polis" => PolisLoader.Load(Path.Combine(root, "polis-opendata"), polisConversations is { Length: > 0 } ? polisConversations : null),
                     "tldr" => TldrLoader.Load(Path.Combine(root, "summarize-from-feedback-tldr")),
                     "gsc" => GscLoader.Load(Path.Combine(root, "gsc-chatbot-personalization")),
-                    "prb" => PersonalRewardBenchLoader.Load(prbPath ?? throw new ArgumentException("--dataset prb needs --prb-path.")),
+                    "prb" => PersonalRewardBenchLoader.Load(prbPath ?? throw new ArgumentException("--dataset prb needs --prb-path."), splitArguments.Strict),
                     _ => throw new ArgumentException($"Unknown dataset '{name}'; use polis, tldr, gsc or prb."),
                 };
             }
@@ -144,14 +191,19 @@ internal static class EvalCommand
             });
 
             int steps = protocolList.Length * seeds.Length;
+            var datasetSplit = splitArguments.ToSplitOptions(dataset.Name).Options!;
+            if (datasetSplit.UseSourceSplit && !dataset.Pairs.Any(p => string.Equals(p.SourceSplit?.Trim(), "test", StringComparison.OrdinalIgnoreCase)))
+            {
+                AnsiConsole.MarkupLine($"[red]--split file: {Markup.Escape(dataset.Name)} has no pair rows whose split column is 'test'.[/]");
+                return 2;
+            }
+
             await AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .StartAsync(context =>
                 {
                     var task = context.AddTask(Markup.Escape(dataset.Name), maxValue: steps * 12);
-                    // GSC users rated 5 or 6 statements, so a split leaves them a handful of pairs: evaluate everyone with any.
-                    var splitOptions = dataset.Name == "gsc" ? new SplitOptions { MinTrainPairsSeen = 1, MinTrainPairsUnseen = 1 } : new SplitOptions();
-                    reports.AddRange(EvaluationRunner.Run(featurized, protocolList, seeds, splitOptions, settings, new Progress<string>(p =>
+                    reports.AddRange(EvaluationRunner.Run(featurized, protocolList, seeds, datasetSplit, settings, new Progress<string>(p =>
                     {
                         task.Description = Markup.Escape(p.Length > 70 ? p[..70] : p);
                         task.Increment(1);
