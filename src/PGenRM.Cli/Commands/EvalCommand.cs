@@ -41,6 +41,7 @@ internal static class EvalCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var quick = new Option<bool>("--quick") { Description = "Skip ablation trainers and larger scaling sizes (a fast smoke run)." };
+        var noIndividual = new Option<bool>("--no-individual") { Description = "Skip the individual-level scaling rows (m > 1), the costly ones (development runs)." };
         var firstSeed = new Option<int>("--first-seed") { Description = "First seed (development runs use seeds ≥ 100; reported tables use 0..n-1).", DefaultValueFactory = _ => 0 };
         var judgmentWeight = new Option<double?>("--judgment-weight") { Description = "Override the logit weight of a neighbour's actual judgment." };
         var noJudges = new Option<bool>("--no-item-judges") { Description = "Prototype level from prototype members only (not the items' judges)." };
@@ -49,6 +50,15 @@ internal static class EvalCommand
         var rounds = new Option<int?>("--rounds") { Description = "Override the trainer's alternating rounds." };
         var criterion = new Option<PriorScaleCriterion?>("--prior-criterion") { Description = "How the per-user prior strength is chosen: Evidence or LeaveOneOut." };
         var neighbourKey = new Option<NeighbourKeyKind?>("--neighbour-key") { Description = "What neighbours are compared on: Factor, Scheme or Sketch." };
+        var embedding = new Option<int?>("--embedding-components") { Description = "Override the embedding block's size E (development runs)." };
+        var embeddingScale = new Option<double?>("--embedding-scale") { Description = "Override the embedding block's scale (development runs)." };
+        var priorGrid = new Option<double[]?>("--prior-grid")
+        {
+            Description = "Override the per-user prior-strength grid (development runs).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var factorPriorScale = new Option<double?>("--item-factor-prior-scale") { Description = "Override the scale of the content-derived item factor prior (development runs)." };
+        var strengthPrecision = new Option<double?>("--item-strength-precision") { Description = "Override the prior precision of item strengths (development runs)." };
         var split = new Option<string>("--split")
         {
             Description = "seeded (the protocols' seeded splits) or file (the dataset's own split column: train / test rows).",
@@ -62,7 +72,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate the compact evaluator on real preference data under both protocols.")
         {
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
-            split, maxTrain, maxTest, unseenShare, strict,
+            split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision,
         };
         command.SetAction((parse, cancellationToken) => RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
@@ -70,6 +80,8 @@ internal static class EvalCommand
             parse.GetValue(firstSeed), parse.GetValue(judgmentWeight), parse.GetValue(noJudges), parse.GetValue(prototypesOption),
             parse.GetValue(factors), parse.GetValue(rounds), parse.GetValue(neighbourKey), parse.GetValue(criterion),
             new SplitArguments(parse.GetValue(split)!, parse.GetValue(maxTrain), parse.GetValue(maxTest), parse.GetValue(unseenShare), parse.GetValue(strict)),
+            new ModelArguments(parse.GetValue(embedding), parse.GetValue(embeddingScale), parse.GetValue(priorGrid), parse.GetValue(noIndividual),
+                parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision)),
             cancellationToken));
         return command;
     }
@@ -102,10 +114,13 @@ internal static class EvalCommand
         }
     }
 
+    /// <summary>Development overrides of the feature space and the prior grid.</summary>
+    internal sealed record ModelArguments(int? EmbeddingComponents, double? EmbeddingScale, double[]? PriorGrid, bool NoIndividual, double? ItemFactorPriorScale, double? ItemStrengthPrecision);
+
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
         string[]? polisConversations, bool quick, int firstSeed, double? judgmentWeight, bool noJudges, int? prototypes, int? factors, int? rounds, NeighbourKeyKind? neighbourKey, PriorScaleCriterion? criterion,
-        SplitArguments splitArguments, CancellationToken cancellationToken)
+        SplitArguments splitArguments, ModelArguments modelArguments, CancellationToken cancellationToken)
     {
         var protocolList = protocol.ToLowerInvariant() switch
         {
@@ -136,7 +151,14 @@ internal static class EvalCommand
         using var encoder = new OnnxSentenceEncoder();
         var bank = await CriteriaBank.CreateAsync(encoder, cancellationToken: cancellationToken);
         var scenarios = await ScenarioSet.CreateAsync(encoder, cancellationToken: cancellationToken);
-        var space = FeatureSpace.Create(bank, scenarios, factors is { } f ? new FeatureSpaceOptions { FactorDimension = f } : null);
+        var featureOptions = new FeatureSpaceOptions();
+        featureOptions = featureOptions with
+        {
+            FactorDimension = factors ?? featureOptions.FactorDimension,
+            EmbeddingComponents = modelArguments.EmbeddingComponents ?? featureOptions.EmbeddingComponents,
+            EmbeddingScale = modelArguments.EmbeddingScale ?? featureOptions.EmbeddingScale,
+        };
+        var space = FeatureSpace.Create(bank, scenarios, featureOptions);
         var store = new EmbeddingStore(encoder, Path.Combine(output, "cache"));
         var settings = quick
             ? new EvaluationSettings { Ablations = false, IndividualM = [8], PrototypeN = [8] }
@@ -144,7 +166,15 @@ internal static class EvalCommand
         settings = settings with
         {
             UseItemJudges = !noJudges,
-            Model = settings.Model with { PriorScaleCriterion = criterion ?? settings.Model.PriorScaleCriterion },
+            IndividualM = modelArguments.NoIndividual ? [] : settings.IndividualM,
+            Combined = modelArguments.NoIndividual ? (1, settings.Combined.N) : settings.Combined,
+            Model = settings.Model with
+            {
+                PriorScaleCriterion = criterion ?? settings.Model.PriorScaleCriterion,
+                PriorScaleGrid = modelArguments.PriorGrid is { Length: > 0 } grid ? grid : settings.Model.PriorScaleGrid,
+                ItemFactorPriorScale = modelArguments.ItemFactorPriorScale ?? settings.Model.ItemFactorPriorScale,
+                ItemStrengthPrecision = modelArguments.ItemStrengthPrecision ?? settings.Model.ItemStrengthPrecision,
+            },
             Scaling = judgmentWeight is { } w ? settings.Scaling with { JudgmentWeight = w } : settings.Scaling,
             Trainer = settings.Trainer with
             {
