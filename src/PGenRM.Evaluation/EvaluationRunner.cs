@@ -16,7 +16,8 @@ public static class EvaluationRunner
         IProgress<string>? progress = null)
     {
         var reports = new List<ProtocolReport>();
-        foreach (var protocol in protocols)
+        // The file's own split replaces both protocols' seeded splits, so it is run once.
+        foreach (var protocol in splitOptions.UseSourceSplit ? protocols.Take(1) : protocols)
         {
             var results = new List<SplitResult>();
             foreach (int seed in seeds)
@@ -25,11 +26,14 @@ public static class EvaluationRunner
                 results.Add(new SplitEvaluator(data, split, settings).Run(new SynchronousProgress(p => progress?.Report($"{data.Dataset.Name} {protocol} seed {seed}: {p}"))));
             }
 
-            reports.Add(ReportBuilder.Build(data.Dataset.Name, Describe(protocol), seeds, results));
+            reports.Add(ReportBuilder.Build(data.Dataset.Name, splitOptions.UseSourceSplit ? FileSplit : Describe(protocol), seeds, results, data.Dataset.Notes));
         }
 
         return reports;
     }
+
+    /// <summary>Protocol name of a run on the dataset's own split column.</summary>
+    public const string FileSplit = "file split (the dataset's split column)";
 
     /// <summary>Human name of a protocol.</summary>
     public static string Describe(EvaluationProtocol protocol) => protocol switch

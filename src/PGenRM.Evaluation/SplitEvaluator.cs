@@ -128,7 +128,7 @@ public sealed class SplitEvaluator
         {
             foreach (var pair in tests)
             {
-                SplitResult.Add(result.Seen, method, user, Outcome(margin(user, pair.ChosenId, pair.RejectedId)));
+                SplitResult.Add(result.Seen, method, user, margin(user, pair.ChosenId, pair.RejectedId));
                 pairs++;
             }
         }
@@ -143,7 +143,7 @@ public sealed class SplitEvaluator
             foreach (var pair in tests)
             {
                 SplitResult.Add(result.Unseen, MethodNames.ColdStartPopulation, user,
-                    Outcome(Content(full.Population, full, pair.ChosenId) - Content(full.Population, full, pair.RejectedId)));
+                    Content(full.Population, full, pair.ChosenId) - Content(full.Population, full, pair.RejectedId));
             }
 
             var revealed = _split.UnseenTrain[user];
@@ -175,8 +175,8 @@ public sealed class SplitEvaluator
                     {
                         var c = full.Candidate(set.ItemIndex(pair.ChosenId));
                         var r = full.Candidate(set.ItemIndex(pair.RejectedId));
-                        SplitResult.Add(result.Unseen, MethodNames.StatedWith, user, Outcome(TestTimeScaler.Score(scheme, c) - TestTimeScaler.Score(scheme, r)));
-                        SplitResult.Add(result.Unseen, MethodNames.StatedWithout, user, Outcome(TestTimeScaler.Score(withoutStated, c) - TestTimeScaler.Score(withoutStated, r)));
+                        SplitResult.Add(result.Unseen, MethodNames.StatedWith, user, TestTimeScaler.Score(scheme, c) - TestTimeScaler.Score(scheme, r));
+                        SplitResult.Add(result.Unseen, MethodNames.StatedWithout, user, TestTimeScaler.Score(withoutStated, c) - TestTimeScaler.Score(withoutStated, r));
                     }
                 }
 
@@ -190,10 +190,10 @@ public sealed class SplitEvaluator
                     var chosen = full.Candidate(chosenIndex);
                     var rejected = full.Candidate(rejectedIndex);
                     SplitResult.Add(result.Unseen, MethodNames.ColdStart(k), user,
-                        Outcome(TestTimeScaler.Score(scheme, chosen) - TestTimeScaler.Score(scheme, rejected)));
+                        TestTimeScaler.Score(scheme, chosen) - TestTimeScaler.Score(scheme, rejected));
                     var judges = new[] { scaled.JudgesOf(chosenIndex, user, key, scaling.N), scaled.JudgesOf(rejectedIndex, user, key, scaling.N) };
                     var fused = TestTimeScaler.Fuse([scheme], [chosen, rejected], pool, scaling, judges);
-                    SplitResult.Add(result.Unseen, MethodNames.ColdStartScaled(k, _settings.ColdStartN), user, Outcome(fused.Rewards[0] - fused.Rewards[1]));
+                    SplitResult.Add(result.Unseen, MethodNames.ColdStartScaled(k, _settings.ColdStartN), user, fused.Rewards[0] - fused.Rewards[1]);
                 }
             }
         }

@@ -20,8 +20,15 @@ public sealed class SplitResult
     /// <summary>The split's one-line description.</summary>
     public string Split { get; set; } = "";
 
-    /// <summary>Records one outcome.</summary>
-    public static void Add(Dictionary<string, Dictionary<string, UserTally>> table, string method, string user, PairOutcome outcome)
+    /// <summary>
+    /// Records one pair from its chosen-minus-rejected margin in logits: the outcome, and σ(margin) as the preference
+    /// probability for the calibration columns (the same link <c>CompactEvaluator.PreferenceProbability</c> uses).
+    /// </summary>
+    public static void Add(Dictionary<string, Dictionary<string, UserTally>> table, string method, string user, double margin) =>
+        Add(table, method, user, SplitEvaluator.Outcome(margin), 1 / (1 + Math.Exp(-margin)));
+
+    /// <summary>Records one outcome (and its preference probability, NaN when the method has none).</summary>
+    public static void Add(Dictionary<string, Dictionary<string, UserTally>> table, string method, string user, PairOutcome outcome, double probabilityChosen = double.NaN)
     {
         if (!table.TryGetValue(method, out var users))
         {
@@ -33,6 +40,6 @@ public sealed class SplitResult
             users[user] = tally = new UserTally();
         }
 
-        tally.Add(outcome);
+        tally.Add(outcome, probabilityChosen);
     }
 }

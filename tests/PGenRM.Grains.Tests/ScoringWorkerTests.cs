@@ -335,10 +335,13 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         new($"f-{i}", $"{Feedback.Query(i)} [{tag}]", $"{Feedback.Concise(i)} [{tag}]", $"{Feedback.Verbose(i)} [{tag}]", null, null, 1, DateTimeOffset.UnixEpoch.AddMinutes(i));
 
     private static ItemView Unseen(CompactEvaluator evaluator, EncodedCandidate candidate) =>
-        new(0, candidate.FactorPrior.Select(u => evaluator.Model.ItemFactorPriorScale * u).ToArray());
+        ItemView.Unseen(candidate.FactorPrior.Select(u => evaluator.Model.ItemFactorPriorScale * u).ToArray());
 
     private static ItemView View(CompactEvaluator evaluator, ItemStats stats, EncodedCandidate candidate) =>
-        new(stats.Strength, candidate.FactorPrior.Select((u, k) => (evaluator.Model.ItemFactorPriorScale * u) + (stats.FactorOffset.Length > 0 ? stats.FactorOffset[k] : 0)).ToArray());
+        new(
+            stats.Strength,
+            candidate.FactorPrior.Select((u, k) => (evaluator.Model.ItemFactorPriorScale * u) + (stats.FactorOffset.Length > 0 ? stats.FactorOffset[k] : 0)).ToArray(),
+            candidate.FactorPrior.Select(u => evaluator.Model.ItemFactorPriorScale * u).ToArray());
 
     private static void AssertClose(double[] expected, double[] actual)
     {

@@ -41,6 +41,7 @@ internal static class EvalCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var quick = new Option<bool>("--quick") { Description = "Skip ablation trainers and larger scaling sizes (a fast smoke run)." };
+        var noIndividual = new Option<bool>("--no-individual") { Description = "Skip the individual-level scaling rows (m > 1), the costly ones (development runs)." };
         var firstSeed = new Option<int>("--first-seed") { Description = "First seed (development runs use seeds ≥ 100; reported tables use 0..n-1).", DefaultValueFactory = _ => 0 };
         var judgmentWeight = new Option<double?>("--judgment-weight") { Description = "Override the logit weight of a neighbour's actual judgment." };
         var noJudges = new Option<bool>("--no-item-judges") { Description = "Prototype level from prototype members only (not the items' judges)." };
@@ -49,6 +50,24 @@ internal static class EvalCommand
         var rounds = new Option<int?>("--rounds") { Description = "Override the trainer's alternating rounds." };
         var criterion = new Option<PriorScaleCriterion?>("--prior-criterion") { Description = "How the per-user prior strength is chosen: Evidence or LeaveOneOut." };
         var neighbourKey = new Option<NeighbourKeyKind?>("--neighbour-key") { Description = "What neighbours are compared on: Factor, Scheme or Sketch." };
+        var embedding = new Option<int?>("--embedding-components") { Description = "Override the embedding block's size E (development runs)." };
+        var embeddingScale = new Option<double?>("--embedding-scale") { Description = "Override the embedding block's scale (development runs)." };
+        var priorGrid = new Option<double[]?>("--prior-grid")
+        {
+            Description = "Override the per-user prior-strength grid (development runs).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var factorPriorScale = new Option<double?>("--item-factor-prior-scale") { Description = "Override the scale of the content-derived item factor prior (development runs)." };
+        var strengthPrecision = new Option<double?>("--item-strength-precision") { Description = "Override the prior precision of item strengths (development runs)." };
+        var split = new Option<string>("--split")
+        {
+            Description = "seeded (the protocols' seeded splits) or file (the dataset's own split column: train / test rows).",
+            DefaultValueFactory = _ => "seeded",
+        };
+        var maxTrain = new Option<int>("--max-train-pairs") { Description = "Cap on train pairs per user (0 = all).", DefaultValueFactory = _ => new SplitOptions().MaxTrainPairsPerUser };
+        var maxTest = new Option<int>("--max-test-pairs") { Description = "Cap on test pairs per user (0 = all).", DefaultValueFactory = _ => new SplitOptions().MaxTestPairsPerUser };
+        var unseenShare = new Option<double>("--unseen-share") { Description = "Share of users held out as unseen (0 = every user seen).", DefaultValueFactory = _ => new SplitOptions().UnseenUserFraction };
+        var strict = new Option<bool>("--strict") { Description = "Refuse a file with a malformed or near-duplicate row instead of skipping and counting it." };
 
         var backend = new Option<string>("--backend") { Description = "compact (default) or llm (a generative judge behind --endpoint).", DefaultValueFactory = _ => "compact" };
         var endpoint = new Option<string?>("--endpoint") { Description = "llm backend: OpenAI-compatible base URL with /v1 (API key from PGENRM_JUDGE_API_KEY)." };
@@ -59,13 +78,17 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate the compact evaluator (or, with --backend llm, a generative judge) on real preference data under both protocols.")
         {
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
-            backend, endpoint, model, maxPairs, judgeM, judgeN,
+            backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision,
         };
         command.SetAction((parse, cancellationToken) => parse.GetValue(backend) == "compact" ? RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
             parse.GetValue(data), parse.GetValue(prbPath), parse.GetValue(polisConversations), parse.GetValue(quick),
             parse.GetValue(firstSeed), parse.GetValue(judgmentWeight), parse.GetValue(noJudges), parse.GetValue(prototypesOption),
-            parse.GetValue(factors), parse.GetValue(rounds), parse.GetValue(neighbourKey), parse.GetValue(criterion), cancellationToken)
+            parse.GetValue(factors), parse.GetValue(rounds), parse.GetValue(neighbourKey), parse.GetValue(criterion),
+            new SplitArguments(parse.GetValue(split)!, parse.GetValue(maxTrain), parse.GetValue(maxTest), parse.GetValue(unseenShare), parse.GetValue(strict)),
+            new ModelArguments(parse.GetValue(embedding), parse.GetValue(embeddingScale), parse.GetValue(priorGrid), parse.GetValue(noIndividual),
+                parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision)),
+            cancellationToken)
             : RunLlmAsync(
                 parse.GetValue(backend)!, parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(firstSeed),
                 parse.GetValue(output)!, parse.GetValue(data), parse.GetValue(prbPath), parse.GetValue(polisConversations), parse.GetValue(endpoint),
@@ -117,7 +140,7 @@ internal static class EvalCommand
         _ => null,
     };
 
-    private static PreferenceDataset Load(string name, string? dataFolder, string? prbPath, string[]? polisConversations)
+    private static PreferenceDataset Load(string name, string? dataFolder, string? prbPath, string[]? polisConversations, bool strict = false)
     {
         // Only the PersonalRewardBench file needs no shared data folder.
         string Root() => dataFolder ?? SharedDataLocator.Find();
@@ -126,14 +149,47 @@ internal static class EvalCommand
             "polis" => PolisLoader.Load(Path.Combine(Root(), "polis-opendata"), polisConversations is { Length: > 0 } ? polisConversations : null),
             "tldr" => TldrLoader.Load(Path.Combine(Root(), "summarize-from-feedback-tldr")),
             "gsc" => GscLoader.Load(Path.Combine(Root(), "gsc-chatbot-personalization")),
-            "prb" => PersonalRewardBenchLoader.Load(prbPath ?? throw new ArgumentException("--dataset prb needs --prb-path.")),
+            "prb" => PersonalRewardBenchLoader.Load(prbPath ?? throw new ArgumentException("--dataset prb needs --prb-path."), strict),
             _ => throw new ArgumentException($"Unknown dataset '{name}'; use polis, tldr, gsc or prb."),
         };
     }
 
+
+    /// <summary>The split options of the command line, checked by <see cref="ToSplitOptions"/>.</summary>
+    internal sealed record SplitArguments(string Split, int MaxTrainPairs, int MaxTestPairs, double UnseenShare, bool Strict)
+    {
+        /// <summary>The split options for a dataset, or an error message naming the bad option.</summary>
+        public (SplitOptions? Options, string? Error) ToSplitOptions(string datasetName)
+        {
+            bool file = string.Equals(Split, "file", StringComparison.OrdinalIgnoreCase);
+            if (!file && !string.Equals(Split, "seeded", StringComparison.OrdinalIgnoreCase))
+            {
+                return (null, $"--split must be seeded or file; got '{Split}'.");
+            }
+
+            if (MaxTrainPairs < 0 || MaxTestPairs < 0)
+            {
+                return (null, "--max-train-pairs and --max-test-pairs must be ≥ 0 (0 = all).");
+            }
+
+            if (!(UnseenShare >= 0 && UnseenShare < 1))
+            {
+                return (null, "--unseen-share must be in [0, 1).");
+            }
+
+            // GSC users rated 5 or 6 statements, so a split leaves them a handful of pairs: evaluate everyone with any.
+            var options = datasetName == "gsc" ? new SplitOptions { MinTrainPairsSeen = 1, MinTrainPairsUnseen = 1 } : new SplitOptions();
+            return (options with { UseSourceSplit = file, MaxTrainPairsPerUser = MaxTrainPairs, MaxTestPairsPerUser = MaxTestPairs, UnseenUserFraction = UnseenShare }, null);
+        }
+    }
+
+    /// <summary>Development overrides of the feature space and the prior grid.</summary>
+    internal sealed record ModelArguments(int? EmbeddingComponents, double? EmbeddingScale, double[]? PriorGrid, bool NoIndividual, double? ItemFactorPriorScale, double? ItemStrengthPrecision);
+
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
-        string[]? polisConversations, bool quick, int firstSeed, double? judgmentWeight, bool noJudges, int? prototypes, int? factors, int? rounds, NeighbourKeyKind? neighbourKey, PriorScaleCriterion? criterion, CancellationToken cancellationToken)
+        string[]? polisConversations, bool quick, int firstSeed, double? judgmentWeight, bool noJudges, int? prototypes, int? factors, int? rounds, NeighbourKeyKind? neighbourKey, PriorScaleCriterion? criterion,
+        SplitArguments splitArguments, ModelArguments modelArguments, CancellationToken cancellationToken)
     {
         var protocolList = Protocols(protocol);
         if (protocolList is null)
@@ -148,11 +204,24 @@ internal static class EvalCommand
             return 2;
         }
 
+        if (splitArguments.ToSplitOptions("any").Error is { } splitError)
+        {
+            AnsiConsole.MarkupLine($"[red]{Markup.Escape(splitError)}[/]");
+            return 2;
+        }
+
         string root = dataFolder ?? SharedDataLocator.Find();
         using var encoder = new OnnxSentenceEncoder();
         var bank = await CriteriaBank.CreateAsync(encoder, cancellationToken: cancellationToken);
         var scenarios = await ScenarioSet.CreateAsync(encoder, cancellationToken: cancellationToken);
-        var space = FeatureSpace.Create(bank, scenarios, factors is { } f ? new FeatureSpaceOptions { FactorDimension = f } : null);
+        var featureOptions = new FeatureSpaceOptions();
+        featureOptions = featureOptions with
+        {
+            FactorDimension = factors ?? featureOptions.FactorDimension,
+            EmbeddingComponents = modelArguments.EmbeddingComponents ?? featureOptions.EmbeddingComponents,
+            EmbeddingScale = modelArguments.EmbeddingScale ?? featureOptions.EmbeddingScale,
+        };
+        var space = FeatureSpace.Create(bank, scenarios, featureOptions);
         var store = new EmbeddingStore(encoder, Path.Combine(output, "cache"));
         var settings = quick
             ? new EvaluationSettings { Ablations = false, IndividualM = [8], PrototypeN = [8] }
@@ -160,7 +229,15 @@ internal static class EvalCommand
         settings = settings with
         {
             UseItemJudges = !noJudges,
-            Model = settings.Model with { PriorScaleCriterion = criterion ?? settings.Model.PriorScaleCriterion },
+            IndividualM = modelArguments.NoIndividual ? [] : settings.IndividualM,
+            Combined = modelArguments.NoIndividual ? (1, settings.Combined.N) : settings.Combined,
+            Model = settings.Model with
+            {
+                PriorScaleCriterion = criterion ?? settings.Model.PriorScaleCriterion,
+                PriorScaleGrid = modelArguments.PriorGrid is { Length: > 0 } grid ? grid : settings.Model.PriorScaleGrid,
+                ItemFactorPriorScale = modelArguments.ItemFactorPriorScale ?? settings.Model.ItemFactorPriorScale,
+                ItemStrengthPrecision = modelArguments.ItemStrengthPrecision ?? settings.Model.ItemStrengthPrecision,
+            },
             Scaling = judgmentWeight is { } w ? settings.Scaling with { JudgmentWeight = w } : settings.Scaling,
             Trainer = settings.Trainer with
             {
@@ -178,7 +255,7 @@ internal static class EvalCommand
             PreferenceDataset dataset;
             try
             {
-                dataset = Load(name, root, prbPath, polisConversations);
+                dataset = Load(name, root, prbPath, polisConversations, splitArguments.Strict);
             }
             catch (Exception error) when (error is ArgumentException or DatasetFormatException or IOException)
             {
@@ -200,14 +277,19 @@ internal static class EvalCommand
             });
 
             int steps = protocolList.Length * seeds.Length;
+            var datasetSplit = splitArguments.ToSplitOptions(dataset.Name).Options!;
+            if (datasetSplit.UseSourceSplit && !dataset.Pairs.Any(p => string.Equals(p.SourceSplit?.Trim(), "test", StringComparison.OrdinalIgnoreCase)))
+            {
+                AnsiConsole.MarkupLine($"[red]--split file: {Markup.Escape(dataset.Name)} has no pair rows whose split column is 'test'.[/]");
+                return 2;
+            }
+
             await AnsiConsole.Progress()
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .StartAsync(context =>
                 {
                     var task = context.AddTask(Markup.Escape(dataset.Name), maxValue: steps * 12);
-                    // GSC users rated 5 or 6 statements, so a split leaves them a handful of pairs: evaluate everyone with any.
-                    var splitOptions = dataset.Name == "gsc" ? new SplitOptions { MinTrainPairsSeen = 1, MinTrainPairsUnseen = 1 } : new SplitOptions();
-                    reports.AddRange(EvaluationRunner.Run(featurized, protocolList, seeds, splitOptions, settings, new Progress<string>(p =>
+                    reports.AddRange(EvaluationRunner.Run(featurized, protocolList, seeds, datasetSplit, settings, new Progress<string>(p =>
                     {
                         task.Description = Markup.Escape(p.Length > 70 ? p[..70] : p);
                         task.Increment(1);

@@ -210,9 +210,11 @@ public sealed class CompactEvaluator
             z[i] = first.Content[i] - second.Content[i];
         }
 
-        for (int k = 0; k < first.Item.Factor.Length && d + k < z.Length; k++)
+        var firstFactor = first.Item.ScoredFactor;
+        var secondFactor = second.Item.ScoredFactor;
+        for (int k = 0; k < firstFactor.Length && d + k < z.Length; k++)
         {
-            z[d + k] = first.Item.Factor[k] - second.Item.Factor[k];
+            z[d + k] = firstFactor[k] - (k < secondFactor.Length ? secondFactor[k] : 0);
         }
 
         double offset = first.Item.Strength - second.Item.Strength;

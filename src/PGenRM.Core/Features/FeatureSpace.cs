@@ -6,8 +6,9 @@ namespace PGenRM.Core.Features;
 
 /// <summary>
 /// The content feature vector x(q, r) = [criteria (C); scenario offsets (S × sensitive criteria); low-rank
-/// residual of the response embedding (R)] and the item factor prior u(r). Criteria make the chain readable,
-/// scenario offsets let a user's weights differ by context, the residual carries what the named criteria miss.
+/// residual of the response embedding (R); embedding block (E)] and the item factor prior u(r). Criteria make the chain
+/// readable, scenario offsets let a user's weights differ by context, the residual and the embedding block carry what the
+/// named criteria miss (the chain shows the criteria; the other blocks only move the score).
 /// </summary>
 public sealed class FeatureSpace
 {
@@ -16,6 +17,7 @@ public sealed class FeatureSpace
     private readonly int[] _sensitive;
     private readonly int _residual;
     private readonly float[][] _projection;
+    private readonly float[][] _embeddingBlock;
     private readonly FeatureSpaceOptions _options;
 
     private FeatureSpace(CriteriaBank bank, ScenarioSet scenarios, FeatureSpaceOptions options)
@@ -25,13 +27,15 @@ public sealed class FeatureSpace
         _options = options;
         _sensitive = options.ScenarioSensitiveCriteria.Select(bank.IndexOf).Where(i => i >= 0).Distinct().ToArray();
         _residual = Math.Min(options.ResidualComponents, bank.ResidualRank);
-        Dimension = bank.Count + (scenarios.Count * _sensitive.Length) + _residual;
+        _embeddingBlock = OrthonormalProjection(Math.Clamp(options.EmbeddingComponents, 0, bank.Dimension), bank.Dimension, options.EmbeddingProjectionSeed);
+        Dimension = bank.Count + (scenarios.Count * _sensitive.Length) + _residual + _embeddingBlock.Length;
         BasePrecision = new double[Dimension];
         for (int i = 0; i < Dimension; i++)
         {
             BasePrecision[i] = i < bank.Count ? options.CriterionPrecision
                 : i < bank.Count + (scenarios.Count * _sensitive.Length) ? options.OffsetPrecision
-                : options.ResidualPrecision;
+                : i < Dimension - _embeddingBlock.Length ? options.ResidualPrecision
+                : options.EmbeddingPrecision;
         }
 
         // A fixed Gaussian projection: similar texts get similar factor priors, so collaborative statistics
@@ -48,7 +52,8 @@ public sealed class FeatureSpace
         }
 
         Version = string.Create(CultureInfo.InvariantCulture,
-            $"{bank.Version}+{scenarios.Version}+x{Dimension}s{_sensitive.Length}r{_residual}f{options.FactorDimension}p{options.FactorProjectionSeed}");
+            $"{bank.Version}+{scenarios.Version}+x{Dimension}s{_sensitive.Length}r{_residual}f{options.FactorDimension}p{options.FactorProjectionSeed}")
+            + (_embeddingBlock.Length == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"e{_embeddingBlock.Length}q{options.EmbeddingProjectionSeed}s{options.EmbeddingScale:R}"));
     }
 
     /// <summary>D, the length of x.</summary>
@@ -109,20 +114,59 @@ public sealed class FeatureSpace
             x[at++] = _options.ResidualScale * residual[k];
         }
 
+        foreach (var row in _embeddingBlock)
+        {
+            x[at++] = _options.EmbeddingScale * System.Numerics.Tensors.TensorPrimitives.Dot(row.AsSpan(), responseEmbedding);
+        }
+
         return x;
+    }
+
+    /// <summary>Rows of a seeded Gaussian matrix made orthonormal by Gram–Schmidt.</summary>
+    private static float[][] OrthonormalProjection(int rows, int dimension, int seed)
+    {
+        var random = new Random(seed);
+        var basis = new double[rows][];
+        for (int k = 0; k < rows; k++)
+        {
+            var v = new double[dimension];
+            for (int j = 0; j < dimension; j++)
+            {
+                v[j] = Model.StandardNormal.Next(random);
+            }
+
+            for (int i = 0; i < k; i++)
+            {
+                double dot = System.Numerics.Tensors.TensorPrimitives.Dot(v.AsSpan(), basis[i]);
+                for (int j = 0; j < dimension; j++)
+                {
+                    v[j] -= dot * basis[i][j];
+                }
+            }
+
+            double norm = System.Numerics.Tensors.TensorPrimitives.Norm(v.AsSpan());
+            for (int j = 0; j < dimension; j++)
+            {
+                v[j] /= norm;
+            }
+
+            basis[k] = v;
+        }
+
+        return basis.Select(v => v.Select(x => (float)x).ToArray()).ToArray();
     }
 
     /// <summary>
     /// The features a stated preference is compared on: x with the criteria and scenario-offset blocks zeroed, so only
-    /// the residual of the embedding (what the text says) remains. The criteria of a stated text describe how the user
+    /// the residual and embedding blocks (what the text says) remain. The criteria of a stated text describe how the user
     /// writes (a long essay asking for short answers), not what the user wants, so they are left out.
     /// </summary>
     public double[] StatedPreferenceFeatures(double[] content)
     {
         ArgumentNullException.ThrowIfNull(content);
         var x = new double[content.Length];
-        int residualStart = Dimension - _residual;
-        Array.Copy(content, residualStart, x, residualStart, _residual);
+        int residualStart = Dimension - _residual - _embeddingBlock.Length;
+        Array.Copy(content, residualStart, x, residualStart, _residual + _embeddingBlock.Length);
         return x;
     }
 

@@ -1,6 +1,6 @@
 namespace PGenRM.Core.Features;
 
-/// <summary>Layout of the content feature vector x(q, r) = [criteria; scenario offsets; low-rank residual].</summary>
+/// <summary>Layout of the content feature vector x(q, r) = [criteria; scenario offsets; low-rank residual; embedding block].</summary>
 public sealed record FeatureSpaceOptions
 {
     /// <summary>
@@ -12,6 +12,24 @@ public sealed record FeatureSpaceOptions
 
     /// <summary>How many residual-basis components enter x (at most the bank's basis size).</summary>
     public int ResidualComponents { get; init; } = 16;
+
+    /// <summary>
+    /// E: components of the embedding block, a fixed seeded orthonormal projection of the whole response embedding. The
+    /// residual basis is the principal directions of a 72-text generic corpus, so it keeps what generic texts vary in;
+    /// a personal taste that lives elsewhere in the embedding (a register, a domain) needs directions it lacks. A random
+    /// orthonormal projection keeps every direction in proportion (Johnson–Lindenstrauss) and needs no tenant data.
+    /// 0 disables the block.
+    /// </summary>
+    public int EmbeddingComponents { get; init; } = 0;
+
+    /// <summary>Seed of the embedding block's projection; part of the feature space's version.</summary>
+    public int EmbeddingProjectionSeed { get; init; } = 20261204;
+
+    /// <summary>Scale of the embedding block (components of a unit embedding have variance ≈ 1/384 before scaling).</summary>
+    public double EmbeddingScale { get; init; } = 8.0;
+
+    /// <summary>Base prior precision of the embedding block's weights.</summary>
+    public double EmbeddingPrecision { get; init; } = 1.0;
 
     /// <summary>F: length of the content-derived item factor prior u, a seeded random projection of the embedding.</summary>
     public int FactorDimension { get; init; } = 8;

@@ -26,8 +26,10 @@ public sealed record HybridModelOptions
     /// <summary>
     /// Candidate prior strengths for a user; the one with the largest Laplace evidence wins (empirical Bayes
     /// per user), so users with a distinct taste get a weak prior and users who match their prototype a strong one.
+    /// The grid spans 1/64 to 1024 (factors of 4): at the old floor of 1/4 a user with a strong taste on weak features
+    /// was held back, and the old ceiling of 256 was where most users ended (PriorStrengthTests plants both cases).
     /// </summary>
-    public IReadOnlyList<double> PriorScaleGrid { get; init; } = [0.25, 1, 4, 16, 64, 256];
+    public IReadOnlyList<double> PriorScaleGrid { get; init; } = [1.0 / 64, 1.0 / 16, 0.25, 1, 4, 16, 64, 256, 1024];
 
     /// <summary>How the prior strength is chosen per user (evidence by default).</summary>
     public PriorScaleCriterion PriorScaleCriterion { get; init; } = PriorScaleCriterion.Evidence;

@@ -9,7 +9,10 @@ namespace PGenRM.Core.Model;
 /// </summary>
 public static class TestTimeScaler
 {
-    /// <summary>s = w·x + b + p·v for a scheme θ = [w; p].</summary>
+    /// <summary>
+    /// s = w·x + b + p·v for a scheme θ = [w; p]; for an item no one has judged the collaborative part is 0
+    /// (<see cref="ItemView.ScoredFactor"/>), so new content is scored by the content part alone.
+    /// </summary>
     public static double Score(ReadOnlySpan<double> scheme, Candidate candidate)
     {
         int d = candidate.Content.Length;
@@ -17,7 +20,7 @@ public static class TestTimeScaler
         double collaborative = candidate.Item.Strength;
         if (candidate.Item.Factor.Length > 0)
         {
-            collaborative += TensorPrimitives.Dot(scheme.Slice(d, candidate.Item.Factor.Length), candidate.Item.Factor);
+            collaborative += TensorPrimitives.Dot(scheme.Slice(d, candidate.Item.Factor.Length), candidate.Item.ScoredFactor);
         }
 
         return content + collaborative;

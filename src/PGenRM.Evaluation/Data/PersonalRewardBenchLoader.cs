@@ -21,17 +21,23 @@ public static class PersonalRewardBenchLoader
 {
     /// <summary>Loads one file; the format follows its extension.</summary>
     /// <param name="path">A <c>.jsonl</c>, <c>.json</c> (JSON Lines) or <c>.csv</c> file.</param>
+    /// <param name="strict">
+    /// <see langword="false"/> (default): a malformed row, a pair whose two answers are equal after white-space normalisation,
+    /// and a row that repeats an earlier one of the same user (equal after normalisation) are skipped and counted in
+    /// <see cref="PreferenceDataset.Notes"/> (real exports contain a few). <see langword="true"/>: the first such row throws.
+    /// </param>
     /// <returns>A dataset named after the file (without extension) with pairs only.</returns>
-    /// <exception cref="DatasetFormatException">A row is malformed; the message names the file and line.</exception>
+    /// <exception cref="DatasetFormatException">Strict mode and a bad row (the message names the file and line), or
+    /// the file is unreadable as a whole (CSV without the required columns).</exception>
     /// <exception cref="NotSupportedException">The extension is not one of the above.</exception>
-    public static PreferenceDataset Load(string path)
+    public static PreferenceDataset Load(string path, bool strict = false)
     {
         ArgumentNullException.ThrowIfNull(path);
         var extension = Path.GetExtension(path).ToLowerInvariant();
         var rows = extension switch
         {
-            ".jsonl" or ".json" => ReadJsonLines(path),
-            ".csv" => ReadCsv(path),
+            ".jsonl" or ".json" => ReadJsonLines(path, strict),
+            ".csv" => ReadCsv(path, strict),
             ".parquet" => throw new NotSupportedException($"{path}: Parquet is not supported; convert it to JSON Lines or CSV first"),
             _ => throw new NotSupportedException($"{path}: unknown extension '{extension}'; expected .jsonl, .json or .csv"),
         };
@@ -39,21 +45,65 @@ public static class PersonalRewardBenchLoader
         var prompts = new Dictionary<string, PromptRecord>(StringComparer.Ordinal);
         var items = new Dictionary<string, ItemRecord>(StringComparer.Ordinal);
         var pairs = new List<PairJudgment>();
+        var seen = new HashSet<(string User, string Chosen, string Rejected)>();
+        int malformed = 0, sameText = 0, repeated = 0;
         foreach (var row in rows)
         {
-            var promptId = $"prb/{TextKey.Hash(row.Context)}";
-            prompts.TryAdd(promptId, new PromptRecord(promptId, row.Context.Trim()));
-            var chosen = AddItem(items, promptId, row.Chosen);
-            var rejected = AddItem(items, promptId, row.Rejected);
-            if (chosen == rejected)
+            if (row.Error is { } error)
             {
-                throw new DatasetFormatException("'chosen' and 'rejected' are the same text", path, row.Line);
+                malformed++;
+                continue;
             }
 
+            var promptId = $"prb/{TextKey.Hash(row.Context)}";
+            var chosen = $"{promptId}/{TextKey.Hash(row.Chosen)}";
+            var rejected = $"{promptId}/{TextKey.Hash(row.Rejected)}";
+            if (chosen == rejected)
+            {
+                // Ids hash the white-space-normalised text, so equal ids are answers that differ at most in white space.
+                sameText++;
+                if (strict)
+                {
+                    throw new DatasetFormatException("'chosen' and 'rejected' are the same text after white-space normalisation", path, row.Line);
+                }
+
+                continue;
+            }
+
+            if (!seen.Add((row.UserId, chosen, rejected)))
+            {
+                repeated++;
+                if (strict)
+                {
+                    throw new DatasetFormatException($"user '{row.UserId}' judges the same pair again (equal after white-space normalisation)", path, row.Line);
+                }
+
+                continue;
+            }
+
+            prompts.TryAdd(promptId, new PromptRecord(promptId, row.Context.Trim()));
+            AddItem(items, promptId, row.Chosen);
+            AddItem(items, promptId, row.Rejected);
             pairs.Add(new PairJudgment(row.UserId, promptId, chosen, rejected, row.Line, row.Split));
         }
 
-        return new PreferenceDataset(Path.GetFileNameWithoutExtension(path), prompts.Values, items.Values, pairs);
+        var notes = new List<string>();
+        if (malformed > 0)
+        {
+            notes.Add($"skipped {malformed} malformed row(s)");
+        }
+
+        if (sameText > 0)
+        {
+            notes.Add($"skipped {sameText} pair(s) whose answers are equal after white-space normalisation");
+        }
+
+        if (repeated > 0)
+        {
+            notes.Add($"skipped {repeated} row(s) repeating an earlier pair of the same user");
+        }
+
+        return new PreferenceDataset(Path.GetFileNameWithoutExtension(path), prompts.Values, items.Values, pairs, notes: notes);
     }
 
     private static string AddItem(Dictionary<string, ItemRecord> items, string promptId, string text)
@@ -63,7 +113,7 @@ public static class PersonalRewardBenchLoader
         return id;
     }
 
-    private static IEnumerable<Row> ReadJsonLines(string path)
+    private static IEnumerable<Row> ReadJsonLines(string path, bool strict)
     {
         long line = 0;
         foreach (var text in File.ReadLines(path))
@@ -94,14 +144,19 @@ public static class PersonalRewardBenchLoader
             }
             catch (Exception ex) when (ex is JsonException or FormatException)
             {
-                throw new DatasetFormatException(ex.Message, path, line, ex);
+                if (strict)
+                {
+                    throw new DatasetFormatException(ex.Message, path, line, ex);
+                }
+
+                row = Row.Invalid(line, ex.Message);
             }
 
             yield return row;
         }
     }
 
-    private static IEnumerable<Row> ReadCsv(string path)
+    private static IEnumerable<Row> ReadCsv(string path, bool strict)
     {
         using var table = CsvTable.Open(path);
         int user = table.Column("user_id"), context = table.Column("context"), chosen = table.Column("chosen"),
@@ -122,7 +177,12 @@ public static class PersonalRewardBenchLoader
             }
             catch (FormatException ex)
             {
-                throw new DatasetFormatException(ex.Message, table.FilePath, table.Line, ex);
+                if (strict)
+                {
+                    throw new DatasetFormatException(ex.Message, table.FilePath, table.Line, ex);
+                }
+
+                row = Row.Invalid(table.Line, ex.Message);
             }
 
             yield return row;
@@ -202,5 +262,8 @@ public static class PersonalRewardBenchLoader
         }
     }
 
-    private sealed record Row(long Line, string UserId, string Context, string Chosen, string Rejected, string? Split);
+    private sealed record Row(long Line, string UserId, string Context, string Chosen, string Rejected, string? Split, string? Error = null)
+    {
+        public static Row Invalid(long line, string error) => new(line, "", "", "", "", null, error);
+    }
 }

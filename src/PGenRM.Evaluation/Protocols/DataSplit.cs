@@ -43,8 +43,13 @@ public sealed class DataSplit
         ArgumentNullException.ThrowIfNull(options);
         var split = new DataSplit(protocol, options);
         bool ratingData = dataset.Ratings.Count > 0;
+        if (options.UseSourceSplit && (ratingData || !dataset.Pairs.Any(p => IsSplit(p, "train")) || !dataset.Pairs.Any(p => IsSplit(p, "test"))))
+        {
+            throw new DatasetFormatException(
+                $"{dataset.Name}: the file split needs pair rows whose split column is 'train' and rows whose split column is 'test'");
+        }
 
-        if (protocol == EvaluationProtocol.NewContent)
+        if (protocol == EvaluationProtocol.NewContent && !options.UseSourceSplit)
         {
             var units = ratingData
                 ? dataset.Ratings.Select(r => r.ItemId).Distinct(StringComparer.Ordinal)
@@ -75,8 +80,8 @@ public sealed class DataSplit
                     ? (ratings.Select(r => r.ItemId).Where(i => !split.TestContent.Contains(i)).ToHashSet(StringComparer.Ordinal),
                        ratings.Select(r => r.ItemId).Where(split.TestContent.Contains).ToHashSet(StringComparer.Ordinal))
                     : SplitUserItems(ratings, options, userSeed);
-                train = RatingPairing.ForUser(ratings, trainItems, options.MaxTrainPairsPerUser, userSeed).ToList();
-                test = RatingPairing.ForUser(ratings, testItems, options.MaxTestPairsPerUser, userSeed + 1).ToList();
+                train = RatingPairing.ForUser(ratings, trainItems, CapOrNull(options.MaxTrainPairsPerUser), userSeed).ToList();
+                test = RatingPairing.ForUser(ratings, testItems, CapOrNull(options.MaxTestPairsPerUser), userSeed + 1).ToList();
             }
             else
             {
@@ -85,7 +90,12 @@ public sealed class DataSplit
                     continue;
                 }
 
-                if (protocol == EvaluationProtocol.NewContent)
+                if (options.UseSourceSplit)
+                {
+                    train = pairs.Where(p => IsSplit(p, "train")).ToList();
+                    test = pairs.Where(p => IsSplit(p, "test")).ToList();
+                }
+                else if (protocol == EvaluationProtocol.NewContent)
                 {
                     train = pairs.Where(p => !split.TestContent.Contains(p.PromptId)).ToList();
                     test = pairs.Where(p => split.TestContent.Contains(p.PromptId)).ToList();
@@ -127,7 +137,7 @@ public sealed class DataSplit
 
     /// <summary>One line describing the split.</summary>
     public string Describe() =>
-        $"{Protocol} seed {Options.Seed}: {Train.Count} train pairs, {SeenTest.Count} seen users ({SeenTest.Values.Sum(t => t.Count)} test pairs), " +
+        $"{(Options.UseSourceSplit ? "file split" : Protocol.ToString())} seed {Options.Seed}: {Train.Count} train pairs, {SeenTest.Count} seen users ({SeenTest.Values.Sum(t => t.Count)} test pairs), " +
         $"{UnseenTest.Count} unseen users ({UnseenTest.Values.Sum(t => t.Count)} test pairs)";
 
     private static (HashSet<string> Train, HashSet<string> Test) SplitUserItems(List<RatingJudgment> ratings, SplitOptions options, int seed)
@@ -151,7 +161,11 @@ public sealed class DataSplit
     }
 
     private static List<PairJudgment> Cap(List<PairJudgment> pairs, int cap, int seed) =>
-        pairs.Count <= cap ? pairs : Shuffle(pairs, seed).Take(cap).ToList();
+        cap <= 0 || pairs.Count <= cap ? pairs : Shuffle(pairs, seed).Take(cap).ToList();
+
+    private static int? CapOrNull(int cap) => cap > 0 ? cap : null;
+
+    private static bool IsSplit(PairJudgment pair, string name) => string.Equals(pair.SourceSplit?.Trim(), name, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>A uniform number in [0, 1) from a seed and a key, stable across processes.</summary>
     private static double Uniform(int seed, string key) => (uint)StableHash.Seed(seed, key) / (double)uint.MaxValue;

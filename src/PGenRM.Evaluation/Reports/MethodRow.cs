@@ -51,6 +51,12 @@ public sealed record MethodRow
     /// <summary>Test pairs (mean over seeds).</summary>
     public double Pairs { get; init; }
 
+    /// <summary>Mean log-loss (nats) of the preference probability σ(margin), pooled over pairs, mean over seeds.</summary>
+    public double LogLoss { get; init; } = double.NaN;
+
+    /// <summary>Expected calibration error of the preference probability (10 confidence bins), mean over seeds.</summary>
+    public double Ece { get; init; } = double.NaN;
+
     /// <summary>Scoring wall time per 1,000 pairs in milliseconds (mean over seeds).</summary>
     public double MillisecondsPerThousand { get; init; }
 }

@@ -23,4 +23,7 @@ public sealed record ProtocolReport
 
     /// <summary>Mean training seconds per trainer.</summary>
     public required IReadOnlyDictionary<string, double> TrainSeconds { get; init; }
+
+    /// <summary>What the loader skipped and why (for example rows whose answers differ only in white space).</summary>
+    public IReadOnlyList<string> DatasetNotes { get; init; } = [];
 }

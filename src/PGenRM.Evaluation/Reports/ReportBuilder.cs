@@ -6,7 +6,7 @@ namespace PGenRM.Evaluation.Reports;
 public static class ReportBuilder
 {
     /// <summary>Builds the report of one dataset and protocol from its per-seed results.</summary>
-    public static ProtocolReport Build(string dataset, string protocol, IReadOnlyList<int> seeds, IReadOnlyList<SplitResult> results)
+    public static ProtocolReport Build(string dataset, string protocol, IReadOnlyList<int> seeds, IReadOnlyList<SplitResult> results, IReadOnlyList<string>? notes = null)
     {
         var seenMethods = results.SelectMany(r => r.Seen.Keys).Distinct(StringComparer.Ordinal).ToList();
         var seen = seenMethods.Select(m => Row(m, results, r => r.Seen, MethodNames.Population, r => r.MillisecondsPerThousandPairs.GetValueOrDefault(m))).ToList();
@@ -23,6 +23,7 @@ public static class ReportBuilder
             ColdStart = cold,
             Splits = results.Select(r => r.Split).ToList(),
             TrainSeconds = trainers.ToDictionary(t => t, t => results.Average(r => r.TrainSeconds.GetValueOrDefault(t)), StringComparer.Ordinal),
+            DatasetNotes = notes ?? [],
         };
     }
 
@@ -36,6 +37,7 @@ public static class ReportBuilder
         var perSeed = results.Where(r => table(r).ContainsKey(method)).ToList();
         var summaries = perSeed.Select(r => AccuracySummary.From(table(r)[method].Values.ToList(), TieConvention.TiesWrong)).ToList();
         var dropped = perSeed.Select(r => AccuracySummary.From(table(r)[method].Values.ToList(), TieConvention.TiesDropped, resamples: 1)).ToList();
+        var calibration = perSeed.Select(r => CalibrationSummary.From(table(r)[method].Values)).ToList();
         var population = perSeed.Select(r => Paired(table(r), method, baseline)).ToList();
         var popularity = perSeed.Select(r => Paired(table(r), method, MethodNames.ItemPopularity)).Where(d => !double.IsNaN(d.Mean)).ToList();
         var unscaled = perSeed.Select(r => Paired(table(r), method, MethodNames.Full)).Where(d => !double.IsNaN(d.Mean)).ToList();
@@ -58,6 +60,8 @@ public static class ReportBuilder
             Users = summaries.Average(s => s.Users),
             Pairs = summaries.Average(s => s.Pairs),
             MillisecondsPerThousand = perSeed.Average(timing),
+            LogLoss = calibration.Count == 0 ? double.NaN : calibration.Average(c => c.LogLoss),
+            Ece = calibration.Count == 0 ? double.NaN : 100 * calibration.Average(c => c.Ece),
         };
     }
 

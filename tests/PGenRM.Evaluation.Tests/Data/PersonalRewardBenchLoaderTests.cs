@@ -63,19 +63,56 @@ public sealed class PersonalRewardBenchLoaderTests
     [InlineData("""{"user_id": "u", "context": "c", "chosen": [{"role": "user", "content": "q"}], "rejected": "b"}""", "no turn with role 'assistant'")]
     [InlineData("""{"user_id": "u", "context": "c", "chosen": "same  text", "rejected": "same text"}""", "same text")]
     [InlineData("""{"user_id": "", "context": "c", "chosen": "a", "rejected": "b"}""", "'user_id' is empty")]
-    public void Load_MalformedRow_NamesFileAndLine(string badRow, string reason)
+    public void Load_MalformedRow_Strict_NamesFileAndLine(string badRow, string reason)
     {
         using var temp = new TempDirectory();
-        var good = """{"user_id": "u", "context": "c", "chosen": "a", "rejected": "b"}""";
-        var path = temp.Write("rows.jsonl", $"{good}\n{good}\n{badRow}\n{good}\n");
+        var path = temp.Write("rows.jsonl", $"{Good("a")}\n{Good("b")}\n{badRow}\n{Good("c")}\n");
 
-        var ex = Assert.Throws<DatasetFormatException>(() => PersonalRewardBenchLoader.Load(path));
+        var ex = Assert.Throws<DatasetFormatException>(() => PersonalRewardBenchLoader.Load(path, strict: true));
 
         Assert.Equal(path, ex.FilePath);
         Assert.Equal(3, ex.LineNumber);
         Assert.StartsWith($"{path}:3: ", ex.Message, StringComparison.Ordinal);
         Assert.Contains(reason, ex.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("""{"user_id": "u", "context": "c", "chosen": "a"}""")]
+    [InlineData("{\"user_id\": \"u\", \"context\": \"c\"")]
+    [InlineData("""{"user_id": "", "context": "c", "chosen": "a", "rejected": "b"}""")]
+    public void Load_MalformedRow_Lenient_IsSkippedAndCounted(string badRow)
+    {
+        using var temp = new TempDirectory();
+        var path = temp.Write("rows.jsonl", $"{Good("a")}\n{badRow}\n{Good("b")}\n");
+
+        var data = PersonalRewardBenchLoader.Load(path);
+
+        Assert.Equal([1L, 3L], data.Pairs.Select(p => p.Order));
+        Assert.Equal(["skipped 1 malformed row(s)"], data.Notes);
+    }
+
+    [Fact]
+    public void Load_WhitespaceOnlyDifferencesAndRepeats_AreSkippedAndCounted()
+    {
+        using var temp = new TempDirectory();
+        var same = """{"user_id": "u", "context": "c", "chosen": "same  text\n", "rejected": " same text"}""";
+        var repeat = """{"user_id": "u", "context": "c ", "chosen": "x\t1", "rejected": "z"}""";
+        var otherUser = """{"user_id": "v", "context": "c", "chosen": "x 1", "rejected": "z"}""";
+        var path = temp.Write("rows.jsonl", $"{Good("x 1")}\n{same}\n{repeat}\n{otherUser}\n{same}\n");
+
+        var data = PersonalRewardBenchLoader.Load(path);
+
+        Assert.Equal([("u", 1L), ("v", 4L)], data.Pairs.Select(p => (p.UserId, p.Order)));
+        Assert.Equal(
+            ["skipped 2 pair(s) whose answers are equal after white-space normalisation", "skipped 1 row(s) repeating an earlier pair of the same user"],
+            data.Notes);
+        Assert.Contains("note: skipped 2 pair(s)", data.Describe(), StringComparison.Ordinal);
+
+        var strict = Assert.Throws<DatasetFormatException>(() => PersonalRewardBenchLoader.Load(path, strict: true));
+        Assert.Equal(2, strict.LineNumber);
+    }
+
+    private static string Good(string chosen) => $$"""{"user_id": "u", "context": "c", "chosen": "{{chosen}}", "rejected": "z"}""";
 
     [Fact]
     public void Load_CsvMissingColumn_NamesTheHeaderLine()
