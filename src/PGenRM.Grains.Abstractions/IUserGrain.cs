@@ -1,8 +1,10 @@
+using Orleans.Concurrency;
+
 namespace PGenRM.Grains.Abstractions;
 
 /// <summary>
 /// One user's preference model. Key: <see cref="GrainKeys.User"/> ("{tenant}/{user}"). Feedback is acknowledged only
-/// after it is durably stored; a repeated feedback id is a no-op.
+/// after its feedback-log row is durably stored; a repeated feedback id is a no-op (the log rejects it).
 /// </summary>
 [Alias("PGenRM.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey
@@ -30,6 +32,10 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Everything stored about the user.</summary>
     [Alias("ExportAsync")]
     Task<UserExport> ExportAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Up to <paramref name="count"/> of the user's most recent feedback pairs with texts, newest first.</summary>
+    [Alias("GetHistoryPairsAsync"), ReadOnly]
+    Task<IReadOnlyList<HistoryPair>> GetHistoryPairsAsync(int count, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes the user's stored state and its prototype membership (and its entries in items' recent-judge lists); the grain starts from the prior afterwards.</summary>
     [Alias("DeleteAsync")]

@@ -166,7 +166,7 @@ public sealed partial class UserGrain
 
         if (s.Prototype is int current)
         {
-            var key = s.JudgmentSketch.Length > 0 ? Array.ConvertAll(s.JudgmentSketch, x => (float)x) : [];
+            var key = NeighbourKey();
 
             // Monotonic without a write of its own: the feedback count is stored before the reports that follow it, so
             // once the next feedback item is stored its sequences exceed any lost with an unwritten report. Until then a
