@@ -132,6 +132,7 @@ public sealed partial class UserGrain(
 
         void SetStated(UserState s)
         {
+            LeavePopulationPrior();
             _model.SetStatedPreference(vector);
             s.StatedPreference = vector;
             s.StatedPreferenceText = statedPreference;
@@ -224,6 +225,7 @@ public sealed partial class UserGrain(
                 return new FeedbackReceipt(FeedbackStatus.Duplicate, state.State.FeedbackCount);
             }
 
+            LeavePopulationPrior();
             Apply(state.State, entry, pairs);
 
             // The judgment ids are deterministic, so a replay after a failure below re-records them without double counting.
