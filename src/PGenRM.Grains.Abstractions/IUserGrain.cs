@@ -4,7 +4,7 @@ namespace PGenRM.Grains.Abstractions;
 
 /// <summary>
 /// One user's preference model. Key: <see cref="GrainKeys.User"/> ("{tenant}/{user}"). Feedback is acknowledged only
-/// after it is durably stored; a repeated feedback id is a no-op.
+/// after its feedback-log row is durably stored; a repeated feedback id is a no-op (the log rejects it).
 /// </summary>
 [Alias("PGenRM.IUserGrain")]
 public interface IUserGrain : IGrainWithStringKey

@@ -3,8 +3,8 @@ namespace PGenRM.Grains.Abstractions;
 /// <summary>Everything a user grain stores about a user, for export requests.</summary>
 /// <param name="Profile">The profile (counts, scheme).</param>
 /// <param name="StatedPreference">The stated-preference text, or null.</param>
-/// <param name="Feedback">Pairs kept verbatim, oldest first (older ones survive only as folded statistics).</param>
-/// <param name="RecentFeedbackIds">Feedback ids remembered for de-duplication, oldest first.</param>
+/// <param name="Feedback">Every pair in the user's feedback log, oldest first, with texts (a rating set gives its derived pairs).</param>
+/// <param name="RecentFeedbackIds">Every feedback id in the user's log (each is rejected if sent again), oldest first.</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.UserExport")]
 public sealed record UserExport(
     [property: Id(0)] UserProfile Profile,

@@ -74,7 +74,7 @@ public sealed class LlmScoring : IDisposable
         var evaluator = await _evaluators.GetAsync(cancellationToken);
         var encoded = await evaluator.EncodeAsync(request.Query, request.Candidates, request.CandidateIds, cancellationToken);
         var schemesTask = user.GetSchemesAsync(new SchemeRequest(encoded.Embedding, 1, ScoringWorker.SeedKey(userKey, request.Query)), cancellationToken);
-        var historyTask = user.GetHistoryPairsAsync(UserGrain.HistoryTextWindow, cancellationToken);
+        var historyTask = user.GetHistoryPairsAsync(UserGrain.RecentWindow, cancellationToken);
         var profileTask = user.GetProfileAsync(cancellationToken);
         await Task.WhenAll(schemesTask, historyTask, profileTask);
         var schemes = await schemesTask;
@@ -156,7 +156,7 @@ public sealed class LlmScoring : IDisposable
             .Take(n)
             .ToList();
         var histories = await Task.WhenAll(nearest.Select(p =>
-            grains.GetGrain<IUserGrain>(p.UserKey).GetHistoryPairsAsync(UserGrain.HistoryTextWindow, cancellationToken)));
+            grains.GetGrain<IUserGrain>(p.UserKey).GetHistoryPairsAsync(UserGrain.RecentWindow, cancellationToken)));
         return nearest
             .Select((p, i) => new JudgeNeighbour(p.UserKey, Pairs(histories[i])))
             .Where(x => x.History.Count > 0)

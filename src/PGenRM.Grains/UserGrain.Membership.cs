@@ -33,22 +33,61 @@ public sealed partial class UserGrain
 
     private PrototypeDirectory _directory = new(0, [], []);
     private TenantCache? _tenants;
+    private float[]? _population;
 
     /// <summary>Loads the tenant's directory (before the model is rebuilt, so it starts at its prototype's prior).</summary>
     private async Task LoadMembershipAsync(CancellationToken cancellationToken)
     {
         _tenants = ServiceProvider.GetRequiredService<TenantCache>();
         _directory = await DirectoryAsync(cancellationToken);
+        _population = await PopulationAsync(_directory, state.State, cancellationToken);
+    }
+
+    /// <summary>
+    /// The population scheme is the prior of a user with no data only: with its first pairs or a stated preference the
+    /// user learns under the prior of the prototype it joins, as every placed user does.
+    /// </summary>
+    private void LeavePopulationPrior()
+    {
+        if (_population is not null)
+        {
+            _population = null;
+            _model.SetPrior(MembershipPrior(state.State));
+        }
+    }
+
+    /// <summary>
+    /// The population scheme of a tenant that has not re-clustered yet, for a user not placed yet: the running mean of
+    /// prototype 0, which every placed user joins before the first re-clustering, so a new user is scored from the
+    /// tenant's first feedback on by what its users share, not by a zero scheme. Null when there is nothing to use
+    /// (no member yet, a clustered tenant, or a placed user). One read-only call per activation, none per request.
+    /// </summary>
+    private async Task<float[]?> PopulationAsync(PrototypeDirectory directory, UserState s, CancellationToken cancellationToken)
+    {
+        if (directory.Version != 0 || s.Prototype is not null)
+        {
+            return null;
+        }
+
+        var summary = await Prototype(0).GetSummaryAsync(cancellationToken);
+        int dimension = _evaluator.Features.Dimension + _evaluator.Model.FactorDimension;
+        return summary.Members > 0 && summary.Centroid.Length == dimension && TensorPrimitives.Norm(summary.Centroid) > 0 ? summary.Centroid : null;
     }
 
     /// <summary>
     /// The prior of the user's prototype in the loaded directory. A user not placed yet gets the prototype it would join
-    /// without a stated preference (the largest), so a cold-start score is the prototype prior, not an empty one; the
-    /// zero-mean tenant prior only before the tenant's first re-clustering.
+    /// without a stated preference (the largest), so a cold-start score is the prototype prior, not an empty one; before
+    /// the tenant's first re-clustering the population scheme (<see cref="PopulationAsync"/>), and the zero-mean prior
+    /// only while the tenant has no feedback at all.
     /// </summary>
     private DiagonalGaussian MembershipPrior(UserState s)
     {
         var prior = _evaluator.DefaultPrior();
+        if (s.Prototype is null && _directory.Version == 0 && _population is float[] population && population.Length == prior.Dimension)
+        {
+            return new DiagonalGaussian(Array.ConvertAll(population, x => (double)x), prior.Precision);
+        }
+
         int? index = s.Prototype ?? (_directory.Centroids.Count > 0 ? Largest(_directory) : null);
         if (index is not int p || p >= _directory.Centroids.Count || _directory.Centroids[p].Length != prior.Dimension)
         {
@@ -166,7 +205,7 @@ public sealed partial class UserGrain
 
         if (s.Prototype is int current)
         {
-            var key = s.JudgmentSketch.Length > 0 ? Array.ConvertAll(s.JudgmentSketch, x => (float)x) : [];
+            var key = NeighbourKey();
 
             // Monotonic without a write of its own: the feedback count is stored before the reports that follow it, so
             // once the next feedback item is stored its sequences exceed any lost with an unwritten report. Until then a

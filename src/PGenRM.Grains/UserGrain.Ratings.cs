@@ -19,11 +19,6 @@ public sealed partial class UserGrain
     public async Task<FeedbackReceipt> ApplyRatingsAsync(RatingsFeedback ratings, CancellationToken cancellationToken = default)
     {
         Validate(ratings);
-        if (_recentIds.Contains(ratings.FeedbackId))
-        {
-            LogDuplicateFeedback(ratings.FeedbackId, _key);
-            return new FeedbackReceipt(FeedbackStatus.Duplicate, state.State.FeedbackCount);
-        }
 
         // Everything awaited before the first mutation: a failure here leaves the grain exactly as stored.
         var encoded = await _evaluator.EncodeAsync(
@@ -55,12 +50,17 @@ public sealed partial class UserGrain
             var (chosen, rejected) = (candidates[high], candidates[low]);
             var evidence = CompactEvaluator.Evidence(encoded with { Candidates = [chosen, rejected] }, views[high], views[low], weight);
             var pair = StoredPair.From($"{ratings.FeedbackId}:{chosen.ItemId}>{rejected.ItemId}", evidence, ratings.At);
-            var texts = new HistoryPair(pair.FeedbackId, ratings.Query, ratings.Items[high].Text, ratings.Items[low].Text, ratings.At);
-            pairs.Add(new PendingPair(pair, chosen.FactorPrior, rejected.FactorPrior, texts));
+            pairs.Add(new PendingPair(pair, chosen.FactorPrior, rejected.FactorPrior));
         }
 
-        var receipt = await ApplyAndStoreAsync(ratings.FeedbackId, pairs, cancellationToken);
-        await SyncMembershipAsync(updated: true, cancellationToken);
+        var entry = Entry(
+            ratings.FeedbackId, ratings.Query, ratings.Items.Select(r => r.Text).ToList(), candidates, ratings.Items.Select(r => r.Rating).ToArray(), pairs.ConvertAll(p => p.Stored), ratings.At);
+        var receipt = await ApplyAndStoreAsync(entry, pairs, cancellationToken);
+        if (receipt.Status == FeedbackStatus.Applied)
+        {
+            await SyncMembershipAsync(updated: true, cancellationToken);
+        }
+
         return receipt;
     }
 

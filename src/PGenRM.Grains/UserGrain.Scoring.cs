@@ -47,12 +47,12 @@ public sealed partial class UserGrain
     }
 
     /// <summary>The user's neighbour key: its judgment sketch (empty before the first pair).</summary>
-    private float[] NeighbourKey() => Array.ConvertAll(state.State.JudgmentSketch, x => (float)x);
+    private float[] NeighbourKey() => ToFloats(_sketch);
 
     /// <summary>Takes the user off the recent-judge lists of the items in its kept history (before its state is cleared).</summary>
     private Task RemoveFromItemJudgesAsync(CancellationToken cancellationToken)
     {
-        var items = state.State.History
+        var items = _model.History
             .SelectMany(h => new[] { h.ChosenItemId, h.RejectedItemId })
             .Where(GrainKeys.IsValidEntity)
             .Distinct(StringComparer.Ordinal);

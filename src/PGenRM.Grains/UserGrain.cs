@@ -1,28 +1,44 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 using PGenRM.Core.Evaluator;
 using PGenRM.Core.Model;
 using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Log;
 using PGenRM.Grains.Storage;
 
 namespace PGenRM.Grains;
 
 /// <summary>
 /// One user's preference model (key "{tenant}/{user}"). Feedback is applied in one turn: encode, read both items'
-/// statistics, update the <see cref="UserModel"/>, record the judgment on both item grains, write the state, and only
-/// then acknowledge. The grain is not reentrant, so concurrent feedback for one user is applied one item at a time.
+/// statistics, append the operation to the <see cref="FeedbackLog"/> (the source of truth; a repeated id is rejected
+/// there), update the <see cref="UserModel"/>, record the judgment on both item grains, and acknowledge once the log
+/// row is durable. The compact state is a checkpoint written every <see cref="CheckpointEvery"/> operations (and on
+/// deactivation); on activation the verbatim history and the entries above the checkpoint come back from the log
+/// (docs/STORAGE.md). The grain is not reentrant, so concurrent feedback for one user is applied one item at a time.
 /// </summary>
 public sealed partial class UserGrain(
     [PersistentState("user", "users")] IPersistentState<UserState> state,
     EvaluatorHost evaluators,
+    FeedbackLog log,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {
-    /// <summary>Feedback ids remembered for de-duplication; a retry older than this many items would apply twice.</summary>
-    public const int FeedbackIdWindow = 1024;
+    /// <summary>Recent feedback operations whose ids the state keeps (for <see cref="GetHistoryPairsAsync"/>; texts live in the log).</summary>
+    public const int RecentWindow = 16;
+
+    /// <summary>
+    /// Feedback operations between two state writes. The log row alone makes an operation durable; the checkpoint only
+    /// bounds how much of the log an activation replays, and spreads the state's bytes over this many operations.
+    /// </summary>
+    public const int CheckpointEvery = 4;
+
+    // The log entries whose pairs are (partly) in the model's verbatim history, oldest first: (sequence, pairs).
+    private readonly List<(long Sequence, int Pairs)> _historyEntries = [];
+    private long _checkpointed;
+    private double[] _sketch = [];
 
     /// <summary>Longest accepted feedback id.</summary>
     public const int MaxFeedbackIdLength = 256;
 
-    private readonly HashSet<string> _recentIds = new(StringComparer.Ordinal);
     private CompactEvaluator _evaluator = null!;
     private UserModel _model = null!;
     private string _key = "";
@@ -35,28 +51,38 @@ public sealed partial class UserGrain(
         _tenant = GrainKeys.Parse(_key).Tenant;
         _evaluator = await evaluators.GetAsync(cancellationToken);
         var s = state.State;
-        if (state.RecordExists && s.ModelVersion is not null && s.ModelVersion != _evaluator.ModelVersion && (s.History.Count > 0 || s.FoldedCount > 0 || s.StatedPreference is not null))
+        if (state.RecordExists && s.ModelVersion is not null && s.ModelVersion != _evaluator.ModelVersion && (s.LogSequence > 0 || s.FoldedCount > 0 || s.StatedPreference is not null))
         {
             // Stored vectors live in another feature space; fitting them here would be silently wrong.
             throw new InvalidOperationException(
                 $"User {_key} was stored under model '{s.ModelVersion}' but this silo runs '{_evaluator.ModelVersion}'; migrate or delete the user.");
         }
 
-        _recentIds.UnionWith(s.RecentFeedbackIds);
         await LoadMembershipAsync(cancellationToken);
-        _model = Rebuild(s);
+        await RestoreAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (state.State.LogSequence > _checkpointed && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+        {
+            try
+            {
+                await CheckpointAsync(force: true, reapply: null, cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Nothing is lost: the next activation replays the log above the last checkpoint.
+                LogCheckpointFailed(e, _key);
+            }
+        }
     }
 
     /// <inheritdoc />
     public async Task<FeedbackReceipt> ApplyFeedbackAsync(FeedbackItem item, CancellationToken cancellationToken = default)
     {
         Validate(item);
-        var s = state.State;
-        if (_recentIds.Contains(item.FeedbackId))
-        {
-            LogDuplicateFeedback(item.FeedbackId, _key);
-            return new FeedbackReceipt(FeedbackStatus.Duplicate, s.FeedbackCount);
-        }
 
         // Everything awaited before the first mutation: a failure here leaves the grain exactly as stored.
         var encoded = await _evaluator.EncodeAsync(item.Query, [item.Chosen, item.Rejected], [item.ChosenItemId, item.RejectedItemId], cancellationToken);
@@ -72,11 +98,13 @@ public sealed partial class UserGrain(
         var chosenView = View(await chosenStats, chosen.FactorPrior);
         var rejectedView = View(await rejectedStats, rejected.FactorPrior);
         var pair = StoredPair.From(item.FeedbackId, CompactEvaluator.Evidence(encoded, chosenView, rejectedView, item.Weight), item.At);
-        var receipt = await ApplyAndStoreAsync(
-            item.FeedbackId,
-            [new PendingPair(pair, chosen.FactorPrior, rejected.FactorPrior, new HistoryPair(item.FeedbackId, item.Query, item.Chosen, item.Rejected, item.At))],
-            cancellationToken);
-        await SyncMembershipAsync(updated: true, cancellationToken);
+        var entry = Entry(item.FeedbackId, item.Query, [item.Chosen, item.Rejected], [chosen, rejected], null, [pair], item.At);
+        var receipt = await ApplyAndStoreAsync(entry, [new PendingPair(pair, chosen.FactorPrior, rejected.FactorPrior)], cancellationToken);
+        if (receipt.Status == FeedbackStatus.Applied)
+        {
+            await SyncMembershipAsync(updated: true, cancellationToken);
+        }
+
         return receipt;
     }
 
@@ -84,19 +112,14 @@ public sealed partial class UserGrain(
     public async Task<UserProfile> SetStatedPreferenceAsync(string statedPreference, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(statedPreference);
-        var vector = await _evaluator.StatedPreferenceAsync(statedPreference, cancellationToken: cancellationToken);
+        // Rounded to the float32 the state stores, so the activation learns exactly what a reload restores.
+        var vector = Array.ConvertAll(
+            await _evaluator.StatedPreferenceAsync(statedPreference, cancellationToken: cancellationToken), UserStatePacker.RoundToSingle);
         try
         {
             // Last writer wins for the stated preference, but on the fresh state: a conflict re-reads and sets it again.
             SetStated(state.State);
-            await state.WriteStateWithRetryAsync(
-                fresh =>
-                {
-                    SetStated(fresh);
-                    return true;
-                },
-                Reload,
-                cancellationToken: cancellationToken);
+            await CheckpointAsync(force: true, SetStated, cancellationToken);
         }
         catch
         {
@@ -109,6 +132,7 @@ public sealed partial class UserGrain(
 
         void SetStated(UserState s)
         {
+            LeavePopulationPrior();
             _model.SetStatedPreference(vector);
             s.StatedPreference = vector;
             s.StatedPreferenceText = statedPreference;
@@ -120,14 +144,43 @@ public sealed partial class UserGrain(
     public Task<UserProfile> GetProfileAsync(CancellationToken cancellationToken = default) => Task.FromResult(Profile());
 
     /// <inheritdoc />
-    public Task<UserExport> ExportAsync(CancellationToken cancellationToken = default)
+    public async Task<UserExport> ExportAsync(CancellationToken cancellationToken = default)
     {
-        var s = state.State;
-        return Task.FromResult(new UserExport(
-            Profile(),
-            s.StatedPreferenceText,
-            s.History.ConvertAll(h => new ExportedFeedback(h.FeedbackId, h.ChosenItemId, h.RejectedItemId, h.Weight, h.At)),
-            s.RecentFeedbackIds.ToList()));
+        var entries = await log.ReadAllAsync(_key, cancellationToken);
+        var feedback = entries
+            .SelectMany(e => e.Pairs().Select(p => new ExportedFeedback(
+                p.FeedbackId, p.ChosenItemId, p.RejectedItemId, p.Weight, p.At, e.Query, e.TextOf(p.ChosenItemId), e.TextOf(p.RejectedItemId))))
+            .ToList();
+        return new UserExport(Profile(), state.State.StatedPreferenceText, feedback, entries.ConvertAll(e => e.FeedbackId));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<HistoryPair>> GetHistoryPairsAsync(int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var result = new List<HistoryPair>(Math.Min(count, 64));
+        var recent = state.State.RecentFeedback;
+        for (int i = recent.Count - 1; i >= 0 && result.Count < count; i--)
+        {
+            // A row missing here was deleted with the user by another activation; skip it rather than fail a read.
+            if (await log.GetAsync(_key, recent[i], cancellationToken) is not LogEntry entry)
+            {
+                continue;
+            }
+
+            // Within one rating set, its derived pairs newest-first means reverse storage order (all share one time).
+            foreach (var p in Enumerable.Reverse(entry.Pairs()))
+            {
+                if (result.Count == count)
+                {
+                    break;
+                }
+
+                result.Add(new HistoryPair(p.FeedbackId, entry.Query, entry.TextOf(p.ChosenItemId), entry.TextOf(p.RejectedItemId), p.At));
+            }
+        }
+
+        return result;
     }
 
     /// <inheritdoc />
@@ -137,6 +190,8 @@ public sealed partial class UserGrain(
         await LeavePrototypesAsync(cancellationToken);
         try
         {
+            // The log first: a crash after it leaves a state whose tail replay finds nothing, never log rows without a user.
+            await log.DeleteUserAsync(_key, cancellationToken);
             await state.ClearStateAsync(cancellationToken);
         }
         finally
@@ -146,110 +201,215 @@ public sealed partial class UserGrain(
         }
 
         state.State = new UserState();
-        _recentIds.Clear();
-        _model = Rebuild(state.State);
+        _historyEntries.Clear();
+        _checkpointed = 0;
+        _sketch = [];
+        _model = new UserModel(MembershipPrior(state.State), _evaluator.Model);
         LogUserDeleted(_key);
     }
 
     /// <summary>
-    /// Applies one feedback operation (one id, one or more pairs) and stores it with one write: update the model and
-    /// the state, record the judgments on the item grains, write. An ETag conflict re-reads the state and re-applies
-    /// the operation unless the stored state already has its id (<see cref="PersistentStateWrites"/>).
+    /// Applies one feedback operation (one id, one or more pairs): append its log entry (a row with the same id means a
+    /// duplicate, and nothing else happens), update the model and the state, record the judgments on the item grains,
+    /// write the state. An ETag conflict re-reads the state and re-applies the operation unless the stored state already
+    /// has its id in its recent window (<see cref="PersistentStateWrites"/>).
     /// </summary>
-    private async Task<FeedbackReceipt> ApplyAndStoreAsync(string feedbackId, IReadOnlyList<PendingPair> pairs, CancellationToken cancellationToken)
+    private async Task<FeedbackReceipt> ApplyAndStoreAsync(LogEntry entry, IReadOnlyList<PendingPair> pairs, CancellationToken cancellationToken)
     {
+        entry.Sequence = state.State.LogSequence + 1;
         try
         {
-            Apply(state.State, feedbackId, pairs);
-
-            // The judgment ids are deterministic, so a retry after a failure below re-records them without double counting.
-            var scheme = Array.ConvertAll(_model.Scheme, x => (float)x);
-            await Task.WhenAll(pairs.SelectMany(p => RecordJudgments(p, scheme, cancellationToken)));
-            var write = await state.WriteStateWithRetryAsync(
-                fresh =>
-                {
-                    if (fresh.RecentFeedbackIds.Contains(feedbackId, StringComparer.Ordinal))
-                    {
-                        return false;
-                    }
-
-                    Apply(fresh, feedbackId, pairs);
-                    return true;
-                },
-                Reload,
-                cancellationToken: cancellationToken);
-            if (write.Attempts > 1)
+            if (!await log.TryAppendAsync(_key, [entry], cancellationToken))
             {
-                LogWriteConflict(feedbackId, _key, write.Attempts, write.Written);
+                LogDuplicateFeedback(entry.FeedbackId, _key);
+                return new FeedbackReceipt(FeedbackStatus.Duplicate, state.State.FeedbackCount);
             }
 
-            return new FeedbackReceipt(write.Written ? FeedbackStatus.Applied : FeedbackStatus.Duplicate, state.State.FeedbackCount);
+            LeavePopulationPrior();
+            Apply(state.State, entry, pairs);
+
+            // The judgment ids are deterministic, so a replay after a failure below re-records them without double counting.
+            await RecordJudgmentsAsync(pairs, cancellationToken);
+            await CheckpointAsync(force: false, reapply: null, cancellationToken);
+            return new FeedbackReceipt(FeedbackStatus.Applied, state.State.FeedbackCount);
         }
         catch (Exception e)
         {
-            // Memory is ahead of storage: drop the activation so the next call reloads what was stored (and the client's
-            // retry with the same id applies the item again).
-            LogFeedbackFailed(e, feedbackId, _key);
+            // Memory may be ahead of storage, and the log row may be durable without the state: drop the activation. The
+            // next one replays the log tail, and the client's retry with the same id is then a duplicate of a counted item.
+            LogFeedbackFailed(e, entry.FeedbackId, _key);
             DeactivateOnIdle();
             throw;
         }
     }
 
+    /// <summary>
+    /// Rebuilds the activation from the stored checkpoint and the log: the verbatim history from the entries from
+    /// <see cref="UserState.HistoryFromSequence"/> up to the checkpoint (one partition query), then the entries above the
+    /// checkpoint (acknowledged since, or appended before a crash) applied as new, and stored once.
+    /// </summary>
+    private async Task RestoreAsync(CancellationToken cancellationToken)
+    {
+        var s = state.State;
+        _historyEntries.Clear();
+        long from = s.HistoryFromSequence > 0 ? Math.Min(s.HistoryFromSequence, s.LogSequence + 1) : s.LogSequence + 1;
+        var rows = await log.ReadAfterAsync(_key, from - 1, cancellationToken);
+        var history = new List<PairEvidence>();
+        var tail = new List<LogEntry>();
+        foreach (var entry in rows)
+        {
+            if (entry.Sequence > s.LogSequence)
+            {
+                tail.Add(entry);
+                continue;
+            }
+
+            var pairs = entry.Pairs();
+            int skip = entry.Sequence == s.HistoryFromSequence ? s.HistorySkip : 0;
+            history.AddRange(pairs.Skip(skip).Select(p => p.ToEvidence()));
+            _historyEntries.Add((entry.Sequence, pairs.Count));
+        }
+
+        var prior = MembershipPrior(s);
+        _model = new UserModel(prior, _evaluator.Model);
+        _sketch = Array.ConvertAll(s.JudgmentSketch, x => (double)x);
+        if (history.Count > 0 || s.FoldedCount > 0 || s.StatedPreference is not null)
+        {
+            var folded = s.FoldedCount > 0
+                ? new FoldedEvidence(Array.ConvertAll(s.FoldedMean, x => (double)x), PackedSymmetric.Unpack(s.FoldedPrecision), s.FoldedCount)
+                : new FoldedEvidence(prior.Dimension);
+            _model.Restore(history, folded, s.StatedPreference);
+        }
+
+        _checkpointed = s.LogSequence;
+        if (tail.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var entry in tail)
+        {
+            var pairs = entry.Pairs().ConvertAll(p => new PendingPair(p, FactorPrior(entry, p.ChosenItemId), FactorPrior(entry, p.RejectedItemId)));
+            Apply(state.State, entry, pairs);
+            await RecordJudgmentsAsync(pairs, cancellationToken);
+        }
+
+        LogTailReplayed(_key, tail.Count, state.State.LogSequence);
+        await CheckpointAsync(force: true, reapply: null, cancellationToken);
+
+        static double[] FactorPrior(LogEntry entry, string itemId)
+        {
+            int i = entry.ItemIds.IndexOf(itemId);
+            return i >= 0 && i < entry.FactorPriors.Count ? Array.ConvertAll(entry.FactorPriors[i], x => (double)x) : [];
+        }
+    }
+
+    /// <summary>
+    /// Writes the state when <see cref="CheckpointEvery"/> operations are unwritten, when <paramref name="force"/>, or
+    /// when the user has no row yet. On an ETag conflict (another writer stored the row) the row is re-read and the
+    /// activation rebuilt from it and the log above it (the log holds every acknowledged operation), then
+    /// <paramref name="reapply"/> (an operation that is not in the log) is applied again, and the write retried.
+    /// </summary>
+    private async Task CheckpointAsync(bool force, Action<UserState>? reapply, CancellationToken cancellationToken)
+    {
+        if (!force && state.RecordExists && state.State.LogSequence - _checkpointed < CheckpointEvery)
+        {
+            return;
+        }
+
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await state.WriteStateAsync(cancellationToken);
+                _checkpointed = state.State.LogSequence;
+                return;
+            }
+            catch (InconsistentStateException) when (attempt < PersistentStateWrites.DefaultMaxAttempts)
+            {
+                LogWriteConflict(_key, attempt);
+                await state.ReadStateAsync(cancellationToken);
+                await RestoreAsync(cancellationToken);
+                if (reapply is null)
+                {
+                    // RestoreAsync stored what the log adds to the fresh row (or there was nothing to add).
+                    return;
+                }
+
+                reapply(state.State);
+            }
+        }
+    }
+
+    private Task RecordJudgmentsAsync(IReadOnlyList<PendingPair> pairs, CancellationToken cancellationToken)
+    {
+        var scheme = Array.ConvertAll(_model.Scheme, x => (float)x);
+        return Task.WhenAll(pairs.SelectMany(p => RecordJudgments(p, scheme, cancellationToken)));
+    }
+
+    /// <summary>The log entry of an operation (texts and ids of the responses, the pairs as applied).</summary>
+    private static LogEntry Entry(string feedbackId, string query, List<string> texts, IReadOnlyList<EncodedCandidate> candidates, double[]? ratings, IReadOnlyList<StoredPair> pairs, DateTimeOffset at) => new()
+    {
+        FeedbackId = feedbackId,
+        Query = query,
+        Texts = texts,
+        ItemIds = candidates.Select(c => c.ItemId).ToList(),
+        FactorPriors = candidates.Select(c => Array.ConvertAll(c.FactorPrior, x => (float)x)).ToList(),
+        Ratings = ratings,
+        PackedPairs = UserStatePacker.PackPairs(pairs),
+        At = at,
+    };
+
     /// <summary>Applies an operation's pairs to the model and to <paramref name="s"/> (memory only).</summary>
-    private void Apply(UserState s, string feedbackId, IReadOnlyList<PendingPair> pairs)
+    private void Apply(UserState s, LogEntry entry, IReadOnlyList<PendingPair> pairs)
     {
         if (pairs.Count == 1)
         {
             _model.Add(pairs[0].Stored.ToEvidence());
         }
-        else
+        else if (pairs.Count > 1)
         {
             _model.AddRange(pairs.Select(p => p.Stored.ToEvidence()).ToList());
         }
 
-        if (s.JudgmentSketch.Length == 0 && pairs.Count > 0)
+        if (_sketch.Length == 0 && pairs.Count > 0)
         {
-            s.JudgmentSketch = new double[Core.Model.JudgmentSketch.DefaultLength];
+            _sketch = new double[Core.Model.JudgmentSketch.DefaultLength];
         }
 
         foreach (var pair in pairs)
         {
-            if (pair.Texts is not null)
-            {
-                s.RecentTexts.Add(pair.Texts);
-            }
-
-            s.History.Add(pair.Stored);
-            Core.Model.JudgmentSketch.Add(s.JudgmentSketch, pair.Stored.ChosenItemId, 1);
-            Core.Model.JudgmentSketch.Add(s.JudgmentSketch, pair.Stored.RejectedItemId, -1);
+            Core.Model.JudgmentSketch.Add(_sketch, pair.Stored.ChosenItemId, 1);
+            Core.Model.JudgmentSketch.Add(_sketch, pair.Stored.RejectedItemId, -1);
         }
 
-        TrimFront(s.History, _evaluator.Model.HistoryCapacity);
-        TrimFront(s.RecentTexts, HistoryTextWindow);
+        // Accumulated in float64 by the activation, stored as float32 (the neighbour key is float32 anyway).
+        s.JudgmentSketch = ToFloats(_sketch);
+
         if (_model.Folded.Count > 0)
         {
             s.FoldedMean = ToFloats(_model.Folded.Mean);
-            s.FoldedPrecision = ToFloats(_model.Folded.Precision);
+            s.FoldedPrecision = PackedSymmetric.Pack(_model.Folded.Precision, _model.Folded.Mean.Length);
             s.FoldedCount = _model.Folded.Count;
         }
 
+        // Which log entries the verbatim history now spans (the state keeps only where it starts).
+        _historyEntries.Add((entry.Sequence, pairs.Count));
+        int kept = _model.History.Count, covered = 0, first = _historyEntries.Count;
+        while (first > 0 && covered < kept)
+        {
+            covered += _historyEntries[--first].Pairs;
+        }
+
+        _historyEntries.RemoveRange(0, first);
+        s.HistoryFromSequence = kept > 0 ? _historyEntries[0].Sequence : 0;
+        s.HistorySkip = covered - kept;
+
         s.ModelVersion = _evaluator.ModelVersion;
         s.FeedbackCount++;
-        _recentIds.Add(feedbackId);
-        s.RecentFeedbackIds.Add(feedbackId);
-        if (s.RecentFeedbackIds.Count > FeedbackIdWindow)
-        {
-            _recentIds.Remove(s.RecentFeedbackIds[0]);
-            s.RecentFeedbackIds.RemoveAt(0);
-        }
-    }
-
-    /// <summary>Rebuilds what the activation derives from its state after a re-read.</summary>
-    private void Reload(UserState fresh)
-    {
-        _recentIds.Clear();
-        _recentIds.UnionWith(fresh.RecentFeedbackIds);
-        _model = Rebuild(fresh);
+        s.LogSequence = Math.Max(s.LogSequence, entry.Sequence);
+        s.RecentFeedback.Add(entry.FeedbackId);
+        TrimFront(s.RecentFeedback, RecentWindow);
     }
 
     private IEnumerable<Task> RecordJudgments(PendingPair pair, float[] scheme, CancellationToken cancellationToken)
@@ -310,22 +470,6 @@ public sealed partial class UserGrain(
         return result;
     }
 
-    private UserModel Rebuild(UserState s)
-    {
-        var prior = MembershipPrior(s);
-        var model = new UserModel(prior, _evaluator.Model);
-        if (s.History.Count == 0 && s.FoldedCount == 0 && s.StatedPreference is null)
-        {
-            return model;
-        }
-
-        var folded = s.FoldedCount > 0
-            ? new FoldedEvidence(Array.ConvertAll(s.FoldedMean, x => (double)x), Array.ConvertAll(s.FoldedPrecision, x => (double)x), s.FoldedCount)
-            : new FoldedEvidence(prior.Dimension);
-        model.Restore(s.History.Select(h => h.ToEvidence()), folded, s.StatedPreference);
-        return model;
-    }
-
     /// <summary>The item as scoring sees it: v = scale·u + o, with o empty for an item nobody judged.</summary>
     private ItemView View(ItemStats stats, double[] factorPrior) => ItemViews.From(stats, factorPrior, _evaluator.Model.ItemFactorPriorScale);
 
@@ -365,7 +509,7 @@ public sealed partial class UserGrain(
         return new UserProfile(
             _key,
             s.FeedbackCount,
-            s.History.Count,
+            _model.History.Count,
             s.FoldedCount,
             s.StatedPreference is not null,
             _model.IsColdStart,
@@ -384,6 +528,12 @@ public sealed partial class UserGrain(
     [LoggerMessage(EventId = 2103, Level = LogLevel.Information, Message = "User {UserKey} deleted")]
     private partial void LogUserDeleted(string userKey);
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Feedback {FeedbackId} for {UserKey} met an ETag conflict; re-read and stored after {Attempts} writes (written by this call: {Written})")]
-    private partial void LogWriteConflict(string feedbackId, string userKey, int attempts, bool written);
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "User {UserKey} replayed {Count} feedback-log entries its state lacked (now at sequence {Sequence})")]
+    private partial void LogTailReplayed(string userKey, int count, long sequence);
+
+    [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "The state of {UserKey} met an ETag conflict on write {Attempt}; re-read and rebuilt from the row and the feedback log")]
+    private partial void LogWriteConflict(string userKey, int attempt);
+
+    [LoggerMessage(EventId = 2108, Level = LogLevel.Warning, Message = "The checkpoint of {UserKey} on deactivation failed; the next activation replays the feedback log")]
+    private partial void LogCheckpointFailed(Exception exception, string userKey);
 }

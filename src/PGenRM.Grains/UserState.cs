@@ -3,9 +3,11 @@ using PGenRM.Grains.Abstractions;
 namespace PGenRM.Grains;
 
 /// <summary>
-/// What a user grain stores (storage "users", state "user"). The <see cref="PGenRM.Core.Model.UserModel"/> is rebuilt
-/// from it on activation. Every collection is bounded: history by HybridModelOptions.HistoryCapacity (older pairs live
-/// on in <see cref="FoldedMean"/>/<see cref="FoldedPrecision"/>), feedback ids by <see cref="UserGrain.FeedbackIdWindow"/>.
+/// What a user grain stores (storage "users", state "user"): a checkpoint, bounded whatever the history length. The
+/// <see cref="PGenRM.Core.Model.UserModel"/> is rebuilt from it and the feedback log on activation: the verbatim history
+/// (HybridModelOptions.HistoryCapacity pairs) from the log entries from <see cref="HistoryFromSequence"/>, older pairs
+/// from <see cref="FoldedMean"/>/<see cref="FoldedPrecision"/>; recent feedback ids bounded by <see cref="UserGrain.RecentWindow"/>.
+/// Idempotency is the feedback log's (its row key), not the state's.
 /// </summary>
 /// <remarks>
 /// Stored by <see cref="Storage.UserStatePacker"/> (history packed, every other field through the Orleans serializer by
@@ -15,13 +17,16 @@ namespace PGenRM.Grains;
 [GenerateSerializer, Alias("PGenRM.UserState")]
 public sealed class UserState
 {
-    /// <summary>Pairs kept verbatim, oldest first.</summary>
+    /// <summary>
+    /// Pairs kept verbatim in the state: empty since the feedback log (the grain reloads its verbatim history from the
+    /// log, <see cref="HistoryFromSequence"/>); the packer still reads and writes the field.
+    /// </summary>
     [Id(0)] public List<StoredPair> History { get; set; } = [];
 
     /// <summary>Centre of the folded evidence (empty while nothing is folded).</summary>
     [Id(1)] public float[] FoldedMean { get; set; } = [];
 
-    /// <summary>Precision of the folded evidence, column-major d×d (empty while nothing is folded).</summary>
+    /// <summary>Precision of the folded evidence, its upper triangle as <see cref="PGenRM.Core.Model.PackedSymmetric"/> packs it (empty while nothing is folded).</summary>
     [Id(2)] public float[] FoldedPrecision { get; set; } = [];
 
     /// <summary>Pairs folded.</summary>
@@ -33,20 +38,33 @@ public sealed class UserState
     /// <summary>The stated-preference text (kept for export).</summary>
     [Id(5)] public string? StatedPreferenceText { get; set; }
 
-    /// <summary>The most recent feedback ids, oldest first (de-duplication window).</summary>
-    [Id(6)] public List<string> RecentFeedbackIds { get; set; } = [];
+    // Id 6 (the de-duplication id list) is retired: the feedback log's row key rejects a repeated id. Never reuse it.
 
     /// <summary>Feedback items applied in total.</summary>
     [Id(7)] public long FeedbackCount { get; set; }
 
-    /// <summary>Random sketch of the user's judgments (neighbour key, see JudgmentSketch); empty before the first pair.</summary>
-    [Id(8)] public double[] JudgmentSketch { get; set; } = [];
+    // Id 8 (the sketch as float64) is retired: the sketch is stored as float32 under id 15. Never reuse it.
+
+    /// <summary>Random sketch of the user's judgments (neighbour key, see JudgmentSketch) as float32; empty before the first pair.</summary>
+    [Id(15)] public float[] JudgmentSketch { get; set; } = [];
 
     /// <summary>The user's prototype, or null before clustering.</summary>
     [Id(9)] public int? Prototype { get; set; }
 
     /// <summary>The evaluator's model version the stored vectors belong to.</summary>
     [Id(10)] public string? ModelVersion { get; set; }
+
+    /// <summary>Sequence of the last feedback-log entry applied to this state (entries above it are the tail replayed on activation).</summary>
+    [Id(11)] public long LogSequence { get; set; }
+
+    /// <summary>Feedback ids of the most recent operations, oldest first (at most <see cref="UserGrain.RecentWindow"/>; their texts live in the log).</summary>
+    [Id(12)] public List<string> RecentFeedback { get; set; } = [];
+
+    /// <summary>The first log sequence whose pairs are in the model's verbatim history (0: none).</summary>
+    [Id(13)] public long HistoryFromSequence { get; set; }
+
+    /// <summary>Pairs of the entry at <see cref="HistoryFromSequence"/> that were already folded (a rating set straddling the window).</summary>
+    [Id(14)] public int HistorySkip { get; set; }
 
     /// <summary>The directory version the user's prototype and prior were last checked against.</summary>
     [Id(20)] public long MembershipVersion { get; set; }
@@ -66,17 +84,16 @@ public sealed class UserState
     /// <summary>Whether <see cref="Prototype"/> still has to receive the user's snapshot (a join not yet confirmed).</summary>
     [Id(25)] public bool ReportPending { get; set; }
 
-    /// <summary>
-    /// The texts of the most recent pairs, oldest first, at most <see cref="UserGrain.HistoryTextWindow"/> (the LLM judge
-    /// quotes them). A minimal store for the llm branch; the feedback log replaces it.
-    /// </summary>
-    [Id(90)] public List<HistoryPair> RecentTexts { get; set; } = [];
-
-    /// <summary>A shallow copy with an empty history (the part the packer leaves to the Orleans serializer).</summary>
-    internal UserState WithoutHistory()
+    /// <summary>A shallow copy without the history and the vectors the packer writes itself (the part left to the Orleans serializer).</summary>
+    internal UserState WithoutPackedParts()
     {
         var copy = (UserState)MemberwiseClone();
         copy.History = [];
+        copy.FoldedMean = [];
+        copy.FoldedPrecision = [];
+        copy.JudgmentSketch = [];
+        copy.ReportedScheme = [];
+        copy.StatedPreference = null;
         return copy;
     }
 }

@@ -178,7 +178,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
-    public async Task Score_ColdStartUser_IsScoredFromThePriorAndSaysSo()
+    public async Task Score_ColdStartUser_IsScoredFromThePopulationSchemeAndSaysSo()
     {
         string tenant = await Tenants.CreateAsync(fixture.Client, new TenantSettings(), TestContext.Current.CancellationToken);
         var (evaluator, host) = await EvaluatorAsync();
@@ -194,13 +194,21 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         var encoded = await evaluator.EncodeAsync(query, candidates, cancellationToken: TestContext.Current.CancellationToken);
         var views = await ViewsAsync(tenant, evaluator, encoded);
         string userKey = GrainKeys.User(tenant, "newbie");
-        var expected = evaluator.Evaluate(new UserModel(evaluator.DefaultPrior(), evaluator.Model), encoded, views, [], host.Scaling with { M = 3 }, ScoringWorker.SeedKey(userKey, query));
+
+        // Not clustered yet: the newbie's prior is the population scheme, the running mean of prototype 0 (the judge's
+        // scheme), not a zero scheme.
+        var population = await fixture.Client.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, 0)).GetSummaryAsync(TestContext.Current.CancellationToken);
+        Assert.Equal(1, population.Members);
+        Assert.True(TensorPrimitives.Norm(population.Centroid) > 0);
+        var prior = new DiagonalGaussian(Array.ConvertAll(population.Centroid, x => (double)x), evaluator.DefaultPrior().Precision);
+        var expected = evaluator.Evaluate(new UserModel(prior, evaluator.Model), encoded, views, [], host.Scaling with { M = 3 }, ScoringWorker.SeedKey(userKey, query));
 
         Assert.True(response.IsColdStart);
         Assert.Equal(1, response.M); // no history to subsample: the prior's mean alone
         AssertClose(expected.Rewards, response.Rewards);
+        Assert.Contains(response.Rewards, r => Math.Abs(r) > 1e-6);
 
-        // With the (zero-mean) prior, what other users taught the items decides: X was chosen, Y rejected.
+        // With the judge's scheme as the prior and what it taught the items: X was chosen, Y rejected.
         Assert.True(response.Rewards[0] > response.Rewards[2] && response.Rewards[2] > response.Rewards[1], string.Join(", ", response.Rewards));
         var chain = ChainJson.Deserialize(response.ChainJson!);
         Assert.True(chain.Scaling.ColdStart);

@@ -9,7 +9,6 @@ namespace PGenRM.Grains.Tests;
 public sealed class UserStatePackerTests
 {
     /// <summary>Orleans' Azure table provider splits a payload over at most 15 properties of 64 KiB.</summary>
-    private const int TableProviderLimit = 15 * 64 * 1024;
 
     private const int ContentDimension = 90, FactorDimension = 8, EmbeddingDimension = 384;
 
@@ -29,17 +28,24 @@ public sealed class UserStatePackerTests
     }
 
     [Fact]
-    public void Pack_KeepsAFullUserWithinTheTableProviderLimit()
+    public void Pack_AUserAfter10000Items_StaysWithin16KiB()
     {
-        // A user after 1,000 items: 256 pairs verbatim, the rest folded, a full feedback-id window.
-        var state = State(new Random(2), pairs: 256);
-        state.FoldedCount = 744;
-        state.RecentFeedbackIds = [.. Enumerable.Range(0, UserGrain.FeedbackIdWindow).Select(i => $"feedback-{i:D6}")];
+        // The state as the grain stores it after 10,000 items at today's dimensions (72 features + 8 factors): no pairs
+        // (the verbatim history lives in the log), 9,744 folded, a full recent window of GUID-sized ids.
+        int size = UserStatePacker.Pack(GrainState(new Random(2), 72 + 8), s_serializer).Length;
 
-        int size = UserStatePacker.Pack(state, s_serializer).Length;
+        TestContext.Current.TestOutputHelper?.WriteLine($"packed user after 10,000 items, D = 80: {size} bytes");
+        Assert.True(size <= 16 * 1024, $"{size} bytes");
+    }
 
-        TestContext.Current.TestOutputHelper?.WriteLine($"packed user, 256 pairs, d={ContentDimension}: {size} bytes");
-        Assert.True(size < TableProviderLimit / 2, $"{size} bytes; the table provider takes at most {TableProviderLimit}");
+    [Fact]
+    public void Pack_LargestSchemeDimensionWithin16KiB_Is82()
+    {
+        // The folded precision's triangle dominates (4·D(D+1)/2 bytes): D = 82 (74 features + 8 factors) is the most that
+        // fits with the rest of the state (docs/STORAGE.md); D = 96 + 8 would need a smaller precision encoding.
+        int largest = Enumerable.Range(60, 60).Last(d => UserStatePacker.Pack(GrainState(new Random(3), d), s_serializer).Length <= 16 * 1024);
+
+        Assert.Equal(82, largest);
     }
 
     [Fact]
@@ -50,6 +56,23 @@ public sealed class UserStatePackerTests
         Assert.Throws<InvalidDataException>(() => UserStatePacker.Unpack("{\"$id\":\"1\"}"u8.ToArray(), s_serializer));
         Assert.Throws<InvalidDataException>(() => UserStatePacker.Unpack(packed.AsMemory(0, packed.Length - 5), s_serializer));
         Assert.Throws<InvalidDataException>(() => UserStatePacker.Unpack(ReadOnlyMemory<byte>.Empty, s_serializer));
+
+        // A row of format 1 (before the feedback log) is refused with the reset instruction, never read as an empty user.
+        var old = (byte[])packed.Clone();
+        old[0] = 1;
+        var e = Assert.Throws<InvalidDataException>(() => UserStatePacker.Unpack(old, s_serializer));
+        Assert.Contains("reset the users table", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PackPairs_RoundTripsBitForBit()
+    {
+        var pairs = State(new Random(5), pairs: 4).History;
+
+        var back = UserStatePacker.UnpackPairs(UserStatePacker.PackPairs(pairs));
+
+        AssertSame(new UserState { History = pairs }, new UserState { History = back });
+        Assert.Throws<InvalidDataException>(() => UserStatePacker.UnpackPairs(UserStatePacker.PackPairs(pairs)[..^3]));
     }
 
     [Fact]
@@ -84,6 +107,25 @@ public sealed class UserStatePackerTests
         Assert.True(cosineGap < 3e-4, $"a query similarity moved by {cosineGap:E2}");
     }
 
+    private static UserState GrainState(Random random, int dimension) => new()
+    {
+        FoldedMean = [.. Vector(random, dimension, 1).Select(x => (float)x)],
+        FoldedPrecision = PackedSymmetric.Pack(Vector(random, dimension * dimension, 1), dimension),
+        FoldedCount = 10_000 - 256,
+        StatedPreference = [.. Vector(random, dimension - FactorDimension, 0.5).Select(UserStatePacker.RoundToSingle)],
+        StatedPreferenceText = "Short answers with code, no preamble.",
+        RecentFeedback = [.. Enumerable.Range(0, UserGrain.RecentWindow).Select(_ => Guid.NewGuid().ToString())],
+        LogSequence = 10_000,
+        HistoryFromSequence = 10_000 - 255,
+        FeedbackCount = 10_000,
+        JudgmentSketch = [.. Vector(random, JudgmentSketch.DefaultLength, 1).Select(x => (float)x)],
+        Prototype = 4,
+        ModelVersion = "minilm-l6-v2/features-72/factors-8",
+        MembershipVersion = 17,
+        ReportedScheme = [.. Vector(random, dimension, 1).Select(x => (float)x)],
+        ReportSequence = 10_000L << 20,
+    };
+
     private static UserState State(Random random, int pairs)
     {
         var truth = Vector(random, ContentDimension, 1);
@@ -92,11 +134,14 @@ public sealed class UserStatePackerTests
             FoldedMean = [.. Vector(random, ContentDimension + FactorDimension, 1).Select(x => (float)x)],
             FoldedPrecision = [.. Vector(random, (ContentDimension + FactorDimension) * (ContentDimension + FactorDimension), 1).Select(x => (float)x)],
             FoldedCount = 3,
-            StatedPreference = Vector(random, ContentDimension, 0.5),
+            StatedPreference = [.. Vector(random, ContentDimension, 0.5).Select(UserStatePacker.RoundToSingle)],
             StatedPreferenceText = "Short answers with code, no preamble — ä",
-            RecentFeedbackIds = ["x", "y/z", "ü"],
+            RecentFeedback = ["x", "y/z", "ü"],
+            LogSequence = pairs + 3,
             FeedbackCount = pairs + 3,
-            JudgmentSketch = Vector(random, JudgmentSketch.DefaultLength, 1),
+            JudgmentSketch = [.. Vector(random, JudgmentSketch.DefaultLength, 1).Select(x => (float)x)],
+            HistoryFromSequence = 2,
+            HistorySkip = 1,
             Prototype = 4,
             ModelVersion = "compact-hybrid-bt/1 (test)",
         };
@@ -155,7 +200,9 @@ public sealed class UserStatePackerTests
         Assert.Equal(expected.FoldedCount, actual.FoldedCount);
         Assert.Equal(expected.StatedPreference, actual.StatedPreference);
         Assert.Equal(expected.StatedPreferenceText, actual.StatedPreferenceText);
-        Assert.Equal(expected.RecentFeedbackIds, actual.RecentFeedbackIds);
+        Assert.Equal(expected.RecentFeedback, actual.RecentFeedback);
+        Assert.Equal(expected.LogSequence, actual.LogSequence);
+        Assert.Equal((expected.HistoryFromSequence, expected.HistorySkip), (actual.HistoryFromSequence, actual.HistorySkip));
         Assert.Equal(expected.FeedbackCount, actual.FeedbackCount);
         Assert.Equal(expected.JudgmentSketch, actual.JudgmentSketch);
         Assert.Equal(expected.Prototype, actual.Prototype);

@@ -12,51 +12,73 @@ namespace PGenRM.Grains.Tests;
 public sealed class UserStorageTests(ClusterFixture fixture)
 {
     [Fact(Timeout = TestTimeouts.Cluster)]
-    public async Task StoredUser_IsOnePackedTableEntityThatUnpacksToTheGrainsState()
+    public async Task StoredUser_IsOnePackedCheckpointWrittenEveryFewItems_WithoutPairs()
     {
+        var token = TestContext.Current.CancellationToken;
         var user = NewUser(out string key);
-        for (int i = 0; i < 3; i++)
+        var serializer = Serializer();
+        async Task<UserState> StoredAsync() =>
+            UserStatePacker.Unpack(StoredEntities.Payload(Assert.Single(await StoredEntities.OfUserAsync(fixture.UserTable, key, token))), serializer);
+
+        // The first item creates the row; the next checkpoint comes CheckpointEvery items later.
+        await user.ApplyFeedbackAsync(Feedback.Item(0), token);
+        Assert.Equal(1, (await StoredAsync()).LogSequence);
+        for (int i = 1; i < 1 + UserGrain.CheckpointEvery; i++)
         {
-            await user.ApplyFeedbackAsync(Feedback.Item(i), TestContext.Current.CancellationToken);
+            Assert.Equal(1, (await StoredAsync()).LogSequence);
+            await user.ApplyFeedbackAsync(Feedback.Item(i), token);
         }
 
-        var entity = Assert.Single(await StoredEntities.OfUserAsync(fixture.UserTable, key, TestContext.Current.CancellationToken));
-        byte[] payload = StoredEntities.Payload(entity);
-        var stored = UserStatePacker.Unpack(payload, Serializer());
-
+        var stored = await StoredAsync();
+        byte[] payload = StoredEntities.Payload(Assert.Single(await StoredEntities.OfUserAsync(fixture.UserTable, key, token)));
         Assert.Equal(UserStatePacker.FormatVersion, payload[0]);
-        Assert.Equal(3, stored.FeedbackCount);
-        Assert.Equal(["f-0", "f-1", "f-2"], stored.History.Select(h => h.FeedbackId));
-        var export = await user.ExportAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(export.Feedback.Select(f => (f.FeedbackId, f.ChosenItemId, f.RejectedItemId)), stored.History.Select(h => (h.FeedbackId, h.ChosenItemId, h.RejectedItemId)));
+        Assert.Equal(5, stored.FeedbackCount);
+        Assert.Equal(5, stored.LogSequence);
+        Assert.Empty(stored.History);
+        Assert.Equal((1L, 0), (stored.HistoryFromSequence, stored.HistorySkip));
+        Assert.Equal(["f-0", "f-1", "f-2", "f-3", "f-4"], stored.RecentFeedback);
+        var export = await user.ExportAsync(token);
+        Assert.Equal(["f-0", "f-1", "f-2", "f-3", "f-4"], export.Feedback.Select(f => f.FeedbackId));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => (Feedback.Item(i).Query, Feedback.Item(i).Chosen, Feedback.Item(i).Rejected)), export.Feedback.Select(f => (f.Query!, f.Chosen!, f.Rejected!)));
+
+        // The history comes back from the log: same profile after a reactivation.
+        var before = await user.GetProfileAsync(token);
+        await fixture.Cluster.DeactivateAsync(user);
+        var after = await user.GetProfileAsync(token);
+        Assert.Equal((5L, 5), (after.FeedbackCount, after.HistoryCount));
+        Assert.Equal(before.Scheme, after.Scheme, (a, b) => Math.Abs(a - b) < 1e-9);
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
-    public async Task ApplyFeedback_AfterAnotherWriterChangedTheRow_ReReadsAndKeepsBothWrites()
+    public async Task Checkpoint_AfterAnotherWriterChangedTheRow_ReReadsAndKeepsTheirChangeAndEveryLoggedItem()
     {
+        var token = TestContext.Current.CancellationToken;
         var user = NewUser(out string key);
-        await user.ApplyFeedbackAsync(Feedback.Item(0), TestContext.Current.CancellationToken);
-        await user.ApplyFeedbackAsync(Feedback.Item(1), TestContext.Current.CancellationToken);
+        await user.ApplyFeedbackAsync(Feedback.Item(0), token);
 
-        // Another writer (say a second activation during a partition) stores one more item behind the grain's back:
-        // the grain's ETag is stale now.
-        var entity = Assert.Single(await StoredEntities.OfUserAsync(fixture.UserTable, key, TestContext.Current.CancellationToken));
+        // Another writer (say a second activation during a partition) stores the row behind the grain's back: the
+        // grain's ETag is stale now.
+        var entity = Assert.Single(await StoredEntities.OfUserAsync(fixture.UserTable, key, token));
         var serializer = Serializer();
         var theirs = UserStatePacker.Unpack(StoredEntities.Payload(entity), serializer);
-        theirs.RecentFeedbackIds.Add("foreign-1");
-        theirs.FeedbackCount++;
+        theirs.StatedPreferenceText = "set by the other writer";
         StoredEntities.SetPayload(entity, UserStatePacker.Pack(theirs, serializer));
-        await fixture.UserTable.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, TestContext.Current.CancellationToken);
+        await fixture.UserTable.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, token);
 
-        var receipt = await user.ApplyFeedbackAsync(Feedback.Item(2), TestContext.Current.CancellationToken);
+        // The checkpoint after CheckpointEvery more items conflicts: re-read, the log replayed above the row, stored.
+        FeedbackReceipt receipt = null!;
+        for (int i = 1; i <= UserGrain.CheckpointEvery; i++)
+        {
+            receipt = await user.ApplyFeedbackAsync(Feedback.Item(i), token);
+        }
 
-        // Neither write is lost: 2 items + the foreign one + this one.
-        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Applied, 4), receipt);
-        var after = UserStatePacker.Unpack(StoredEntities.Payload(Assert.Single(await StoredEntities.OfUserAsync(fixture.UserTable, key, TestContext.Current.CancellationToken))), serializer);
-        Assert.Equal(["f-0", "f-1", "foreign-1", "f-2"], after.RecentFeedbackIds);
-        Assert.Equal(4, after.FeedbackCount);
-        Assert.Equal(3, after.History.Count);
-        Assert.Equal(FeedbackStatus.Duplicate, (await user.ApplyFeedbackAsync(Feedback.Item(0, "foreign-1"), TestContext.Current.CancellationToken)).Status);
+        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Applied, 5), receipt);
+        var after = UserStatePacker.Unpack(StoredEntities.Payload(Assert.Single(await StoredEntities.OfUserAsync(fixture.UserTable, key, token))), serializer);
+        Assert.Equal("set by the other writer", after.StatedPreferenceText);
+        Assert.Equal(["f-0", "f-1", "f-2", "f-3", "f-4"], after.RecentFeedback);
+        Assert.Equal((5L, 5L), (after.FeedbackCount, after.LogSequence));
+        Assert.Equal(5, (await user.GetProfileAsync(token)).HistoryCount);
+        Assert.Equal(FeedbackStatus.Duplicate, (await user.ApplyFeedbackAsync(Feedback.Item(0), token)).Status);
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]

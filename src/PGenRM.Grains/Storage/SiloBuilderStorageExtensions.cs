@@ -1,8 +1,11 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Serialization;
+using PGenRM.Grains.Log;
 
 namespace PGenRM.Grains.Storage;
 
@@ -12,7 +15,7 @@ public static class SiloBuilderStorageExtensions
     /// <summary>
     /// Adds "users", "items" and "tenants" (Azure Table storage) and "prototypes" (Azure Blob storage) on
     /// <paramref name="connectionString"/>, each with <see cref="StorageOptionsExtensions.UsePGenRMSerializer{TOptions}"/>
-    /// and <c>DeleteStateOnClear</c> (deleting a user removes its row).
+    /// and <c>DeleteStateOnClear</c> (deleting a user removes its row), and the <see cref="FeedbackLog"/> (Azure Table).
     /// </summary>
     /// <param name="silo">The silo.</param>
     /// <param name="connectionString">Azure Storage (or Azurite) connection string.</param>
@@ -53,6 +56,13 @@ public static class SiloBuilderStorageExtensions
                 b.DeleteStateOnClear = true;
             })
             .UsePGenRMSerializer());
+        if (string.IsNullOrWhiteSpace(names.LogTable))
+        {
+            throw new ArgumentException("The table name of the feedback log is empty.", nameof(names));
+        }
+
+        string logTable = names.LogTable;
+        silo.Services.AddSingleton(sp => new FeedbackLog(new TableClient(connectionString, logTable), sp.GetRequiredService<Serializer>()));
         return silo;
     }
 }

@@ -1,0 +1,197 @@
+using System.IO.Compression;
+using System.Runtime.CompilerServices;
+using Azure;
+using Azure.Data.Tables;
+using Orleans.Serialization;
+
+namespace PGenRM.Grains.Log;
+
+/// <summary>
+/// The append-only feedback log, the source of truth (docs/STORAGE.md): one Azure Table row per accepted feedback
+/// operation, partition = the user key ("{tenant}/{user}", escaped), row key = the feedback id (escaped), so the store
+/// itself rejects a repeated id (409). A row is written once and never updated; only deleting the user removes it.
+/// </summary>
+/// <remarks>
+/// The row holds <c>Seq</c> (the user's log sequence, for the tail replay) and the entry Brotli-compressed in binary
+/// chunks <c>Data0</c>… of at most 64 KiB each (Azure Table's limit per binary property), at most
+/// <see cref="MaxChunks"/> of them (entity limit 1 MiB).
+/// </remarks>
+public sealed class FeedbackLog
+{
+    /// <summary>Bytes per binary property.</summary>
+    public const int ChunkSize = 64 * 1024;
+
+    /// <summary>Most chunks in a row (15 × 64 KiB stays under the 1 MiB entity limit with the keys).</summary>
+    public const int MaxChunks = 15;
+
+    /// <summary>Most rows in one entity-group transaction (Azure Table's limit).</summary>
+    public const int MaxBatch = 100;
+
+    private readonly TableClient _table;
+    private readonly Serializer _serializer;
+    private readonly Lazy<Task> _created;
+
+    /// <summary>Creates the log on <paramref name="table"/> (created on first use).</summary>
+    public FeedbackLog(TableClient table, Serializer serializer)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(serializer);
+        _table = table;
+        _serializer = serializer;
+        _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync(), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The table (tests and the rebuild command read it).</summary>
+    public TableClient Table => _table;
+
+    /// <summary>
+    /// Appends a user's entries in one entity-group transaction (one insert for a single entry). Returns false, writing
+    /// nothing, when a row with one of the feedback ids already exists.
+    /// </summary>
+    /// <exception cref="ArgumentException">More than <see cref="MaxBatch"/> entries, or an entry too large for a row.</exception>
+    public async Task<bool> TryAppendAsync(string userKey, IReadOnlyList<LogEntry> entries, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count is 0 or > MaxBatch)
+        {
+            throw new ArgumentException($"A log append holds 1–{MaxBatch} entries, got {entries.Count}.", nameof(entries));
+        }
+
+        var rows = entries.Select(e => ToRow(userKey, e)).ToList();
+        await EnsureCreatedAsync(cancellationToken);
+        try
+        {
+            if (rows.Count == 1)
+            {
+                await _table.AddEntityAsync(rows[0], cancellationToken);
+            }
+            else
+            {
+                await _table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>One entry by feedback id, or null.</summary>
+    public async Task<LogEntry?> GetAsync(string userKey, string feedbackId, CancellationToken cancellationToken = default)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(userKey), TableKeys.Escape(feedbackId), cancellationToken: cancellationToken);
+        return response.HasValue ? FromRow(response.Value!) : null;
+    }
+
+    /// <summary>The user's entries with a sequence above <paramref name="sequence"/>, in sequence order (the tail a checkpoint lacks).</summary>
+    public async Task<List<LogEntry>> ReadAfterAsync(string userKey, long sequence, CancellationToken cancellationToken = default)
+    {
+        var list = new List<LogEntry>();
+        await foreach (var entry in QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(userKey)} and Seq gt {sequence}"), cancellationToken))
+        {
+            list.Add(entry);
+        }
+
+        list.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
+        return list;
+    }
+
+    /// <summary>All of a user's entries, in sequence order.</summary>
+    public Task<List<LogEntry>> ReadAllAsync(string userKey, CancellationToken cancellationToken = default) =>
+        ReadAfterAsync(userKey, long.MinValue, cancellationToken);
+
+    /// <summary>Every entry of every user (the rebuild command's replay), partition by partition.</summary>
+    public async IAsyncEnumerable<(string UserKey, LogEntry Entry)> ReadEverythingAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        await foreach (var row in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            yield return (TableKeys.Unescape(row.PartitionKey), FromRow(row));
+        }
+    }
+
+    /// <summary>Deletes every row of a user (batches of <see cref="MaxBatch"/>); returns how many.</summary>
+    public async Task<int> DeleteUserAsync(string userKey, CancellationToken cancellationToken = default)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        string partition = TableKeys.Escape(userKey);
+        var keys = new List<TableEntity>();
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            keys.Add(row);
+        }
+
+        foreach (var chunk in keys.Chunk(MaxBatch))
+        {
+            await _table.SubmitTransactionAsync(
+                chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, k.RowKey), ETag.All)), cancellationToken);
+        }
+
+        return keys.Count;
+    }
+
+    /// <summary>The stored size of an entry's row payload in bytes (what a feedback writes to the log, keys aside).</summary>
+    public int PayloadBytes(LogEntry entry) => Compress(_serializer.SerializeToArray(entry)).Length;
+
+    private async IAsyncEnumerable<LogEntry> QueryAsync(string filter, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+        {
+            yield return FromRow(row);
+        }
+    }
+
+    private Task EnsureCreatedAsync(CancellationToken cancellationToken) => _created.Value.WaitAsync(cancellationToken);
+
+    private TableEntity ToRow(string userKey, LogEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        byte[] data = Compress(_serializer.SerializeToArray(entry));
+        int chunks = Math.Max(1, (data.Length + ChunkSize - 1) / ChunkSize);
+        if (chunks > MaxChunks)
+        {
+            throw new ArgumentException(
+                $"Feedback {entry.FeedbackId} takes {data.Length} bytes compressed; a log row holds at most {MaxChunks * ChunkSize}. Send shorter texts.", nameof(entry));
+        }
+
+        var row = new TableEntity(TableKeys.Escape(userKey), TableKeys.Escape(entry.FeedbackId)) { ["Seq"] = entry.Sequence };
+        for (int i = 0; i < chunks; i++)
+        {
+            int start = i * ChunkSize;
+            row[$"Data{i}"] = data.AsSpan(start, Math.Min(ChunkSize, data.Length - start)).ToArray();
+        }
+
+        return row;
+    }
+
+    private LogEntry FromRow(TableEntity row)
+    {
+        using var all = new MemoryStream();
+        for (int i = 0; i < MaxChunks && row.TryGetValue($"Data{i}", out object? chunk) && chunk is byte[] bytes; i++)
+        {
+            all.Write(bytes);
+        }
+
+        all.Position = 0;
+        using var brotli = new BrotliStream(all, CompressionMode.Decompress);
+        using var raw = new MemoryStream();
+        brotli.CopyTo(raw);
+        return _serializer.Deserialize<LogEntry>(raw.ToArray())
+            ?? throw new InvalidDataException($"Log row {row.PartitionKey}/{row.RowKey} holds no entry.");
+    }
+
+    private static byte[] Compress(byte[] data)
+    {
+        using var output = new MemoryStream(data.Length / 2 + 64);
+        using (var brotli = new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            brotli.Write(data);
+        }
+
+        return output.ToArray();
+    }
+}

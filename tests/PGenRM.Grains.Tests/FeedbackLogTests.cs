@@ -1,0 +1,125 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Log;
+
+namespace PGenRM.Grains.Tests;
+
+/// <summary>The feedback log on Azurite: one row per operation, idempotency by row key, tail replay, texts for chains, delete.</summary>
+[Collection(ClusterCollection.Name), Trait("Category", "Azurite")]
+public sealed class FeedbackLogTests(ClusterFixture fixture)
+{
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task ApplyFeedback_WritesOneRowPerItem_AndTheStoreRejectsARepeatedId()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var user = NewUser(out string key);
+        for (int i = 0; i < 3; i++)
+        {
+            await user.ApplyFeedbackAsync(Feedback.Item(i, $"f/{i}#?"), token);
+        }
+
+        var again = await user.ApplyFeedbackAsync(Feedback.Item(1, "f/1#?"), token);
+
+        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Duplicate, 3), again);
+        var rows = await RowsAsync(key, token);
+        Assert.Equal(["f%2F0%23%3F", "f%2F1%23%3F", "f%2F2%23%3F"], rows.Select(r => r.RowKey).Order(StringComparer.Ordinal));
+        Assert.Equal([1L, 2L, 3L], rows.Select(r => r.GetInt64("Seq")!.Value).Order());
+        var entry = await Log().GetAsync(key, "f/2#?", token);
+        Assert.NotNull(entry);
+        Assert.Equal((Feedback.Item(2).Query, Feedback.Item(2).Chosen, Feedback.Item(2).Rejected), (entry.Query, entry.Texts[0], entry.Texts[1]));
+        Assert.Equal("f/2#?", Assert.Single(entry.Pairs()).FeedbackId);
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Activation_ReplaysLogEntriesTheStoredStateLacks_AndCountsThemOnce()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var user = NewUser(out string key);
+        await user.ApplyFeedbackAsync(Feedback.Item(0), token);
+        await user.ApplyFeedbackAsync(Feedback.Item(1), token);
+        var before = await user.GetProfileAsync(token);
+
+        // A crash between the log append and the state write: the row of "f-lost" is durable, the state is not.
+        var lost = (await Log().GetAsync(key, "f-1", token))!;
+        lost.FeedbackId = "f-lost";
+        lost.Sequence = 3;
+        lost.PackedPairs = Storage.UserStatePacker.PackPairs(lost.Pairs().ConvertAll(p =>
+        {
+            p.FeedbackId = "f-lost";
+            return p;
+        }));
+        await fixture.Cluster.DeactivateAsync(user);
+        Assert.True(await Log().TryAppendAsync(key, [lost], token));
+
+        var after = await user.GetProfileAsync(token);
+        var retry = await user.ApplyFeedbackAsync(Feedback.Item(1, "f-lost"), token);
+
+        Assert.Equal(3, after.FeedbackCount);
+        Assert.Equal(3, after.HistoryCount);
+        Assert.NotEqual(before.Scheme, after.Scheme);
+        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Duplicate, 3), retry);
+        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Applied, 4), await user.ApplyFeedbackAsync(Feedback.Item(2), token));
+        Assert.Equal(["f-0", "f-1", "f-lost", "f-2"], (await user.ExportAsync(token)).RecentFeedbackIds);
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task GetHistoryPairs_ReturnsTheNewestPairsWithTextsFromTheLog_RatingSetsAsDerivedPairs()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var user = NewUser(out _);
+        for (int i = 0; i < 3; i++)
+        {
+            await user.ApplyFeedbackAsync(Feedback.Item(i), token);
+        }
+
+        var at = DateTimeOffset.UnixEpoch.AddHours(1);
+        await user.ApplyRatingsAsync(new RatingsFeedback("r", "Which is best?", [new("Low.", "low", 1), new("High.", "high", 3), new("Mid.", "mid", 2)], at), token);
+        await fixture.Cluster.DeactivateAsync(user);
+
+        var pairs = await user.GetHistoryPairsAsync(4, token);
+
+        Assert.Equal(4, pairs.Count);
+        Assert.Equal(
+            ["r:high>low", "r:high>mid", "r:mid>low"],
+            pairs.Take(3).Select(p => p.FeedbackId).Order(StringComparer.Ordinal));
+        Assert.All(pairs.Take(3), p => Assert.Equal(("Which is best?", at), (p.Query, p.At)));
+        Assert.Contains(pairs, p => p is { Chosen: "High.", Rejected: "Low." });
+        Assert.Equal(new HistoryPair("f-2", Feedback.Query(2), Feedback.Concise(2), Feedback.Verbose(2), DateTimeOffset.UnixEpoch.AddMinutes(2)), pairs[3]);
+        Assert.Empty(await user.GetHistoryPairsAsync(0, token));
+        Assert.Equal(6, (await user.GetHistoryPairsAsync(100, token)).Count);
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Delete_RemovesTheUsersLogRows_SoTheIdsCanBeSentAgain()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var user = NewUser(out string key);
+        await user.ApplyFeedbackAsync(Feedback.Item(0), token);
+        await user.ApplyFeedbackAsync(Feedback.Item(1), token);
+
+        await user.DeleteAsync(token);
+
+        Assert.Empty(await RowsAsync(key, token));
+        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Applied, 1), await user.ApplyFeedbackAsync(Feedback.Item(0), token));
+    }
+
+    private FeedbackLog Log() => fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<FeedbackLog>();
+
+    private async Task<List<TableEntity>> RowsAsync(string key, CancellationToken token)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in Log().Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(key)}"), cancellationToken: token))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    private IUserGrain NewUser(out string key)
+    {
+        key = GrainKeys.User("t-" + Guid.NewGuid().ToString("N")[..8], "u-" + Guid.NewGuid().ToString("N")[..8]);
+        return fixture.Client.GetGrain<IUserGrain>(key);
+    }
+}
