@@ -14,16 +14,16 @@ public sealed class UserGrainHistoryTests(ClusterFixture fixture)
         var user = fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, "h-" + Guid.NewGuid().ToString("N")[..8]));
         Assert.Empty(await user.GetHistoryPairsAsync(5, ct));
 
-        for (int i = 0; i < UserGrain.HistoryTextWindow + 2; i++)
+        for (int i = 0; i < UserGrain.RecentWindow + 2; i++)
         {
             await user.ApplyFeedbackAsync(Feedback.Item(i), ct);
         }
 
         var pairs = await user.GetHistoryPairsAsync(3, ct);
-        int last = UserGrain.HistoryTextWindow + 1;
+        int last = UserGrain.RecentWindow + 1;
         Assert.Equal([Feedback.Item(last).FeedbackId, Feedback.Item(last - 1).FeedbackId, Feedback.Item(last - 2).FeedbackId], pairs.Select(p => p.FeedbackId));
         Assert.Equal(new HistoryPair(Feedback.Item(last).FeedbackId, Feedback.Query(last), Feedback.Concise(last), Feedback.Verbose(last), Feedback.Item(last).At), pairs[0]);
-        Assert.Equal(UserGrain.HistoryTextWindow, (await user.GetHistoryPairsAsync(100, ct)).Count);
+        Assert.Equal(UserGrain.RecentWindow, (await user.GetHistoryPairsAsync(100, ct)).Count);
 
         // A rating set contributes its derived pairs (higher ≻ lower).
         await user.ApplyRatingsAsync(
