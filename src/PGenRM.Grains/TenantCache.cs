@@ -16,8 +16,12 @@ public sealed class TenantCache(IGrainFactory grains, TimeProvider? time = null)
     /// <summary>How long an entry is served before it is read again.</summary>
     public TimeSpan TimeToLive { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>The tenant, or null if it does not exist (not cached).</summary>
-    public async Task<TenantInfo?> GetAsync(string tenant, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// The tenant, or null if it does not exist. A miss is cached too (grain-side readers of a tenant that was never
+    /// created cost no call per use) unless <paramref name="cacheMissing"/> is false: the API's key check passes false,
+    /// so that guessed tenants leave nothing behind (it limits failed authentications per address instead).
+    /// </summary>
+    public async Task<TenantInfo?> GetAsync(string tenant, CancellationToken cancellationToken = default, bool cacheMissing = true)
     {
         var now = _time.GetUtcNow();
         if (_entries.TryGetValue(tenant, out var entry) && entry.Expires > now)
@@ -26,31 +30,32 @@ public sealed class TenantCache(IGrainFactory grains, TimeProvider? time = null)
         }
 
         var info = await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant)).GetAsync(cancellationToken);
-        // Unknown tenants are not cached: a guessed tenant must leave nothing behind (the API limits failed
-        // authentications per address, so misses cannot flood the tenant grains). Known ones are, up to MaxEntries.
-        if (info is not null)
+        if (info is null && !cacheMissing)
         {
-            if (_entries.Count >= MaxEntries)
+            return null;
+        }
+
+        if (_entries.Count >= MaxEntries)
+        {
+            // Bounded: expired entries go first, then the misses (a known tenant is worth more).
+            foreach (var (name, cached) in _entries)
             {
-                foreach (var (name, cached) in _entries)
+                if (cached.Expires <= now || (cached.Info is null && _entries.Count >= MaxEntries))
                 {
-                    if (cached.Expires <= now)
-                    {
-                        _entries.TryRemove(name, out _);
-                    }
+                    _entries.TryRemove(name, out _);
                 }
             }
+        }
 
-            if (_entries.Count < MaxEntries || _entries.ContainsKey(tenant))
-            {
-                _entries[tenant] = (info, now + TimeToLive);
-            }
+        if (_entries.Count < MaxEntries || _entries.ContainsKey(tenant))
+        {
+            _entries[tenant] = (info, now + TimeToLive);
         }
 
         return info;
     }
 
-    /// <summary>Most tenants held (past it, an entry is read on every request until expired ones make room).</summary>
+    /// <summary>Most entries held (past it, a tenant is read on every use until expired entries make room).</summary>
     public int MaxEntries { get; init; } = 10_000;
 
     /// <summary>Entries held now.</summary>

@@ -53,7 +53,7 @@ internal sealed class ApiKeyAuthentication(RequestDelegate next, TenantCache ten
         }
 
         string? tenant = ApiKeys.TenantOf(key);
-        var info = tenant is not null && GrainKeys.IsValidTenant(tenant) ? await tenants.GetAsync(tenant, context.RequestAborted) : null;
+        var info = tenant is not null && GrainKeys.IsValidTenant(tenant) ? await tenants.GetAsync(tenant, context.RequestAborted, cacheMissing: false) : null;
         if (info is null || !ApiKeys.Matches(key, info.ApiKeyHashes))
         {
             failures.Failed(context);
