@@ -105,4 +105,23 @@ public sealed record TenantSettings(
 
     /// <summary>The re-clustering period in effect (5 minutes when unset).</summary>
     public TimeSpan EffectiveReclusterPeriod => ReclusterPeriod == TimeSpan.Zero ? TimeSpan.FromMinutes(5) : ReclusterPeriod;
+
+    /// <summary>
+    /// These settings with the evaluator's defaults where a value is missing: settings stored before ids 30–37 existed
+    /// deserialize with null/zero there (the serializer does not run the constructor's defaults).
+    /// </summary>
+    public TenantSettings WithEvaluatorDefaults()
+    {
+        // Evaluator is never null once written by this version, so null marks the whole group as missing.
+        var d = new TenantSettings();
+        return Evaluator is not null ? this : this with
+        {
+            Evaluator = d.Evaluator,
+            LlmMaxM = d.LlmMaxM,
+            LlmMaxN = d.LlmMaxN,
+            LlmMaxConcurrency = d.LlmMaxConcurrency,
+            LlmFallback = d.LlmFallback,
+            LlmMaxOutputTokens = d.LlmMaxOutputTokens,
+        };
+    }
 }

@@ -290,7 +290,7 @@ internal static class ApiEndpoints
 
     private static TenantSettings Settings(TenantSettingsRequest? request, TenantSettings? current = null)
     {
-        var settings = current ?? new TenantSettings();
+        var settings = current?.WithEvaluatorDefaults() ?? new TenantSettings();
         if (request is not null)
         {
             settings = settings with
