@@ -2,7 +2,7 @@ using PGenRM.Grains.Abstractions;
 
 namespace PGenRM.Grains.Tests;
 
-/// <summary>IUserGrain.GetHistoryPairsAsync: the texts the LLM judge quotes (llm branch's bounded window).</summary>
+/// <summary>IUserGrain.GetHistoryPairsAsync: the texts the LLM judge quotes (read from the feedback log, at most RecentWindow operations).</summary>
 [Collection(ClusterCollection.Name), Trait("Category", "Azurite")]
 public sealed class UserGrainHistoryTests(ClusterFixture fixture)
 {
