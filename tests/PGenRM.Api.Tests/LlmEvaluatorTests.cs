@@ -88,4 +88,65 @@ public sealed class LlmEvaluatorTests(ApiFixture api)
         Assert.Equal("compact", fallback.Body.GetProperty("evaluator").GetString());
         Assert.Contains("500", fallback.Body.GetProperty("llm").GetProperty("error").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact(Timeout = TestTimeouts.Api)]
+    public async Task LlmTenant_OtherUsersJudgments_ShiftTheJudgesScoresAsTheyShiftTheCompactContentPart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string key = await api.CreateTenantAsync("llm-collab", null, ct);
+        var pair = new { query = Query, candidates = new[] { Concise, Rambling }, m = 1, n = 0 };
+
+        // The compact path before and after three other users judged these very texts Concise > Rambling: the difference
+        // is the collaborative part Core's fusion adds (the scored user has no feedback, so its scheme stays the prior).
+        var before = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-collab/users/w/score", key, pair);
+        Assert.True(before.Status == HttpStatusCode.OK, before.Raw);
+        foreach (string judge in new[] { "v1", "v2", "v3" })
+        {
+            var fed = await api.SendAsync(HttpMethod.Post, $"/v1/tenants/llm-collab/users/{judge}/feedback", key,
+                new { id = "f1", query = Query, chosen = Concise, rejected = Rambling });
+            Assert.True(fed.Status == HttpStatusCode.OK, fed.Raw);
+        }
+
+        var after = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-collab/users/w/score", key, pair);
+        Assert.True(after.Status == HttpStatusCode.OK, after.Raw);
+        var shift = Rewards(after).Zip(Rewards(before), (x, y) => x - y).ToArray();
+        Assert.True(shift[0] > shift[1], after.Raw);
+
+        var patched = await api.SendAsync(HttpMethod.Patch, "/v1/tenants/llm-collab/settings", ApiFixture.AdminKey,
+            new { evaluator = "llm", llmEndpoint = "fake", llmModel = "judge-collab", m = 1, n = 0 });
+        Assert.True(patched.Status == HttpStatusCode.OK, patched.Raw);
+
+        // The judge prefers Rambling by one point; the judgments move the rewards toward Concise by Core's amount.
+        api.Judge.Handler = (call, _) => FakeReply.Text(call.Response1 == Concise ? FakeChains.Valid(5, 6) : FakeChains.Valid(6, 5));
+        var score = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-collab/users/w/score", key, new { pair.query, pair.candidates, explain = true });
+        Assert.True(score.Status == HttpStatusCode.OK, score.Raw);
+        Assert.Equal("llm", score.Body.GetProperty("evaluator").GetString());
+        var trace = score.Body.GetProperty("llm");
+        var collaborative = trace.GetProperty("collaborative").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        Assert.Equal(shift[0], collaborative[0], 9);
+        Assert.Equal(shift[1], collaborative[1], 9);
+        var rewards = Rewards(score);
+        Assert.Equal(5 + collaborative[0], rewards[0]);
+        Assert.Equal(6 + collaborative[1], rewards[1]);
+        Assert.Equal(rewards[0] > rewards[1] ? 0 : 1, score.Body.GetProperty("preferredIndex").GetInt32());
+        double share = trace.GetProperty("collaborativeShare").GetDouble();
+        Assert.InRange(share, 1e-9, 1);
+        var scaling = score.Body.GetProperty("chain").GetProperty("scaling");
+        Assert.Equal(share, scaling.GetProperty("collaborativeShare").GetDouble());
+        Assert.Equal(1 - share, scaling.GetProperty("contentShare").GetDouble());
+
+        // New texts nobody judged: exactly the judge's scores, no collaborative share.
+        const string Fresh1 = "Call xs.reverse() to reverse in place.";
+        const string Fresh2 = "Reversing is hard; consider not doing it.";
+        api.Judge.Handler = (call, _) => FakeReply.Text(call.Response1 == Fresh1 ? FakeChains.Valid(7, 2) : FakeChains.Valid(2, 7));
+        var fresh = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-collab/users/w/score", key,
+            new { query = Query, candidates = new[] { Fresh1, Fresh2 } });
+        Assert.True(fresh.Status == HttpStatusCode.OK, fresh.Raw);
+        Assert.Equal([7.0, 2.0], Rewards(fresh));
+        Assert.Equal(0.0, fresh.Body.GetProperty("llm").GetProperty("collaborativeShare").GetDouble());
+        Assert.Equal([0.0, 0.0], fresh.Body.GetProperty("llm").GetProperty("collaborative").EnumerateArray().Select(x => x.GetDouble()));
+    }
+
+    private static double[] Rewards((HttpStatusCode Status, JsonElement Body, string Raw) reply) =>
+        reply.Body.GetProperty("rewards").EnumerateArray().Select(r => r.GetDouble()).ToArray();
 }
