@@ -147,6 +147,57 @@ public sealed class LlmEvaluatorTests(ApiFixture api)
         Assert.Equal([0.0, 0.0], fresh.Body.GetProperty("llm").GetProperty("collaborative").EnumerateArray().Select(x => x.GetDouble()));
     }
 
+    [Fact(Timeout = TestTimeouts.Api)]
+    public async Task LlmTenant_PrototypeLevel_NeighboursHistoriesConditionNMoreChains_FusedHalfAndHalf()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string key = await api.CreateTenantAsync("llm-proto", null, ct);
+        var histories = new Dictionary<string, string>
+        {
+            ["w"] = "Which editor should I use for Go?",
+            ["v1"] = "How do I centre a div?",
+            ["v2"] = "What is a monad, briefly?",
+        };
+        foreach (var (user, query) in histories)
+        {
+            var fed = await api.SendAsync(HttpMethod.Post, $"/v1/tenants/llm-proto/users/{user}/feedback", key,
+                new { id = "f1", query, chosen = $"Short answer for {user}.", rejected = $"A long, winding answer for {user} that never ends." });
+            Assert.True(fed.Status == HttpStatusCode.OK, fed.Raw);
+        }
+
+        var patched = await api.SendAsync(HttpMethod.Patch, "/v1/tenants/llm-proto/settings", ApiFixture.AdminKey,
+            new { evaluator = "llm", llmEndpoint = "fake", llmModel = "judge-proto", m = 1, n = 2 });
+        Assert.True(patched.Status == HttpStatusCode.OK, patched.Raw);
+
+        // The user's own chain scores Concise 8, Rambling 3; a chain conditioned on a neighbour's history 2 and 9.
+        api.Judge.Handler = (call, _) =>
+        {
+            bool own = call.System.Contains(histories["w"], StringComparison.Ordinal);
+            var (concise, rambling) = own ? (8.0, 3.0) : (2.0, 9.0);
+            return FakeReply.Text(call.Response1 == Concise ? FakeChains.Valid(concise, rambling) : FakeChains.Valid(rambling, concise));
+        };
+        int before = api.Judge.Calls.Count;
+        var score = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-proto/users/w/score", key,
+            new { query = Query, candidates = new[] { Concise, Rambling } });
+        Assert.True(score.Status == HttpStatusCode.OK, score.Raw);
+
+        var calls = api.Judge.Calls.Skip(before).ToList();
+        Assert.Single(calls, c => c.System.Contains(histories["w"], StringComparison.Ordinal));
+        Assert.Single(calls, c => c.System.Contains(histories["v1"], StringComparison.Ordinal));
+        Assert.Single(calls, c => c.System.Contains(histories["v2"], StringComparison.Ordinal));
+        Assert.Equal(3, calls.Count);
+        var trace = score.Body.GetProperty("llm");
+        Assert.Equal(1, trace.GetProperty("individualChains").GetInt32());
+        Assert.Equal(2, trace.GetProperty("prototypeChains").GetInt32());
+        Assert.Equal(0.5, trace.GetProperty("individualWeight").GetDouble());
+        Assert.Equal(["llm-proto/v1", "llm-proto/v2"], trace.GetProperty("neighbours").EnumerateArray().Select(x => x.GetString()).Order(StringComparer.Ordinal));
+
+        // 0.5·8 + 0.5·2 and 0.5·3 + 0.5·9; nobody judged these texts, so the collaborative part adds nothing.
+        Assert.Equal([5.0, 6.0], Rewards(score));
+        Assert.Equal(1, score.Body.GetProperty("preferredIndex").GetInt32());
+        Assert.Equal(0.0, trace.GetProperty("collaborativeShare").GetDouble());
+    }
+
     private static double[] Rewards((HttpStatusCode Status, JsonElement Body, string Raw) reply) =>
         reply.Body.GetProperty("rewards").EnumerateArray().Select(r => r.GetDouble()).ToArray();
 }
