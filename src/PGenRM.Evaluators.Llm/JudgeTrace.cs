@@ -35,4 +35,12 @@ public sealed record JudgeTrace(
     int Repairs,
     double ModelLatencyMs,
     bool NSampling,
-    bool Cached);
+    bool Cached)
+{
+    /// <summary>Per candidate, what the collaborative part (items' statistics, neighbours' actual judgments) added to the
+    /// judge's fused score; null until the service fuses it (all 0 for items nobody judged).</summary>
+    public double[]? Collaborative { get; init; }
+
+    /// <summary>The collaborative part's share of the reward spread (0 when no judgment bears on the candidates).</summary>
+    public double CollaborativeShare { get; init; }
+}

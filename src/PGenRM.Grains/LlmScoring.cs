@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Logging;
+using PGenRM.Core.Model;
 using PGenRM.Evaluators.Llm;
 using PGenRM.Grains.Abstractions;
 
@@ -73,11 +74,14 @@ public sealed class LlmScoring : IDisposable
         var user = grains.GetGrain<IUserGrain>(userKey);
         var evaluator = await _evaluators.GetAsync(cancellationToken);
         var encoded = await evaluator.EncodeAsync(request.Query, request.Candidates, request.CandidateIds, cancellationToken);
-        var schemesTask = user.GetSchemesAsync(new SchemeRequest(encoded.Embedding, 1, ScoringWorker.SeedKey(userKey, request.Query)), cancellationToken);
+        // The compact path's scaling over the same candidates: its collaborative part (items' statistics, neighbours'
+        // actual judgments) fuses with the judge's scores as it does with the compact content part.
+        var compactTask = ScoringWorker.EvaluateAsync(
+            grains, _evaluators, _reservoirs, evaluator, request.Tenant, userKey, request.Query, encoded, m, n, cancellationToken);
         var historyTask = user.GetHistoryPairsAsync(UserGrain.RecentWindow, cancellationToken);
         var profileTask = user.GetProfileAsync(cancellationToken);
-        await Task.WhenAll(schemesTask, historyTask, profileTask);
-        var schemes = await schemesTask;
+        await Task.WhenAll(compactTask, historyTask, profileTask);
+        var (collaborative, schemes) = await compactTask;
         var stated = (await profileTask).HasStatedPreference ? (await user.ExportAsync(cancellationToken)).StatedPreference : null;
         var neighbours = n > 0 && schemes.Prototype is int prototype
             ? await NeighboursAsync(grains, request.Tenant, prototype, userKey, schemes.Key, n, cancellationToken)
@@ -105,22 +109,31 @@ public sealed class LlmScoring : IDisposable
                 : throw new JudgeUnavailableException(e.Message);
         }
 
+        var fused = TestTimeScaler.WithContent(collaborative.Scaling, result.Scores);
+        int preferred = TestTimeScaler.ArgMax(fused.Rewards);
+        var chain = result.Chain with
+        {
+            Responses = result.Chain.Responses.Select((r, i) => r with { FinalScore = fused.Rewards[i], Reward = fused.Rewards[i] }).ToList(),
+            PreferredIndex = preferred,
+            Scaling = result.Chain.Scaling with { ContentShare = 1 - fused.CollaborativeShare, CollaborativeShare = fused.CollaborativeShare },
+        };
+        var trace = result.Trace with { Collaborative = fused.Collaborative, CollaborativeShare = fused.CollaborativeShare };
         return new ScoreResponse(
-            result.Scores,
-            result.PreferredIndex,
+            fused.Rewards,
+            preferred,
             encoded.Candidates.Select(c => c.ItemId).ToList(),
             schemes.IsColdStart,
             schemes.Prototype,
             result.Trace.IndividualChains,
             n,
             result.Trace.Neighbours,
-            result.Chain.Scaling.Agreement,
+            chain.Scaling.Agreement,
             judge.ModelVersion,
-            result.Chain.CriteriaVersion,
-            request.Explain ? ChainJson.Serialize(result.Chain) : null,
+            chain.CriteriaVersion,
+            request.Explain ? ChainJson.Serialize(chain) : null,
             TenantSettings.LlmEvaluator,
             Fallback: false,
-            JsonSerializer.Serialize(result.Trace, TraceJson));
+            JsonSerializer.Serialize(trace, TraceJson));
     }
 
     /// <inheritdoc />

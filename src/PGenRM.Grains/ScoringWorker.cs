@@ -46,9 +46,45 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
 
         var evaluator = await evaluators.GetAsync(cancellationToken);
         var encoded = await evaluator.EncodeAsync(request.Query, request.Candidates, request.CandidateIds, cancellationToken);
-        var items = encoded.Candidates.Select(c => GrainFactory.GetGrain<IItemGrain>(GrainKeys.Item(request.Tenant, c.ItemId))).ToArray();
-        var user = GrainFactory.GetGrain<IUserGrain>(userKey);
-        var schemeRequest = new SchemeRequest(encoded.Embedding, m, SeedKey(userKey, request.Query));
+        var (result, schemes) = await EvaluateAsync(
+            GrainFactory, evaluators, reservoirs, evaluator, request.Tenant, userKey, request.Query, encoded, m, n, cancellationToken);
+
+        return new ScoreResponse(
+            result.Rewards,
+            TestTimeScaler.ArgMax(result.Rewards),
+            encoded.Candidates.Select(c => c.ItemId).ToList(),
+            schemes.IsColdStart,
+            schemes.Prototype,
+            schemes.Schemes.Count,
+            n,
+            result.Scaling.Neighbours,
+            result.Scaling.Agreement,
+            evaluator.ModelVersion,
+            evaluator.Features.Bank.Version,
+            request.Explain ? ChainJson.Serialize(result.Chain) : null);
+    }
+
+    /// <summary>
+    /// The compact evaluator's dual-granularity scaling over what the grains hold: the user's m schemes, the candidates'
+    /// item statistics (with their nearest judges when n &gt; 0) and the prototype's reservoir. The compact path's rewards,
+    /// and the collaborative part the llm path fuses with its judge's scores (<see cref="TestTimeScaler.WithContent"/>).
+    /// </summary>
+    internal static async Task<(EvaluationResult Result, UserSchemes Schemes)> EvaluateAsync(
+        IGrainFactory grains,
+        EvaluatorHost evaluators,
+        PrototypeReservoirCache reservoirs,
+        CompactEvaluator evaluator,
+        string tenant,
+        string userKey,
+        string query,
+        EncodedQuery encoded,
+        int m,
+        int n,
+        CancellationToken cancellationToken)
+    {
+        var items = encoded.Candidates.Select(c => grains.GetGrain<IItemGrain>(GrainKeys.Item(tenant, c.ItemId))).ToArray();
+        var user = grains.GetGrain<IUserGrain>(userKey);
+        var schemeRequest = new SchemeRequest(encoded.Embedding, m, SeedKey(userKey, query));
 
         UserSchemes schemes;
         ItemStats[] stats;
@@ -68,7 +104,7 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
             schemes = await user.GetSchemesAsync(schemeRequest, cancellationToken);
             var statsTask = Task.WhenAll(items.Select(i => i.GetScoringStatsAsync(schemes.Key, userKey, n, cancellationToken)));
             var poolTask = schemes.Prototype is int prototype
-                ? reservoirs.GetAsync(request.Tenant, prototype, cancellationToken)
+                ? reservoirs.GetAsync(tenant, prototype, cancellationToken)
                 : Task.FromResult<IReadOnlyList<PrototypeReservoirCache.PoolMember>>([]);
             await Task.WhenAll(statsTask, poolTask);
             stats = await statsTask;
@@ -85,21 +121,7 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
         var views = stats.Select((s, i) => ItemViews.From(s, encoded.Candidates[i].FactorPrior, scale)).ToList();
         var (pool, judges) = n > 0 ? PrototypeLevel(userKey, schemes.Key, encoded, stats, members) : ([], null);
         var scaling = evaluators.Scaling with { M = m, N = n };
-        var result = evaluator.Evaluate(schemes.Scheme, schemes.Schemes, schemes.IsColdStart, encoded, views, pool, judges, scaling);
-
-        return new ScoreResponse(
-            result.Rewards,
-            TestTimeScaler.ArgMax(result.Rewards),
-            encoded.Candidates.Select(c => c.ItemId).ToList(),
-            schemes.IsColdStart,
-            schemes.Prototype,
-            schemes.Schemes.Count,
-            n,
-            result.Scaling.Neighbours,
-            result.Scaling.Agreement,
-            evaluator.ModelVersion,
-            evaluator.Features.Bank.Version,
-            request.Explain ? ChainJson.Serialize(result.Chain) : null);
+        return (evaluator.Evaluate(schemes.Scheme, schemes.Schemes, schemes.IsColdStart, encoded, views, pool, judges, scaling), schemes);
     }
 
     /// <inheritdoc />

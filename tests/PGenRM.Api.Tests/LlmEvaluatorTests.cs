@@ -88,4 +88,116 @@ public sealed class LlmEvaluatorTests(ApiFixture api)
         Assert.Equal("compact", fallback.Body.GetProperty("evaluator").GetString());
         Assert.Contains("500", fallback.Body.GetProperty("llm").GetProperty("error").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact(Timeout = TestTimeouts.Api)]
+    public async Task LlmTenant_OtherUsersJudgments_ShiftTheJudgesScoresAsTheyShiftTheCompactContentPart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string key = await api.CreateTenantAsync("llm-collab", null, ct);
+        var pair = new { query = Query, candidates = new[] { Concise, Rambling }, m = 1, n = 0 };
+
+        // The compact path before and after three other users judged these very texts Concise > Rambling: the difference
+        // is the collaborative part Core's fusion adds (the scored user has no feedback, so its scheme stays the prior).
+        var before = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-collab/users/w/score", key, pair);
+        Assert.True(before.Status == HttpStatusCode.OK, before.Raw);
+        foreach (string judge in new[] { "v1", "v2", "v3" })
+        {
+            var fed = await api.SendAsync(HttpMethod.Post, $"/v1/tenants/llm-collab/users/{judge}/feedback", key,
+                new { id = "f1", query = Query, chosen = Concise, rejected = Rambling });
+            Assert.True(fed.Status == HttpStatusCode.OK, fed.Raw);
+        }
+
+        var after = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-collab/users/w/score", key, pair);
+        Assert.True(after.Status == HttpStatusCode.OK, after.Raw);
+        var shift = Rewards(after).Zip(Rewards(before), (x, y) => x - y).ToArray();
+        Assert.True(shift[0] > shift[1], after.Raw);
+
+        var patched = await api.SendAsync(HttpMethod.Patch, "/v1/tenants/llm-collab/settings", ApiFixture.AdminKey,
+            new { evaluator = "llm", llmEndpoint = "fake", llmModel = "judge-collab", m = 1, n = 0 });
+        Assert.True(patched.Status == HttpStatusCode.OK, patched.Raw);
+
+        // The judge prefers Rambling by one point; the judgments move the rewards toward Concise by Core's amount.
+        api.Judge.Handler = (call, _) => FakeReply.Text(call.Response1 == Concise ? FakeChains.Valid(5, 6) : FakeChains.Valid(6, 5));
+        var score = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-collab/users/w/score", key, new { pair.query, pair.candidates, explain = true });
+        Assert.True(score.Status == HttpStatusCode.OK, score.Raw);
+        Assert.Equal("llm", score.Body.GetProperty("evaluator").GetString());
+        var trace = score.Body.GetProperty("llm");
+        var collaborative = trace.GetProperty("collaborative").EnumerateArray().Select(x => x.GetDouble()).ToArray();
+        Assert.Equal(shift[0], collaborative[0], 9);
+        Assert.Equal(shift[1], collaborative[1], 9);
+        var rewards = Rewards(score);
+        Assert.Equal(5 + collaborative[0], rewards[0]);
+        Assert.Equal(6 + collaborative[1], rewards[1]);
+        Assert.Equal(rewards[0] > rewards[1] ? 0 : 1, score.Body.GetProperty("preferredIndex").GetInt32());
+        double share = trace.GetProperty("collaborativeShare").GetDouble();
+        Assert.InRange(share, 1e-9, 1);
+        var scaling = score.Body.GetProperty("chain").GetProperty("scaling");
+        Assert.Equal(share, scaling.GetProperty("collaborativeShare").GetDouble());
+        Assert.Equal(1 - share, scaling.GetProperty("contentShare").GetDouble());
+
+        // New texts nobody judged: exactly the judge's scores, no collaborative share.
+        const string Fresh1 = "Call xs.reverse() to reverse in place.";
+        const string Fresh2 = "Reversing is hard; consider not doing it.";
+        api.Judge.Handler = (call, _) => FakeReply.Text(call.Response1 == Fresh1 ? FakeChains.Valid(7, 2) : FakeChains.Valid(2, 7));
+        var fresh = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-collab/users/w/score", key,
+            new { query = Query, candidates = new[] { Fresh1, Fresh2 } });
+        Assert.True(fresh.Status == HttpStatusCode.OK, fresh.Raw);
+        Assert.Equal([7.0, 2.0], Rewards(fresh));
+        Assert.Equal(0.0, fresh.Body.GetProperty("llm").GetProperty("collaborativeShare").GetDouble());
+        Assert.Equal([0.0, 0.0], fresh.Body.GetProperty("llm").GetProperty("collaborative").EnumerateArray().Select(x => x.GetDouble()));
+    }
+
+    [Fact(Timeout = TestTimeouts.Api)]
+    public async Task LlmTenant_PrototypeLevel_NeighboursHistoriesConditionNMoreChains_FusedHalfAndHalf()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string key = await api.CreateTenantAsync("llm-proto", null, ct);
+        var histories = new Dictionary<string, string>
+        {
+            ["w"] = "Which editor should I use for Go?",
+            ["v1"] = "How do I centre a div?",
+            ["v2"] = "What is a monad, briefly?",
+        };
+        foreach (var (user, query) in histories)
+        {
+            var fed = await api.SendAsync(HttpMethod.Post, $"/v1/tenants/llm-proto/users/{user}/feedback", key,
+                new { id = "f1", query, chosen = $"Short answer for {user}.", rejected = $"A long, winding answer for {user} that never ends." });
+            Assert.True(fed.Status == HttpStatusCode.OK, fed.Raw);
+        }
+
+        var patched = await api.SendAsync(HttpMethod.Patch, "/v1/tenants/llm-proto/settings", ApiFixture.AdminKey,
+            new { evaluator = "llm", llmEndpoint = "fake", llmModel = "judge-proto", m = 1, n = 2 });
+        Assert.True(patched.Status == HttpStatusCode.OK, patched.Raw);
+
+        // The user's own chain scores Concise 8, Rambling 3; a chain conditioned on a neighbour's history 2 and 9.
+        api.Judge.Handler = (call, _) =>
+        {
+            bool own = call.System.Contains(histories["w"], StringComparison.Ordinal);
+            var (concise, rambling) = own ? (8.0, 3.0) : (2.0, 9.0);
+            return FakeReply.Text(call.Response1 == Concise ? FakeChains.Valid(concise, rambling) : FakeChains.Valid(rambling, concise));
+        };
+        int before = api.Judge.Calls.Count;
+        var score = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-proto/users/w/score", key,
+            new { query = Query, candidates = new[] { Concise, Rambling } });
+        Assert.True(score.Status == HttpStatusCode.OK, score.Raw);
+
+        var calls = api.Judge.Calls.Skip(before).ToList();
+        Assert.Single(calls, c => c.System.Contains(histories["w"], StringComparison.Ordinal));
+        Assert.Single(calls, c => c.System.Contains(histories["v1"], StringComparison.Ordinal));
+        Assert.Single(calls, c => c.System.Contains(histories["v2"], StringComparison.Ordinal));
+        Assert.Equal(3, calls.Count);
+        var trace = score.Body.GetProperty("llm");
+        Assert.Equal(1, trace.GetProperty("individualChains").GetInt32());
+        Assert.Equal(2, trace.GetProperty("prototypeChains").GetInt32());
+        Assert.Equal(0.5, trace.GetProperty("individualWeight").GetDouble());
+        Assert.Equal(["llm-proto/v1", "llm-proto/v2"], trace.GetProperty("neighbours").EnumerateArray().Select(x => x.GetString()).Order(StringComparer.Ordinal));
+
+        // 0.5·8 + 0.5·2 and 0.5·3 + 0.5·9; nobody judged these texts, so the collaborative part adds nothing.
+        Assert.Equal([5.0, 6.0], Rewards(score));
+        Assert.Equal(1, score.Body.GetProperty("preferredIndex").GetInt32());
+        Assert.Equal(0.0, trace.GetProperty("collaborativeShare").GetDouble());
+    }
+
+    private static double[] Rewards((HttpStatusCode Status, JsonElement Body, string Raw) reply) =>
+        reply.Body.GetProperty("rewards").EnumerateArray().Select(r => r.GetDouble()).ToArray();
 }

@@ -15,4 +15,9 @@ public sealed record ScaledScores(
     double[]? Prototype,
     IReadOnlyList<string> Neighbours,
     double Agreement,
-    double CollaborativeShare);
+    double CollaborativeShare)
+{
+    /// <summary>Per candidate, the part of <see cref="Rewards"/> learned from judgments (reward minus the content part;
+    /// 0 for items nobody judged). Empty when the scores were not built by the scaler.</summary>
+    public double[] Collaborative { get; init; } = [];
+}

@@ -280,10 +280,33 @@ public static class TestTimeScaler
         // Content: what the responses' text gives (w·x and p·scale·u, the user's and the neighbours'); collaborative:
         // what judgments taught (item strengths b, learned factor offsets o, neighbours' judgments of these items).
         var contentPart = content.Select((x, i) => (a * x) + (prototype is null ? 0 : (1 - a) * prototypeContent[i])).ToArray();
-        double contentSpread = Spread(contentPart);
-        double collaborativeSpread = Spread(rewards.Select((r, i) => r - contentPart[i]).ToArray());
-        double share = contentSpread + collaborativeSpread == 0 ? 0 : collaborativeSpread / (contentSpread + collaborativeSpread);
-        return new ScaledScores(rewards, individual, prototype, used.Order(StringComparer.Ordinal).ToArray(), agreement, share);
+        var collaborative = rewards.Select((r, i) => r - contentPart[i]).ToArray();
+        return new ScaledScores(rewards, individual, prototype, used.Order(StringComparer.Ordinal).ToArray(), agreement, CollaborativeShare(contentPart, collaborative))
+        {
+            Collaborative = collaborative,
+        };
+    }
+
+    /// <summary>
+    /// Fuses another content scorer's rewards (an LLM judge's fused scores) with the collaborative part of
+    /// <paramref name="scaled"/> as <see cref="Fuse"/> fuses the model's content part: reward = content + what judgments
+    /// taught. For items nobody judged that part is 0 and the rewards are <paramref name="content"/> unchanged.
+    /// </summary>
+    /// <param name="scaled">The fused scores whose collaborative part is kept (from <see cref="Fuse"/>).</param>
+    /// <param name="content">The content scores replacing the model's content part, one per candidate.</param>
+    /// <returns>The rewards with their collaborative share; the other fields are <paramref name="scaled"/>'s.</returns>
+    public static ScaledScores WithContent(ScaledScores scaled, IReadOnlyList<double> content)
+    {
+        ArgumentNullException.ThrowIfNull(scaled);
+        ArgumentNullException.ThrowIfNull(content);
+        if (content.Count != scaled.Collaborative.Length)
+        {
+            throw new ArgumentException($"Got {content.Count} content scores for {scaled.Collaborative.Length} candidates.", nameof(content));
+        }
+
+        var contentPart = content.ToArray();
+        var rewards = contentPart.Select((x, i) => x + scaled.Collaborative[i]).ToArray();
+        return scaled with { Rewards = rewards, CollaborativeShare = CollaborativeShare(contentPart, scaled.Collaborative) };
     }
 
     /// <summary>Index of the largest value; ties go to the lowest index.</summary>
@@ -299,6 +322,14 @@ public static class TestTimeScaler
         }
 
         return best;
+    }
+
+    /// <summary>The collaborative part's share of the reward spread (0 when neither part varies).</summary>
+    private static double CollaborativeShare(double[] contentPart, double[] collaborative)
+    {
+        double contentSpread = Spread(contentPart);
+        double collaborativeSpread = Spread(collaborative);
+        return contentSpread + collaborativeSpread == 0 ? 0 : collaborativeSpread / (contentSpread + collaborativeSpread);
     }
 
     private static double Spread(double[] values)

@@ -133,6 +133,36 @@ public sealed class TestTimeScalerTests
     }
 
     [Fact]
+    public void WithContent_AddsWhatJudgmentsTaught_AndLeavesUnjudgedItemsUnchanged()
+    {
+        // arrange: item "a" learned b = 0.2 and offset o = [0.1, 0]; a judge (zero scheme) preferred "a" over "b"
+        double[] priorA = [0.4, -0.2], priorB = [-0.3, 0.5];
+        var candidates = new[]
+        {
+            new Candidate("a", [1.0], new ItemView(0.2, [priorA[0] + 0.1, priorA[1]], priorA)),
+            new Candidate("b", [-1.5], ItemView.Unseen(priorB)),
+        };
+        var judge = new Neighbour("j1", [0.0, 0.0, 0.0], 0.9, new Dictionary<string, double> { ["a"] = 1, ["b"] = -1 });
+        var scaling = new ScalingOptions { N = 1 };
+        var judged = TestTimeScaler.Fuse([[0.5, 1.0, 2.0]], candidates, [], scaling, [[judge], [judge]]);
+        var unjudged = TestTimeScaler.Fuse([[0.5, 1.0, 2.0]], [candidates[1], new Candidate("c", [0.3], ItemView.Unseen(priorA))], [], scaling);
+
+        // act: an LLM judge's scores take the content part's place
+        var llm = TestTimeScaler.WithContent(judged, [8.0, 3.0]);
+        var fresh = TestTimeScaler.WithContent(unjudged, [8.0, 3.0]);
+
+        // assert: individual level b + p·o = 0.2 + 1·0.1; prototype level (zero scheme) b + judgment weight · J
+        double a = scaling.IndividualWeight, j = scaling.JudgmentWeight;
+        Assert.Equal(8.0 + (a * 0.3) + ((1 - a) * (0.2 + j)), llm.Rewards[0], 12);
+        Assert.Equal(3.0 - ((1 - a) * j), llm.Rewards[1], 12);
+        Assert.InRange(llm.CollaborativeShare, 0.01, 0.99);
+        Assert.Equal(judged.Agreement, llm.Agreement);
+        Assert.Equal([8.0, 3.0], fresh.Rewards);
+        Assert.Equal(0.0, fresh.CollaborativeShare);
+        Assert.Throws<ArgumentException>(() => TestTimeScaler.WithContent(judged, [1.0]));
+    }
+
+    [Fact]
     public void ScalingOptions_RejectOutOfRangeValuesWithTheirNames()
     {
         Assert.Contains("m (individual schemes)", Assert.Throws<ArgumentOutOfRangeException>(() => new ScalingOptions { M = 0 }.Validate()).Message, StringComparison.Ordinal);
