@@ -3,6 +3,9 @@
 // configure it (AddPGenRMStorage: Table and Blob storage, PGenRMGrainStorageSerializer), feedback texts shared with the
 // grain tests (PGenRM.Testing.Feedback), client co-hosted, bounded loops on loopback.
 // Usage: dotnet run -c Release --project bench/PGenRM.Grains.Bench -- [--items 1000] [--users 1000] [--concurrency 16]
+//        [--scores 0] [--score-concurrency 64] [--only-scores]
+// --scores N: N concurrent scores (each a new query, so each encodes one new text) through the scoring worker of a
+// tenant with default settings, `--score-concurrency` in flight; --only-scores skips the feedback sections.
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -21,6 +24,9 @@ using PGenRM.Testing;
 int items = IntArg(args, "--items", 1000);
 int users = IntArg(args, "--users", 1000);
 int concurrency = IntArg(args, "--concurrency", 16);
+int scores = IntArg(args, "--scores", 0);
+int scoreConcurrency = IntArg(args, "--score-concurrency", 64);
+bool onlyScores = args.Contains("--only-scores");
 var total = Stopwatch.StartNew();
 Console.WriteLine(Inv(
     $"# Grain benchmark {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {Environment.ProcessorCount} logical CPUs, {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at start {LoadAverage()}"));
@@ -44,6 +50,17 @@ using var host = builder.Build();
 await host.StartAsync();
 var grains = host.Services.GetRequiredService<IGrainFactory>();
 Console.WriteLine(Inv($"Azurite and a 1-silo cluster up in {total.Elapsed.TotalSeconds:F1} s"));
+
+if (scores > 0)
+{
+    await ScoresAsync(grains, scores, scoreConcurrency);
+}
+
+if (onlyScores)
+{
+    await host.StopAsync();
+    return 0;
+}
 
 // (a) + (c) One user, sequential items; stored size at checkpoints.
 var one = grains.GetGrain<IUserGrain>(GrainKeys.User("bench", "one"));
@@ -110,6 +127,63 @@ Console.WriteLine(Inv($"Total {total.Elapsed.TotalSeconds:F0} s; load average at
 // Silos before Azurite (a silo whose storage vanished hangs in shutdown).
 await host.StopAsync();
 return 0;
+
+// Scores/s through the scoring worker: a tenant with default settings, 20 users × 3 feedback items, then `count` scores
+// (query i is new text; the candidates are four fixed answers, encoded once) by 20 users, `inFlight` at a time.
+static async Task ScoresAsync(IGrainFactory grains, int count, int inFlight)
+{
+    string tenant = "bench-scores";
+    await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant)).CreateAsync(new TenantSettings(), new string('0', 64));
+    for (int u = 0; u < 20; u++)
+    {
+        for (int k = 0; k < 3; k++)
+        {
+            await grains.GetGrain<IUserGrain>(GrainKeys.User(tenant, $"s{u:D2}")).ApplyFeedbackAsync(Feedback.Item((u * 3) + k));
+        }
+    }
+
+    string[] candidates = [Feedback.Concise(1), Feedback.Verbose(1), Feedback.Concise(2), Feedback.Verbose(2)];
+    var worker = grains.GetGrain<IScoringWorker>(0);
+    await worker.ScoreAsync(new ScoreRequest(tenant, "s00", "warm-up query", candidates));
+    // The encoder's batch-size histogram (EncoderMetrics): ONNX runs and texts during the timed scores.
+    long runs = 0, texts = 0;
+    using var listener = new System.Diagnostics.Metrics.MeterListener
+    {
+        InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == EncoderMetrics.MeterName && instrument.Name == "pgenrm.encoder.batch.size")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        },
+    };
+    listener.SetMeasurementEventCallback<int>((_, size, _, _) =>
+    {
+        Interlocked.Increment(ref runs);
+        Interlocked.Add(ref texts, size);
+    });
+    listener.Start();
+    var clock = Stopwatch.StartNew();
+    using var gate = new SemaphoreSlim(inFlight);
+    await Task.WhenAll(Enumerable.Range(0, count).Select(async i =>
+    {
+        await gate.WaitAsync();
+        try
+        {
+            var response = await worker.ScoreAsync(new ScoreRequest(tenant, $"s{i % 20:D2}", $"Score query {i}: {Feedback.Query(i)}", candidates));
+            if (response.Rewards.Length != candidates.Length)
+            {
+                throw new InvalidOperationException($"score {i} has {response.Rewards.Length} rewards");
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }));
+    double seconds = clock.Elapsed.TotalSeconds;
+    Console.WriteLine(Inv($"| scores, {inFlight} in flight | {count} | {seconds:F1} s | {count / seconds:F1} scores/s | {Interlocked.Read(ref texts)} texts in {Interlocked.Read(ref runs)} encoder runs ({(double)Interlocked.Read(ref texts) / Math.Max(1, Interlocked.Read(ref runs)):F1} per run) | load {LoadAverage()} |"));
+}
 
 static async Task<long> StoredBytesAsync(TableClient table, string user)
 {

@@ -23,6 +23,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<EvaluatorHost>();
         services.TryAddSingleton<TenantCache>();
         services.TryAddSingleton<PrototypeReservoirCache>();
+        services.TryAddSingleton(_ => new ScoringGate());
 
         // The llm evaluator's path; the host adds the configured endpoints first (none: tenants cannot use 'llm').
         services.TryAddSingleton(new LlmEndpoints([]));

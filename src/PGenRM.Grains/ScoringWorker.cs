@@ -7,14 +7,32 @@ using PGenRM.Grains.Abstractions;
 namespace PGenRM.Grains;
 
 /// <summary>
-/// The one scoring path ([StatelessWorker], key 0): validates the request against the tenant's limits, encodes through
+/// The one scoring path ([StatelessWorker], key 0; [Reentrant], at most <see cref="MaxConcurrentScores"/> compact scores in
+/// flight per silo): validates the request against the tenant's limits, encodes through
 /// the silo's evaluator (one batching encoder per silo), asks the user grain for its individual-level schemes, reads the
 /// candidates' item statistics (with their nearest judges when n &gt; 0) and the prototype's reservoir (cached per silo),
 /// and runs <see cref="CompactEvaluator"/>'s dual-granularity scaling: the same code the library evaluation runs.
 /// </summary>
+/// <remarks>
+/// Reentrant: a score spends most of its time awaiting the encoder's batcher and other grains, so a non-reentrant worker
+/// (one call per activation, one activation per core) capped the scores in flight, and so the batcher's batches, at
+/// the core count (docs/BENCHMARKS.md "Scale"). The worker
+/// keeps no per-call state in fields (only silo singletons, which were already shared by concurrent activations), so
+/// interleaved calls cannot see each other's data.
+/// </remarks>
 [StatelessWorker]
-public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants, PrototypeReservoirCache reservoirs) : Grain, IScoringWorker
+[Reentrant]
+public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants, PrototypeReservoirCache reservoirs, ScoringGate gate)
+    : Grain, IScoringWorker
 {
+    /// <summary>
+    /// Most compact scores in flight per silo (<see cref="ScoringGate"/>). Twice the encoder batcher's default batch
+    /// (OnnxEncoderOptions.MaxBatchCount = 32 texts): a score brings at least one uncached text (its query), so 64 in
+    /// flight fill the batch being inferred and the next one while it runs; beyond that, calls wait in the gate rather
+    /// than as unbounded work in the silo.
+    /// </summary>
+    public const int MaxConcurrentScores = 64;
+
     /// <summary>Most individual-level schemes a request may ask for (TenantSettings.M's range).</summary>
     public const int MaxM = 64;
 
@@ -40,6 +58,19 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
     }
 
     private async Task<ScoreResponse> ScoreCompactAsync(ScoreRequest request, TenantSettings settings, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            return await ScoreCompactGatedAsync(request, settings, cancellationToken);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task<ScoreResponse> ScoreCompactGatedAsync(ScoreRequest request, TenantSettings settings, CancellationToken cancellationToken)
     {
         int m = request.M ?? settings.M, n = request.N ?? settings.N;
         string userKey = GrainKeys.User(request.Tenant, request.User);

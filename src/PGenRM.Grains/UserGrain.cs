@@ -15,7 +15,9 @@ namespace PGenRM.Grains;
 /// row is durable. The compact state is a checkpoint written every <see cref="CheckpointEvery"/> operations (and on
 /// deactivation); on activation the verbatim history and the entries above the checkpoint come back from the log
 /// (docs/STORAGE.md). The grain is not reentrant, so concurrent feedback for one user is applied one item at a time.
+/// An activation idle for <see cref="IdleMinutes"/> is deactivated (checkpointed) instead of Orleans' default two hours.
 /// </summary>
+[CollectionAgeLimit(Minutes = IdleMinutes)]
 public sealed partial class UserGrain(
     [PersistentState("user", "users")] IPersistentState<UserState> state,
     EvaluatorHost evaluators,
@@ -30,6 +32,13 @@ public sealed partial class UserGrain(
     /// bounds how much of the log an activation replays, and spreads the state's bytes over this many operations.
     /// </summary>
     public const int CheckpointEvery = 4;
+
+    /// <summary>
+    /// Minutes without a call after which the user's activation is collected. Millions of users mostly send feedback in
+    /// bursts (a labelling session, an RL run); a user back after this is reactivated from its checkpoint and log tail
+    /// (one read each), which is cheaper than keeping every user of the last two hours (Orleans' default) in memory.
+    /// </summary>
+    public const double IdleMinutes = 15;
 
     // The log entries whose pairs are (partly) in the model's verbatim history, oldest first: (sequence, pairs).
     private readonly List<(long Sequence, int Pairs)> _historyEntries = [];

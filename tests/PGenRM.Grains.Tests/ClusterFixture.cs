@@ -62,9 +62,15 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<ISentenceEncoder>(_ => new OnnxSentenceEncoder());
             silo.Services.AddPGenRMGrains();
             silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", PrototypeContainerName(run)));
+            ConfigureSilo(silo);
         });
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+    }
+
+    /// <summary>What a subclass adds to each silo, after the common setup.</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
     }
 
     private static string PrototypeContainerName(string run) => $"prototypes-{run}";
