@@ -404,15 +404,7 @@ public sealed partial class UserGrain(
 
         // Which log entries the verbatim history now spans (the state keeps only where it starts).
         _historyEntries.Add((entry.Sequence, pairs.Count));
-        int kept = _model.History.Count, covered = 0, first = _historyEntries.Count;
-        while (first > 0 && covered < kept)
-        {
-            covered += _historyEntries[--first].Pairs;
-        }
-
-        _historyEntries.RemoveRange(0, first);
-        s.HistoryFromSequence = kept > 0 ? _historyEntries[0].Sequence : 0;
-        s.HistorySkip = covered - kept;
+        (s.HistoryFromSequence, s.HistorySkip) = HistoryWindow.Trim(_historyEntries, _model.History.Count);
 
         s.ModelVersion = _evaluator.ModelVersion;
         s.FeedbackCount++;

@@ -1,9 +1,6 @@
-using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using PGenRM.Testing;
@@ -25,11 +22,11 @@ public sealed partial class ReadmeHostTests
     {
         var ct = TestContext.Current.CancellationToken;
         string data = Path.Combine(Path.GetTempPath(), "pgenrm-readme-" + Guid.NewGuid().ToString("N")[..8]);
-        int http = ApiFixture.FreePort(), blob = ApiFixture.FreePort();
+        int blob = ApiFixture.FreePort();
         try
         {
             string key;
-            await using (var first = ChildHost.Start(data, http, blob))
+            await using (var first = StartHost(data, blob))
             {
                 await first.Listening.WaitAsync(TimeSpan.FromMinutes(3), ct);
                 key = DemoKeyLine().Match(first.Output).Groups[1].Value;
@@ -37,7 +34,7 @@ public sealed partial class ReadmeHostTests
                 Assert.Matches(AdminKeyLine(), first.Output);
                 Assert.True(File.Exists(Path.Combine(data, "admin-key.sha256")), "The generated admin key's hash is kept in the data folder.");
 
-                using var client = Client(http, key);
+                using var client = first.Client(key);
                 Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live", ct)).StatusCode);
                 Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready", ct)).StatusCode);
                 var feedback = await client.PostAsJsonAsync("/v1/tenants/demo/users/alice/feedback",
@@ -53,12 +50,12 @@ public sealed partial class ReadmeHostTests
 
             Assert.False(await AnswersAsync(blob), "Azurite still answers after the host stopped.");
 
-            await using (var second = ChildHost.Start(data, http, blob))
+            await using (var second = StartHost(data, blob))
             {
                 await second.Listening.WaitAsync(TimeSpan.FromMinutes(3), ct);
                 Assert.DoesNotMatch(DemoKeyLine(), second.Output);
                 Assert.DoesNotMatch(AdminKeyLine(), second.Output);
-                using var client = Client(http, key);
+                using var client = second.Client(key);
                 var profile = await client.GetAsync("/v1/tenants/demo/users/alice/profile", ct);
                 string body = await profile.Content.ReadAsStringAsync(ct);
                 Assert.True(profile.StatusCode == HttpStatusCode.OK, $"{(int)profile.StatusCode} {body}\n{second.Output}");
@@ -73,13 +70,6 @@ public sealed partial class ReadmeHostTests
                 Directory.Delete(data, recursive: true);
             }
         }
-    }
-
-    private static HttpClient Client(int port, string key)
-    {
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromMinutes(2) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
-        return client;
     }
 
     private static async Task<bool> AnswersAsync(int port)
@@ -102,111 +92,6 @@ public sealed partial class ReadmeHostTests
     [GeneratedRegex(@"PGenRM admin key \(shown once; [^)]*\): admin\.[A-Za-z0-9_-]+")]
     private static partial Regex AdminKeyLine();
 
-    /// <summary>`dotnet PGenRM.Host.dll` with a data folder and ports; stopped with SIGTERM (SIGKILL only as a fallback).</summary>
-    private sealed class ChildHost : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly StringBuilder _output = new();
-        private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        private ChildHost(Process process)
-        {
-            _process = process;
-            _process.OutputDataReceived += (_, e) => OnLine(e.Data);
-            _process.ErrorDataReceived += (_, e) => OnLine(e.Data);
-            _process.Exited += (_, _) => _listening.TrySetException(new InvalidOperationException($"The host exited with code {_process.ExitCode}:\n{Output}"));
-            _process.EnableRaisingEvents = true;
-            _process.BeginOutputReadLine();
-            _process.BeginErrorReadLine();
-        }
-
-        public Task Listening => _listening.Task;
-
-        public string Output
-        {
-            get
-            {
-                lock (_output)
-                {
-                    return _output.ToString();
-                }
-            }
-        }
-
-        public static ChildHost Start(string data, int http, int blob)
-        {
-            string root = RepositoryRoot.Find();
-#if DEBUG
-            const string configuration = "Debug";
-#else
-            const string configuration = "Release";
-#endif
-            string dll = Path.Combine(root, "src", "PGenRM.Host", "bin", configuration, "net10.0", "linux-x64", "PGenRM.Host.dll");
-            Assert.True(File.Exists(dll), $"The host is not built at {dll}.");
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = root };
-            foreach (string arg in new[]
-                     {
-                         dll, "--urls", $"http://127.0.0.1:{http}", $"--PGenRM:DataDirectory={data}",
-                         $"--PGenRM:AzuriteBlobPort={blob}", "--PGenRM:AzuriteQueuePort=0", "--PGenRM:AzuriteTablePort=0",
-                         $"--PGenRM:SiloPort={ApiFixture.FreePort()}", $"--PGenRM:GatewayPort={ApiFixture.FreePort()}",
-                     })
-            {
-                start.ArgumentList.Add(arg);
-            }
-
-            return new ChildHost(Process.Start(start)!);
-        }
-
-        /// <summary>SIGTERM, as Ctrl+C or a service manager would: the host stops the silo, then its Azurite. Returns the exit code.</summary>
-        public async Task<int> StopAsync()
-        {
-            if (!_process.HasExited)
-            {
-                using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-                await kill.WaitForExitAsync(CancellationToken.None);
-            }
-
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            try
-            {
-                await _process.WaitForExitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync(CancellationToken.None);
-                return -1;
-            }
-
-            return _process.ExitCode;
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            if (!_process.HasExited)
-            {
-                await StopAsync();
-            }
-
-            _process.Dispose();
-        }
-
-        private void OnLine(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
-
-            if (line.StartsWith("PGenRM listening on ", StringComparison.Ordinal))
-            {
-                _listening.TrySetResult();
-            }
-        }
-    }
+    private static HostProcess StartHost(string data, int blob) =>
+        HostProcess.Start($"--PGenRM:DataDirectory={data}", $"--PGenRM:AzuriteBlobPort={blob}", "--PGenRM:AzuriteQueuePort=0", "--PGenRM:AzuriteTablePort=0");
 }

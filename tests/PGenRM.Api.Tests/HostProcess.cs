@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using PGenRM.Testing;
 
-namespace PGenRM.Api.Tests.Reliability;
+namespace PGenRM.Api.Tests;
 
 /// <summary>
 /// A real host process (`dotnet PGenRM.Host.dll`, as README.md runs it) with the given arguments: stopped with
