@@ -169,10 +169,19 @@ public sealed partial class UserGrain(
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var result = new List<HistoryPair>(Math.Min(count, 64));
         var recent = state.State.RecentFeedback;
-        for (int i = recent.Count - 1; i >= 0 && result.Count < count; i--)
+
+        // The window is at most RecentWindow rows: read them at once rather than one round trip after another (the LLM
+        // judge asks for the whole window on every score). All of them, since a rating set of ties gives no pair.
+        var entries = count == 0 ? [] : await Task.WhenAll(Enumerable.Reverse(recent).Select(id => log.GetAsync(_key, id, cancellationToken)));
+        foreach (var read in entries)
         {
+            if (result.Count == count)
+            {
+                break;
+            }
+
             // A row missing here was deleted with the user by another activation; skip it rather than fail a read.
-            if (await log.GetAsync(_key, recent[i], cancellationToken) is not LogEntry entry)
+            if (read is not LogEntry entry)
             {
                 continue;
             }
