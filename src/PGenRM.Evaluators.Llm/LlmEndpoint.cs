@@ -1,5 +1,6 @@
 using System.ClientModel;
 using System.ClientModel.Primitives;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using OpenAI;
@@ -11,17 +12,25 @@ namespace PGenRM.Evaluators.Llm;
 /// transport is an <see cref="HttpClient"/> with Microsoft.Extensions.Http.Resilience's standard pipeline (total and
 /// per-attempt timeouts, retries on 408/429/5xx with exponential backoff that honours Retry-After, circuit breaker).
 /// The SDK's own retries are off so that one policy decides. The API key lives only here, from configuration.
+/// With <see cref="LlmEndpointOptions.ModelPath"/> the endpoint is instead a model on this silo (<see cref="Local"/>).
 /// </summary>
 public sealed class LlmEndpoint : IDisposable
 {
-    private readonly ServiceProvider _services;
+    private readonly ServiceProvider? _services;
+    private readonly LocalJudgeModel? _local;
 
-    /// <summary>Creates the endpoint's HTTP pipeline and client.</summary>
+    /// <summary>Creates the endpoint's HTTP pipeline and client, or the local model (loaded on first use).</summary>
     public LlmEndpoint(LlmEndpointOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         Options = options;
+        if (options.IsLocal)
+        {
+            _local = new LocalJudgeModel(options);
+            return;
+        }
+
         var services = new ServiceCollection();
         services.AddHttpClient(options.Name)
             .AddStandardResilienceHandler(r =>
@@ -53,9 +62,16 @@ public sealed class LlmEndpoint : IDisposable
     /// <summary>The endpoint's options (the API key included: do not log them).</summary>
     public LlmEndpointOptions Options { get; }
 
-    /// <summary>The OpenAI client over the resilient pipeline.</summary>
-    public OpenAIClient OpenAi { get; }
+    /// <summary>The OpenAI client over the resilient pipeline; null for a local model.</summary>
+    public OpenAIClient? OpenAi { get; }
+
+    /// <summary>The model on this silo (ONNX Runtime GenAI's chat client, loaded on first use); null for an HTTP endpoint.</summary>
+    public IChatClient? Local => _local;
 
     /// <inheritdoc />
-    public void Dispose() => _services.Dispose();
+    public void Dispose()
+    {
+        _services?.Dispose();
+        _local?.Dispose();
+    }
 }

@@ -1,13 +1,34 @@
 namespace PGenRM.Evaluators.Llm;
 
-/// <summary>An OpenAI-compatible judge endpoint (configuration section <c>PGenRM:Llm:Endpoints:{name}</c>).</summary>
+/// <summary>
+/// A judge endpoint (configuration section <c>PGenRM:Llm:Endpoints:{name}</c>): an OpenAI-compatible server at
+/// <see cref="Endpoint"/>, or, when <see cref="ModelPath"/> is set, a model run on the silo itself by ONNX Runtime GenAI.
+/// </summary>
 public sealed record LlmEndpointOptions
 {
+    /// <summary>The <see cref="ExecutionProvider"/> value for ONNX Runtime's default CPU provider.</summary>
+    public const string CpuProvider = "cpu";
+
+    /// <summary>The <see cref="ExecutionProvider"/> value for CUDA (a GPU build, see README).</summary>
+    public const string CudaProvider = "cuda";
+
     /// <summary>The endpoint's name (what tenants refer to).</summary>
     public string Name { get; init; } = "default";
 
     /// <summary>Base URL including the API version path, for example <c>http://127.0.0.1:8000/v1</c>.</summary>
     public Uri Endpoint { get; init; } = new("http://127.0.0.1:8000/v1");
+
+    /// <summary>
+    /// A folder holding an ONNX Runtime GenAI model (genai_config.json, the ONNX decoder, the tokenizer) to run on the
+    /// silo instead of calling <see cref="Endpoint"/>; null for an HTTP endpoint.
+    /// </summary>
+    public string? ModelPath { get; init; }
+
+    /// <summary>The execution provider of <see cref="ModelPath"/>: <c>cuda</c> or <c>cpu</c>; null keeps the model's own genai_config.json choice.</summary>
+    public string? ExecutionProvider { get; init; }
+
+    /// <summary>Whether the judge runs on this silo (<see cref="ModelPath"/> set) rather than behind <see cref="Endpoint"/>.</summary>
+    public bool IsLocal => ModelPath is not null;
 
     /// <summary>The API key (from configuration or a secret; never stored in tenant state, never logged). Empty for none.</summary>
     public string? ApiKey { get; init; }
@@ -38,6 +59,22 @@ public sealed record LlmEndpointOptions
         if (Endpoint is null || !Endpoint.IsAbsoluteUri || (Endpoint.Scheme != Uri.UriSchemeHttp && Endpoint.Scheme != Uri.UriSchemeHttps))
         {
             throw new ArgumentException($"Endpoint must be an absolute http(s) URL, got '{Endpoint}'.", nameof(Endpoint));
+        }
+
+        if (ModelPath is not null && !File.Exists(Path.Combine(ModelPath, "genai_config.json")))
+        {
+            throw new ArgumentException(
+                $"ModelPath must be a folder holding an ONNX Runtime GenAI model (genai_config.json); '{ModelPath}' has none.", nameof(ModelPath));
+        }
+
+        if (ExecutionProvider is not (null or CpuProvider or CudaProvider))
+        {
+            throw new ArgumentException($"ExecutionProvider must be '{CpuProvider}' or '{CudaProvider}', got '{ExecutionProvider}'.", nameof(ExecutionProvider));
+        }
+
+        if (ExecutionProvider is not null && ModelPath is null)
+        {
+            throw new ArgumentException("ExecutionProvider applies to a ModelPath only; an HTTP endpoint chooses its own device.", nameof(ExecutionProvider));
         }
 
         if (AttemptTimeout <= TimeSpan.Zero || TotalTimeout < AttemptTimeout)

@@ -43,7 +43,10 @@ public sealed partial class LlmJudge
         ArgumentNullException.ThrowIfNull(client);
     }
 
-    /// <summary>A judge over an OpenAI-compatible endpoint: individual-level chains in one <c>n</c>-sampling request where the endpoint supports it.</summary>
+    /// <summary>
+    /// A judge over a configured endpoint. An OpenAI-compatible server: individual-level chains in one <c>n</c>-sampling
+    /// request where it supports it. A model on this silo: one request per chain, at most the concurrency limit at once.
+    /// </summary>
     /// <param name="endpoint">The endpoint (resilient HTTP pipeline).</param>
     /// <param name="options">Sampling options (validated); <see cref="LlmJudgeOptions.Model"/> names the served model.</param>
     /// <param name="metrics">Shared metrics.</param>
@@ -53,7 +56,12 @@ public sealed partial class LlmJudge
         : this(options, metrics, cache, logger, gate =>
         {
             ArgumentNullException.ThrowIfNull(endpoint);
-            var raw = endpoint.OpenAi.GetChatClient(options.Model);
+            if (endpoint.Local is IChatClient local)
+            {
+                return (new ChatClientSampler(local, options, gate, metrics), null);
+            }
+
+            var raw = endpoint.OpenAi!.GetChatClient(options.Model);
             var single = new ChatClientSampler(raw.AsIChatClient(), options, gate, metrics);
             return (single, new OpenAiNSampler(raw, single, options, gate, metrics));
         })

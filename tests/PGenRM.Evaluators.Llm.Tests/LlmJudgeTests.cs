@@ -284,7 +284,7 @@ public sealed class LlmJudgeTests
         await using var h = await JudgeHarness.StartAsync();
         var text = FakeChains.Valid(6.5, 8);
         h.Server.Handler = (_, _) => FakeReply.Text(text);
-        var client = h.Endpoint.OpenAi.GetChatClient("fake-judge").AsIChatClient();
+        var client = h.Endpoint.OpenAi!.GetChatClient("fake-judge").AsIChatClient();
 
         var streamed = new System.Text.StringBuilder();
         await foreach (var update in client.GetStreamingResponseAsync("score these", cancellationToken: Ct))
