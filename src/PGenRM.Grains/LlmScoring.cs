@@ -130,10 +130,11 @@ public sealed class LlmScoring : IDisposable
             chain.Scaling.Agreement,
             judge.ModelVersion,
             chain.CriteriaVersion,
-            request.Explain ? ChainJson.Serialize(chain) : null,
+            null,
             TenantSettings.LlmEvaluator,
             Fallback: false,
-            JsonSerializer.Serialize(trace, TraceJson));
+            JsonSerializer.Serialize(trace, TraceJson),
+            request.Explain ? ChainRecords.From(chain) : null);
     }
 
     /// <inheritdoc />

@@ -92,7 +92,8 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
             result.Scaling.Agreement,
             evaluator.ModelVersion,
             evaluator.Features.Bank.Version,
-            request.Explain ? ChainJson.Serialize(result.Chain) : null);
+            null,
+            Chain: request.Explain ? ChainRecords.From(result.Chain) : null);
     }
 
     /// <summary>

@@ -210,7 +210,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
 
         // With the judge's scheme as the prior and what it taught the items: X was chosen, Y rejected.
         Assert.True(response.Rewards[0] > response.Rewards[2] && response.Rewards[2] > response.Rewards[1], string.Join(", ", response.Rewards));
-        var chain = ChainJson.Deserialize(response.ChainJson!);
+        var chain = response.Chain!;
         Assert.True(chain.Scaling.ColdStart);
         Assert.Equal(response.PreferredIndex, chain.PreferredIndex);
         Assert.Equal(response.Rewards, chain.Responses.Select(r => r.Reward));

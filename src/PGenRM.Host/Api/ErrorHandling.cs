@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PGenRM.Grains.Abstractions;
 
@@ -42,9 +43,12 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
     public static Task WriteAsync(HttpContext context, int status, string title, string detail)
     {
         context.Response.StatusCode = status;
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = context.Request.Path };
-        return TypedResults.Problem(problem).ExecuteAsync(context);
+        return Problem(context, status, title, detail).ExecuteAsync(context);
     }
+
+    /// <summary>The problem-details result every error of the API is written as (a handler may also return it).</summary>
+    public static ProblemHttpResult Problem(HttpContext context, int status, string title, string detail) =>
+        TypedResults.Problem(new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = context.Request.Path });
 
     internal static (int Status, string Title, string Detail) Map(Exception e) => e switch
     {

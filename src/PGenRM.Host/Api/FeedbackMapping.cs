@@ -58,10 +58,11 @@ internal static class FeedbackMapping
             ? user.ApplyFeedbackAsync(item.Pair, cancellationToken)
             : user.ApplyRatingsAsync(item.Ratings!, cancellationToken);
 
-    /// <summary>The receipt as JSON.</summary>
-    public static object Receipt(string id, FeedbackReceipt receipt, string? user = null)
+    /// <summary>The receipt as the API answers it (and counted in <see cref="ServiceMetrics.Feedback"/>).</summary>
+    public static Endpoints.FeedbackResult Receipt(string id, FeedbackReceipt receipt, string? user = null)
     {
-        ServiceMetrics.Feedback.Add(1, new KeyValuePair<string, object?>("status", receipt.Status.ToString().ToLowerInvariant()));
-        return new { id, user, status = receipt.Status.ToString().ToLowerInvariant(), feedbackCount = receipt.FeedbackCount };
+        string status = receipt.Status.ToString().ToLowerInvariant();
+        ServiceMetrics.Feedback.Add(1, new KeyValuePair<string, object?>("status", status));
+        return new Endpoints.FeedbackResult(id, user, status, receipt.FeedbackCount);
     }
 }
