@@ -33,12 +33,6 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
     /// </summary>
     public const int MaxConcurrentScores = 64;
 
-    /// <summary>Most individual-level schemes a request may ask for (TenantSettings.M's range).</summary>
-    public const int MaxM = 64;
-
-    /// <summary>Most prototype-level neighbours a request may ask for (TenantSettings.N's range).</summary>
-    public const int MaxN = 256;
-
     /// <summary>The seed key of the individual level's subsamples: the same user and query always get the same schemes.</summary>
     public static string SeedKey(string userKey, string query) => $"{userKey}|{ItemIds.For(query)}";
 
@@ -291,14 +285,14 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
             }
         }
 
-        if (request.M is < 1 or > MaxM)
+        if (request.M is { } m)
         {
-            throw new ArgumentException($"M must be 1–{MaxM}, got {request.M}.", nameof(ScoreRequest.M));
+            RequestLimits.Schemes(m, "m");
         }
 
-        if (request.N is < 0 or > MaxN)
+        if (request.N is { } n)
         {
-            throw new ArgumentException($"N must be 0–{MaxN}, got {request.N}.", nameof(ScoreRequest.N));
+            RequestLimits.Neighbours(n, "n");
         }
     }
 

@@ -21,10 +21,7 @@ internal static class FeedbackMapping
                 throw Check.Bad($"'{prefix}ratings' cannot be combined with '{prefix}chosen'/'{prefix}rejected': send a pair or ratings.");
             }
 
-            if (request.Ratings.Count < 2 || request.Ratings.Count > settings.MaxCandidates)
-            {
-                throw Check.Bad($"'{prefix}ratings' must hold 2–{settings.MaxCandidates} rated responses, got {request.Ratings.Count}.");
-            }
+            RequestLimits.RatedResponses(request.Ratings.Count, settings.MaxCandidates, prefix + "ratings");
 
             var items = new List<RatedResponse>(request.Ratings.Count);
             for (int i = 0; i < request.Ratings.Count; i++)

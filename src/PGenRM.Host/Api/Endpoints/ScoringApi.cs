@@ -79,8 +79,8 @@ internal static class ScoringApi
             }
         }
 
-        int? m = body.M is { } mv ? Check.Range(mv, "m", 1, 64) : null;
-        int? n = body.N is { } nv ? Check.Range(nv, "n", 0, 256) : null;
+        int? m = body.M is { } mv ? RequestLimits.Schemes(mv, "m") : null;
+        int? n = body.N is { } nv ? RequestLimits.Neighbours(nv, "n") : null;
         var request = new ScoreRequest(info.Tenant, user, query, candidates, body.CandidateIds, m, n, body.Explain ?? false);
         return (request, grains.GetGrain<IScoringWorker>(0));
     }
