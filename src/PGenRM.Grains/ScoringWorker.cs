@@ -225,11 +225,9 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
                 .ToList())
             .ToList();
 
-        var pool = members
-            .Where(p => !string.Equals(p.UserKey, userKey, StringComparison.Ordinal))
-            .Select(p => new Neighbour(p.UserKey, p.Scheme, NeighbourKeys.Similarity(p.Key, userVector), JudgmentsOf(p.UserKey)))
-            .OrderByDescending(p => p.Similarity)
-            .ThenBy(p => p.UserId, StringComparer.Ordinal)
+        var pool = SimilarityRanking.Rank(
+                members.Where(p => !string.Equals(p.UserKey, userKey, StringComparison.Ordinal)), p => p.UserKey, p => NeighbourKeys.Similarity(p.Key, userVector))
+            .Select(p => new Neighbour(p.Item.UserKey, p.Item.Scheme, p.Similarity, JudgmentsOf(p.Item.UserKey)))
             .ToList();
         return (pool, judges);
     }
