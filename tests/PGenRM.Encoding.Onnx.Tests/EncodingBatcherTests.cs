@@ -26,6 +26,7 @@ public sealed class EncodingBatcherTests : IDisposable
         _gate.Set();
         _gate.Dispose();
         _entered.Dispose();
+        _cache.Dispose();
     }
 
     [Fact]
