@@ -1,8 +1,6 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace PGenRM.Core.Chains;
@@ -54,27 +52,8 @@ internal static class PaperChainParser
     /// <param name="text">The full output.</param>
     /// <param name="chain">The chain, when the text is well formed.</param>
     /// <param name="error">What is wrong, when it is not.</param>
-    public static bool TryParse(string? text, [NotNullWhen(true)] out EvaluationChain? chain, [NotNullWhen(false)] out string? error)
-    {
-        chain = null;
-        if (text is null)
-        {
-            error = "The text is null.";
-            return false;
-        }
-
-        try
-        {
-            chain = Parse(text);
-            error = null;
-            return true;
-        }
-        catch (ChainFormatException ex)
-        {
-            error = ex.Message;
-            return false;
-        }
-    }
+    public static bool TryParse(string? text, [NotNullWhen(true)] out EvaluationChain? chain, [NotNullWhen(false)] out string? error) =>
+        TryRead(text, Parse, out chain, out error);
 
     /// <summary>
     /// Reads only the <c>better_response</c> scores, in order (<c>response_1</c> first). This is what a paper-model
@@ -110,9 +89,14 @@ internal static class PaperChainParser
     /// <param name="text">The model's output.</param>
     /// <param name="scores">The scores, when the text is well formed.</param>
     /// <param name="error">What is wrong, when it is not.</param>
-    public static bool TryParseScores(string? text, [NotNullWhen(true)] out double[]? scores, [NotNullWhen(false)] out string? error)
+    public static bool TryParseScores(string? text, [NotNullWhen(true)] out double[]? scores, [NotNullWhen(false)] out string? error) =>
+        TryRead(text, ParseScores, out scores, out error);
+
+    /// <summary>Runs <paramref name="read"/>, turning a <see cref="ChainFormatException"/> (or a null text) into <paramref name="error"/>.</summary>
+    private static bool TryRead<T>(string? text, Func<string, T> read, [NotNullWhen(true)] out T? value, [NotNullWhen(false)] out string? error)
+        where T : class
     {
-        scores = null;
+        value = null;
         if (text is null)
         {
             error = "The text is null.";
@@ -121,7 +105,7 @@ internal static class PaperChainParser
 
         try
         {
-            scores = ParseScores(text);
+            value = read(text);
             error = null;
             return true;
         }
