@@ -1,19 +1,22 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Microsoft.Extensions.Caching.Memory;
 using TextEncoding = System.Text.Encoding;
 
 namespace PGenRM.Encoding.Onnx;
 
 /// <summary>
-/// Bounded, thread-safe LRU cache of embeddings keyed by (model id, SHA-256 of the UTF-8 text). It stores private copies and
-/// hands out copies, so no caller can corrupt an entry. Keys hold a 128-bit hash, not the text, to bound memory per entry.
+/// Bounded, thread-safe cache of embeddings keyed by (model id, SHA-256 of the UTF-8 text), on <see cref="MemoryCache"/>
+/// (lock-free reads; was an LRU behind one global lock that every lookup of every encoder call took). At most
+/// <see cref="Capacity"/> entries: an entry past it is not stored and the cache compacts (least recently used first)
+/// in the background. It stores private copies and hands out copies, so no caller can corrupt an entry. Keys hold a
+/// 128-bit hash, not the text, to bound memory per entry. Hits and misses also go to <see cref="EncoderMetrics"/>.
 /// </summary>
-internal sealed class EmbeddingCache
+internal sealed class EmbeddingCache : IDisposable
 {
-    private readonly Lock _lock = new();
-    private readonly Dictionary<EmbeddingCacheKey, LinkedListNode<Entry>> _map;
-    private readonly LinkedList<Entry> _lru = new(); // most recently used first
+    private static readonly MemoryCacheEntryOptions OneUnit = new() { Size = 1 };
+    private readonly MemoryCache? _cache;
     private long _hits;
     private long _misses;
 
@@ -22,7 +25,8 @@ internal sealed class EmbeddingCache
         ArgumentOutOfRangeException.ThrowIfNegative(capacity);
         ModelId = modelId;
         Capacity = capacity;
-        _map = new Dictionary<EmbeddingCacheKey, LinkedListNode<Entry>>(Math.Min(capacity, 1024));
+        // Each entry counts 1 toward SizeLimit; compaction frees a tenth of the entries when the limit is reached.
+        _cache = capacity > 0 ? new MemoryCache(new MemoryCacheOptions { SizeLimit = capacity, CompactionPercentage = 0.1 }) : null;
     }
 
     public string ModelId { get; }
@@ -33,16 +37,9 @@ internal sealed class EmbeddingCache
 
     public long Misses => Interlocked.Read(ref _misses);
 
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _map.Count;
-            }
-        }
-    }
+    public int Count => _cache?.Count ?? 0;
+
+    public void Dispose() => _cache?.Dispose();
 
     public EmbeddingCacheKey KeyFor(string text)
     {
@@ -76,20 +73,12 @@ internal sealed class EmbeddingCache
     /// <summary>Returns a copy of the cached embedding, counting a hit or a miss.</summary>
     public bool TryGet(in EmbeddingCacheKey key, out float[] embedding)
     {
-        if (Capacity > 0)
+        if (_cache is not null && _cache.TryGetValue(key, out float[]? stored) && stored is not null)
         {
-            lock (_lock)
-            {
-                if (_map.TryGetValue(key, out var node))
-                {
-                    _lru.Remove(node);
-                    _lru.AddFirst(node);
-                    embedding = node.Value.Embedding.ToArray();
-                    Interlocked.Increment(ref _hits);
-                    EncoderMetrics.CacheHit();
-                    return true;
-                }
-            }
+            embedding = stored.ToArray();
+            Interlocked.Increment(ref _hits);
+            EncoderMetrics.CacheHit();
+            return true;
         }
 
         Interlocked.Increment(ref _misses);
@@ -98,35 +87,6 @@ internal sealed class EmbeddingCache
         return false;
     }
 
-    /// <summary>Stores a private copy of <paramref name="embedding"/>, evicting the least recently used entry when full.</summary>
-    public void Add(in EmbeddingCacheKey key, ReadOnlySpan<float> embedding)
-    {
-        if (Capacity == 0)
-        {
-            return;
-        }
-
-        var copy = embedding.ToArray();
-        lock (_lock)
-        {
-            if (_map.TryGetValue(key, out var existing))
-            {
-                existing.Value = new Entry(key, copy);
-                _lru.Remove(existing);
-                _lru.AddFirst(existing);
-                return;
-            }
-
-            if (_map.Count >= Capacity)
-            {
-                var last = _lru.Last!;
-                _lru.RemoveLast();
-                _map.Remove(last.Value.Key);
-            }
-
-            _map[key] = _lru.AddFirst(new Entry(key, copy));
-        }
-    }
-
-    private readonly record struct Entry(EmbeddingCacheKey Key, float[] Embedding);
+    /// <summary>Stores a private copy of <paramref name="embedding"/> (replacing the entry of the same key).</summary>
+    public void Add(in EmbeddingCacheKey key, ReadOnlySpan<float> embedding) => _cache?.Set(key, embedding.ToArray(), OneUnit);
 }

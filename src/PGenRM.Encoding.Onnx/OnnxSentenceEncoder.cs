@@ -186,6 +186,7 @@ public sealed partial class OnnxSentenceEncoder : ISentenceEncoder, IDisposable
 
         _batcher.Dispose();
         _runner.Dispose();
+        _cache.Dispose();
     }
 
     /// <summary>Token ids for <paramref name="text"/> as the model sees them (with [CLS]/[SEP], truncated). Loop thread only.</summary>

@@ -59,13 +59,13 @@ internal sealed class ScaledScorer
             return [];
         }
 
-        return list
-            .Where(j => !string.Equals(_set.UserIds[j.User], user, StringComparison.Ordinal))
-            .Select(j => (j.User, Similarity: System.Numerics.Tensors.TensorPrimitives.CosineSimilarity(_keys[j.User].AsSpan(), key.AsSpan())))
-            .OrderByDescending(j => j.Similarity)
-            .ThenBy(j => j.User)
-            .Take(n)
-            .Select(j => new Neighbour(_set.UserIds[j.User], _trainer.UserSchemes[j.User], j.Similarity, _judgments[j.User]))
+        // Ties by user id (ordinal), as the item grain ranks its judges; the user index was the tie-break before.
+        return SimilarityRanking.Rank(
+                list.Select(j => j.User).Where(u => !string.Equals(_set.UserIds[u], user, StringComparison.Ordinal)),
+                u => _set.UserIds[u],
+                u => VectorSimilarity.Cosine(_keys[u], key),
+                n)
+            .Select(j => new Neighbour(_set.UserIds[j.Item], _trainer.UserSchemes[j.Item], j.Similarity, _judgments[j.Item]))
             .ToList();
     }
 

@@ -12,10 +12,11 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="Agreement">Share of the level votes that agree with <paramref name="PreferredIndex"/>.</param>
 /// <param name="ModelVersion">Encoder, feature layout and model.</param>
 /// <param name="CriteriaBankVersion">Criteria bank version.</param>
-/// <param name="ChainJson">The evaluation chain as JSON (persona, rubric with weights, per-criterion scores, final scores), when asked for.</param>
+/// <param name="ChainJson">Unused since <paramref name="Chain"/> (always null); kept so that the ids stay as deployed.</param>
 /// <param name="Evaluator">The backend that produced the rewards: <c>compact</c> or <c>llm</c>.</param>
 /// <param name="Fallback">True when the tenant's llm evaluator failed and the compact evaluator answered instead (tenant setting LlmFallback).</param>
 /// <param name="LlmTraceJson">The llm evaluator's scaling trace as JSON (what each level contributed, requests, tokens, latency), or null.</param>
+/// <param name="Chain">The evaluation chain (persona, rubric with weights, per-criterion scores, final scores), when asked for.</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.ScoreResponse")]
 public sealed record ScoreResponse(
     [property: Id(0)] double[] Rewards,
@@ -32,4 +33,5 @@ public sealed record ScoreResponse(
     [property: Id(11)] string? ChainJson,
     [property: Id(12)] string Evaluator = TenantSettings.CompactEvaluator,
     [property: Id(13)] bool Fallback = false,
-    [property: Id(14)] string? LlmTraceJson = null);
+    [property: Id(14)] string? LlmTraceJson = null,
+    [property: Id(15)] ChainRecord? Chain = null);

@@ -78,8 +78,8 @@ public sealed record TenantSettings(
         }
 
         Check(Prototypes is >= 1 and <= 64, nameof(Prototypes), Prototypes, "in [1, 64]");
-        Check(M is >= 1 and <= 64, nameof(M), M, "in [1, 64]");
-        Check(N is >= 0 and <= 256, nameof(N), N, "in [0, 256]");
+        Check(M >= 1 && M <= RequestLimits.MaxSchemes, nameof(M), M, $"in [1, {RequestLimits.MaxSchemes}]");
+        Check(N >= 0 && N <= RequestLimits.MaxNeighbours, nameof(N), N, $"in [0, {RequestLimits.MaxNeighbours}]");
         Check(!string.IsNullOrWhiteSpace(CriteriaBankVersion), nameof(CriteriaBankVersion), CriteriaBankVersion ?? "null", "set");
         Check(MaxCandidates is >= 2 and <= 1024, nameof(MaxCandidates), MaxCandidates, "in [2, 1024]");
         Check(MaxTextLength is >= 16 and <= 1_000_000, nameof(MaxTextLength), MaxTextLength, "in [16, 1000000]");
@@ -97,7 +97,7 @@ public sealed record TenantSettings(
         Check(LlmModel is null || IsName(LlmModel), nameof(LlmModel), LlmModel ?? "null", "1–128 ASCII letters, digits or - _ . / :");
         Check(Evaluator != LlmEvaluator || (LlmEndpoint is not null && LlmModel is not null), nameof(LlmEndpoint), LlmEndpoint ?? "null",
             "set, with llmModel, when evaluator is 'llm'");
-        Check(LlmMaxM is >= 1 and <= 64, nameof(LlmMaxM), LlmMaxM, "in [1, 64]");
+        Check(LlmMaxM >= 1 && LlmMaxM <= RequestLimits.MaxSchemes, nameof(LlmMaxM), LlmMaxM, $"in [1, {RequestLimits.MaxSchemes}]");
         Check(LlmMaxN is >= 0 and <= 64, nameof(LlmMaxN), LlmMaxN, "in [0, 64]");
         Check(LlmMaxConcurrency is >= 1 and <= 1024, nameof(LlmMaxConcurrency), LlmMaxConcurrency, "in [1, 1024]");
         Check(LlmMaxOutputTokens is >= 16 and <= 32768, nameof(LlmMaxOutputTokens), LlmMaxOutputTokens, "in [16, 32768]");

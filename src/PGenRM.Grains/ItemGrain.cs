@@ -277,12 +277,8 @@ public sealed partial class ItemGrain(
             }
         }
 
-        return latest.Values
-            .Select(j => (Judge: j, Similarity: NeighbourKeys.Similarity(j.Key, userKey)))
-            .OrderByDescending(j => j.Similarity)
-            .ThenBy(j => j.Judge.JudgeId, StringComparer.Ordinal)
-            .Take(n)
-            .Select(j => new ItemJudge(j.Judge.JudgeId, j.Judge.Sign, j.Judge.At, j.Judge.Prototype, j.Judge.Scheme, j.Judge.Key))
+        return SimilarityRanking.Rank(latest.Values, j => j.JudgeId, j => NeighbourKeys.Similarity(j.Key, userKey), n)
+            .Select(j => new ItemJudge(j.Item.JudgeId, j.Item.Sign, j.Item.At, j.Item.Prototype, j.Item.Scheme, j.Item.Key))
             .ToList();
     }
 

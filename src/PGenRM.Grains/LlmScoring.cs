@@ -53,20 +53,20 @@ public sealed class LlmScoring : IDisposable
         int m = request.M ?? settings.M, n = request.N ?? settings.N;
         if (m > settings.LlmMaxM)
         {
-            throw new ArgumentException($"M is {m}; the tenant's llm evaluator allows at most {settings.LlmMaxM} chains per score.", nameof(ScoreRequest.M));
+            throw new InvalidRequestException("m", $"M is {m}; the tenant's llm evaluator allows at most {settings.LlmMaxM} chains per score.");
         }
 
         if (n > settings.LlmMaxN)
         {
-            throw new ArgumentException($"N is {n}; the tenant's llm evaluator allows at most {settings.LlmMaxN} neighbour chains per score.", nameof(ScoreRequest.N));
+            throw new InvalidRequestException("n", $"N is {n}; the tenant's llm evaluator allows at most {settings.LlmMaxN} neighbour chains per score.");
         }
 
         if (request.Candidates.Count < 2)
         {
             return settings.LlmFallback
                 ? await FallbackAsync(compact, "the llm evaluator compares candidates and got one", cancellationToken)
-                : throw new ArgumentException(
-                    "Candidates has 1 response; the tenant's llm evaluator compares candidates: send at least two for a query.", nameof(ScoreRequest.Candidates));
+                : throw new InvalidRequestException(
+                    "candidates", "Candidates has 1 response; the tenant's llm evaluator compares candidates: send at least two for a query.");
         }
 
         var judge = Judge(request.Tenant, settings);
@@ -130,10 +130,11 @@ public sealed class LlmScoring : IDisposable
             chain.Scaling.Agreement,
             judge.ModelVersion,
             chain.CriteriaVersion,
-            request.Explain ? ChainJson.Serialize(chain) : null,
+            null,
             TenantSettings.LlmEvaluator,
             Fallback: false,
-            JsonSerializer.Serialize(trace, TraceJson));
+            JsonSerializer.Serialize(trace, TraceJson),
+            request.Explain ? ChainRecords.From(chain) : null);
     }
 
     /// <inheritdoc />

@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Microsoft.Extensions.Logging;
+using PGenRM.Core.Model;
 using PGenRM.Grains.Abstractions;
 
 namespace PGenRM.Grains;
@@ -119,14 +120,11 @@ public sealed partial class PrototypeGrain(
 
             var member = stored.ToSnapshot();
             var other = member.Key.Length == key.Length ? member.Key : member.Scheme.Length == key.Length ? member.Scheme : null;
-            ranked.Add((other is null ? 0 : Cosine(key, other), member));
+            ranked.Add((other is null ? 0 : VectorSimilarity.Cosine(key, other), member));
         }
 
-        IReadOnlyList<MemberSnapshot> nearest = ranked
-            .OrderByDescending(r => r.Similarity)
-            .ThenBy(r => r.Member.UserKey, StringComparer.Ordinal)
-            .Take(n)
-            .Select(r => r.Member)
+        IReadOnlyList<MemberSnapshot> nearest = SimilarityRanking.Rank(ranked, r => r.Member.UserKey, r => r.Similarity, n)
+            .Select(r => r.Item.Member)
             .ToList();
         return Task.FromResult(nearest);
     }
@@ -181,12 +179,6 @@ public sealed partial class PrototypeGrain(
     }
 
     private PrototypeSummary Summary() => _members.Summary(_index);
-
-    private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        float na = TensorPrimitives.Norm(a), nb = TensorPrimitives.Norm(b);
-        return na == 0 || nb == 0 ? 0 : TensorPrimitives.Dot(a, b) / (na * nb);
-    }
 
     private static bool AllFinite(ReadOnlySpan<float> values)
     {

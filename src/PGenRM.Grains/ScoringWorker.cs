@@ -33,12 +33,6 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
     /// </summary>
     public const int MaxConcurrentScores = 64;
 
-    /// <summary>Most individual-level schemes a request may ask for (TenantSettings.M's range).</summary>
-    public const int MaxM = 64;
-
-    /// <summary>Most prototype-level neighbours a request may ask for (TenantSettings.N's range).</summary>
-    public const int MaxN = 256;
-
     /// <summary>The seed key of the individual level's subsamples: the same user and query always get the same schemes.</summary>
     public static string SeedKey(string userKey, string query) => $"{userKey}|{ItemIds.For(query)}";
 
@@ -92,7 +86,8 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
             result.Scaling.Agreement,
             evaluator.ModelVersion,
             evaluator.Features.Bank.Version,
-            request.Explain ? ChainJson.Serialize(result.Chain) : null);
+            null,
+            Chain: request.Explain ? ChainRecords.From(result.Chain) : null);
     }
 
     /// <summary>
@@ -230,11 +225,9 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
                 .ToList())
             .ToList();
 
-        var pool = members
-            .Where(p => !string.Equals(p.UserKey, userKey, StringComparison.Ordinal))
-            .Select(p => new Neighbour(p.UserKey, p.Scheme, NeighbourKeys.Similarity(p.Key, userVector), JudgmentsOf(p.UserKey)))
-            .OrderByDescending(p => p.Similarity)
-            .ThenBy(p => p.UserId, StringComparer.Ordinal)
+        var pool = SimilarityRanking.Rank(
+                members.Where(p => !string.Equals(p.UserKey, userKey, StringComparison.Ordinal)), p => p.UserKey, p => NeighbourKeys.Similarity(p.Key, userVector))
+            .Select(p => new Neighbour(p.Item.UserKey, p.Item.Scheme, p.Similarity, JudgmentsOf(p.Item.UserKey)))
             .ToList();
         return (pool, judges);
     }
@@ -290,14 +283,14 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
             }
         }
 
-        if (request.M is < 1 or > MaxM)
+        if (request.M is { } m)
         {
-            throw new ArgumentException($"M must be 1–{MaxM}, got {request.M}.", nameof(ScoreRequest.M));
+            RequestLimits.Schemes(m, "m");
         }
 
-        if (request.N is < 0 or > MaxN)
+        if (request.N is { } n)
         {
-            throw new ArgumentException($"N must be 0–{MaxN}, got {request.N}.", nameof(ScoreRequest.N));
+            RequestLimits.Neighbours(n, "n");
         }
     }
 

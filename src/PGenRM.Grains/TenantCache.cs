@@ -1,4 +1,5 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
+using Microsoft.Extensions.Internal;
 using PGenRM.Grains.Abstractions;
 
 namespace PGenRM.Grains;
@@ -6,12 +7,29 @@ namespace PGenRM.Grains;
 /// <summary>
 /// Silo-wide cache of <see cref="TenantInfo"/> (settings, key hashes, prototype directory) with a short time to live,
 /// so that user grains, scoring workers and the API do not call the tenant grain on every request (it would be the
-/// tenant's hot spot). A change reaches every reader within <see cref="TimeToLive"/>.
+/// tenant's hot spot). A change reaches every reader within <see cref="TimeToLive"/>. Held in a <see cref="MemoryCache"/>
+/// of at most <see cref="MaxEntries"/> entries (past it an entry is not stored until compaction, least recently used
+/// first, made room), with hit and miss statistics (<see cref="Statistics"/>).
 /// </summary>
-public sealed class TenantCache(IGrainFactory grains, TimeProvider? time = null)
+public sealed class TenantCache : IDisposable
 {
-    private readonly ConcurrentDictionary<string, (TenantInfo? Info, DateTimeOffset Expires)> _entries = new(StringComparer.Ordinal);
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly IGrainFactory _grains;
+    private readonly TimeProvider _time;
+    private readonly Lazy<MemoryCache> _entries;
+
+    /// <summary>Creates the cache over the tenant grains; <paramref name="time"/> drives the expiry (tests pass a fake clock).</summary>
+    public TenantCache(IGrainFactory grains, TimeProvider? time = null)
+    {
+        _grains = grains;
+        _time = time ?? TimeProvider.System;
+        // Created on first use: MaxEntries is an init property, set after the constructor.
+        _entries = new Lazy<MemoryCache>(() => new MemoryCache(new MemoryCacheOptions
+        {
+            SizeLimit = MaxEntries,
+            Clock = new Clock(_time),
+            TrackStatistics = true,
+        }));
+    }
 
     /// <summary>How long an entry is served before it is read again.</summary>
     public TimeSpan TimeToLive { get; init; } = TimeSpan.FromSeconds(5);
@@ -23,48 +41,54 @@ public sealed class TenantCache(IGrainFactory grains, TimeProvider? time = null)
     /// </summary>
     public async Task<TenantInfo?> GetAsync(string tenant, CancellationToken cancellationToken = default, bool cacheMissing = true)
     {
-        var now = _time.GetUtcNow();
-        if (_entries.TryGetValue(tenant, out var entry) && entry.Expires > now)
+        if (_entries.Value.TryGetValue(tenant, out TenantInfo? cached))
         {
-            return entry.Info;
+            return cached;
         }
 
-        var info = await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant)).GetAsync(cancellationToken);
-        if (info is null && !cacheMissing)
+        var info = await _grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant)).GetAsync(cancellationToken);
+        if (info is not null || cacheMissing)
         {
-            return null;
-        }
-
-        if (_entries.Count >= MaxEntries)
-        {
-            // Bounded: expired entries go first, then the misses (a known tenant is worth more).
-            foreach (var (name, cached) in _entries)
+            // A miss costs the same one unit as a tenant but is dropped first when the cache compacts.
+            _entries.Value.Set(tenant, info, new MemoryCacheEntryOptions
             {
-                if (cached.Expires <= now || (cached.Info is null && _entries.Count >= MaxEntries))
-                {
-                    _entries.TryRemove(name, out _);
-                }
-            }
-        }
-
-        if (_entries.Count < MaxEntries || _entries.ContainsKey(tenant))
-        {
-            _entries[tenant] = (info, now + TimeToLive);
+                Size = 1,
+                AbsoluteExpirationRelativeToNow = TimeToLive,
+                Priority = info is null ? CacheItemPriority.Low : CacheItemPriority.Normal,
+            });
         }
 
         return info;
     }
 
-    /// <summary>Most entries held (past it, a tenant is read on every use until expired entries make room).</summary>
+    /// <summary>Most entries held (past it, a tenant is read on every use until compaction makes room).</summary>
     public int MaxEntries { get; init; } = 10_000;
 
-    /// <summary>Entries held now.</summary>
-    public int Count => _entries.Count;
+    /// <summary>Entries held now (expired ones until the cache next scans).</summary>
+    public int Count => _entries.Value.Count;
+
+    /// <summary>Hits, misses and entries since the start (for metrics and tests).</summary>
+    public MemoryCacheStatistics? Statistics => _entries.Value.GetCurrentStatistics();
 
     /// <summary>The tenant; throws <see cref="KeyNotFoundException"/> if it does not exist.</summary>
     public async Task<TenantInfo> RequireAsync(string tenant, CancellationToken cancellationToken = default) =>
         await GetAsync(tenant, cancellationToken) ?? throw new KeyNotFoundException($"Tenant '{tenant}' does not exist.");
 
     /// <summary>Drops the cached entry (after this silo changed the tenant).</summary>
-    public void Invalidate(string tenant) => _entries.TryRemove(tenant, out _);
+    public void Invalidate(string tenant) => _entries.Value.Remove(tenant);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_entries.IsValueCreated)
+        {
+            _entries.Value.Dispose();
+        }
+    }
+
+    /// <summary>The cache's clock on a <see cref="TimeProvider"/> (MemoryCacheOptions still takes an ISystemClock).</summary>
+    private sealed class Clock(TimeProvider time) : ISystemClock
+    {
+        public DateTimeOffset UtcNow => time.GetUtcNow();
+    }
 }

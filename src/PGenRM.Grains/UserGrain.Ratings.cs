@@ -8,7 +8,7 @@ namespace PGenRM.Grains;
 public sealed partial class UserGrain
 {
     /// <summary>Most responses in one rating set (at most n(n−1)/2 = 120 pairs).</summary>
-    public const int MaxRatedItems = 16;
+    public const int MaxRatedItems = RequestLimits.MaxRatedResponses;
 
     /// <inheritdoc />
     /// <remarks>
@@ -27,7 +27,7 @@ public sealed partial class UserGrain
         var duplicate = candidates.GroupBy(c => c.ItemId, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
-            throw new ArgumentException($"Ratings {ratings.FeedbackId}: item {duplicate.Key} is rated more than once.", nameof(ratings));
+            throw new InvalidRequestException("ratings", $"Ratings {ratings.FeedbackId}: item {duplicate.Key} is rated more than once.");
         }
 
         var order = Enumerable.Range(0, candidates.Count).OrderBy(i => candidates[i].ItemId, StringComparer.Ordinal).ToArray();

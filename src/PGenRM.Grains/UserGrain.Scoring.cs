@@ -7,7 +7,7 @@ namespace PGenRM.Grains;
 public sealed partial class UserGrain
 {
     /// <summary>Most individual-level schemes one request may ask for (as TenantSettings.M).</summary>
-    public const int MaxSchemes = 64;
+    public const int MaxSchemes = RequestLimits.MaxSchemes;
 
     /// <inheritdoc />
     public async Task<UserSchemes> GetSchemesAsync(SchemeRequest request, CancellationToken cancellationToken = default)

@@ -99,7 +99,7 @@ public sealed partial class UserGrain(
         var rejected = encoded.Candidates[1];
         if (chosen.ItemId == rejected.ItemId)
         {
-            throw new ArgumentException($"Feedback {item.FeedbackId}: chosen and rejected are the same item ({chosen.ItemId}).", nameof(item));
+            throw new InvalidRequestException("rejected", $"Feedback {item.FeedbackId}: chosen and rejected are the same item ({chosen.ItemId}).");
         }
 
         var chosenStats = ItemGrain(chosen.ItemId).GetStatsAsync(cancellationToken);

@@ -27,6 +27,9 @@ public sealed class ApiFixture : IAsyncLifetime
     /// <summary>The fake OpenAI-compatible judge the host knows as endpoint "fake" (tenants switched to the llm evaluator).</summary>
     public FakeOpenAiServer Judge { get; private set; } = null!;
 
+    /// <summary>The running host's services (its endpoint data source, for the OpenAPI test).</summary>
+    public IServiceProvider Services => _service?.App.Services ?? throw new InvalidOperationException("The host is not started.");
+
     /// <summary>Client on the service's address, without credentials.</summary>
     public HttpClient Http { get; private set; } = null!;
 

@@ -105,35 +105,39 @@ public sealed class LimitTests(ApiFixture api)
         Assert.Equal(HttpStatusCode.OK, (await api.SendAsync(HttpMethod.Get, "/v1/tenants/fast", other)).Status);
     }
 
-    public static TheoryData<string, string, string> ClientMistakes => new()
+    /// <summary>Method, path, body; the exact status and a fragment of the problem's detail that names what is wrong.</summary>
+    public static TheoryData<string, string, string, int, string> ClientMistakes => new()
     {
-        { "POST", "/v1/tenants/mistakes/users/u/feedback", "{\"id\":\"same\",\"query\":\"q\",\"chosen\":\"same text\",\"rejected\":\"same text\"}" },
-        { "POST", "/v1/tenants/mistakes/users/u/feedback", "{\"id\":\"r\",\"query\":\"q\",\"ratings\":[{\"text\":\"a\",\"rating\":1}]}" },
-        { "POST", "/v1/tenants/mistakes/users/u/feedback", "{\"id\":\"a/b\",\"query\":\"q\",\"chosen\":\"a\",\"rejected\":\"b\"}" },
-        { "POST", "/v1/tenants/mistakes/users/u/feedback", "[]" },
-        { "POST", "/v1/tenants/mistakes/users/u/feedback", "null" },
-        { "POST", "/v1/tenants/mistakes/users/u/feedback", "" },
-        { "POST", "/v1/tenants/mistakes/users/u/score", "{\"query\":\"q\",\"candidates\":[]}" },
-        { "POST", "/v1/tenants/mistakes/users/u/score", "{\"query\":\"q\",\"candidates\":[\"a\"],\"m\":0}" },
-        { "POST", "/v1/tenants/mistakes/users/u/score", "{\"query\":\"q\",\"candidates\":[\"a\",\"b\"],\"candidateIds\":[\"x\"]}" },
-        { "POST", "/v1/tenants/mistakes/users/u/compare", "{\"query\":\"q\",\"candidates\":[\"a\"]}" },
-        { "PUT", "/v1/tenants/mistakes/users/u/stated-preference", "{\"text\":\"\"}" },
-        { "GET", "/v1/tenants/mistakes/users/u/export", "" },
-        { "DELETE", "/v1/tenants/mistakes/users/u", "" },
-        { "GET", "/v1/tenants/mistakes/no-such-route", "" },
-        { "POST", "/get_reward", "{\"query\":[\"p:r\"],\"prompts\":[\"x\"],\"user_id\":\"u\"}" },
-        { "POST", "/get_reward", "{\"query\":[\"p\\n\\nAssistant: r\"],\"user_ids\":[\"u\",\"v\"]}" },
+        { "POST", "/v1/tenants/mistakes/users/u/feedback", "{\"id\":\"same\",\"query\":\"q\",\"chosen\":\"same text\",\"rejected\":\"same text\"}", 400, "chosen and rejected are the same item" },
+        { "POST", "/v1/tenants/mistakes/users/u/feedback", "{\"id\":\"r\",\"query\":\"q\",\"ratings\":[{\"text\":\"a\",\"rating\":1}]}", 400, "'ratings' must hold 2–16 rated responses, got 1." },
+        { "POST", "/v1/tenants/mistakes/users/u/feedback", "{\"id\":\"r17\",\"query\":\"q\",\"ratings\":[{\"text\":\"r0\",\"rating\":0},{\"text\":\"r1\",\"rating\":1},{\"text\":\"r2\",\"rating\":2},{\"text\":\"r3\",\"rating\":3},{\"text\":\"r4\",\"rating\":4},{\"text\":\"r5\",\"rating\":5},{\"text\":\"r6\",\"rating\":6},{\"text\":\"r7\",\"rating\":7},{\"text\":\"r8\",\"rating\":8},{\"text\":\"r9\",\"rating\":9},{\"text\":\"r10\",\"rating\":10},{\"text\":\"r11\",\"rating\":11},{\"text\":\"r12\",\"rating\":12},{\"text\":\"r13\",\"rating\":13},{\"text\":\"r14\",\"rating\":14},{\"text\":\"r15\",\"rating\":15},{\"text\":\"r16\",\"rating\":16}]}", 400, "'ratings' must hold 2–16 rated responses, got 17." },
+        { "POST", "/v1/tenants/mistakes/users/u/feedback", "{\"id\":\"a/b\",\"query\":\"q\",\"chosen\":\"a\",\"rejected\":\"b\"}", 400, "'id' must be 1–256 characters" },
+        { "POST", "/v1/tenants/mistakes/users/u/feedback", "[]", 400, "Invalid JSON at the body" },
+        { "POST", "/v1/tenants/mistakes/users/u/feedback", "null", 400, "The request body is 'null'" },
+        { "POST", "/v1/tenants/mistakes/users/u/feedback", "", 400, "Invalid JSON at the body" },
+        { "POST", "/v1/tenants/mistakes/users/u/score", "{\"query\":\"q\",\"candidates\":[]}", 400, "'candidates' must hold 1–64 responses, got 0." },
+        { "POST", "/v1/tenants/mistakes/users/u/score", "{\"query\":\"q\",\"candidates\":[\"a\"],\"m\":0}", 400, "'m' must be between 1 and 64, got 0." },
+        { "POST", "/v1/tenants/mistakes/users/u/score", "{\"query\":\"q\",\"candidates\":[\"a\"],\"n\":257}", 400, "'n' must be between 0 and 256, got 257." },
+        { "POST", "/v1/tenants/mistakes/users/u/score", "{\"query\":\"q\",\"candidates\":[\"a\",\"b\"],\"candidateIds\":[\"x\"]}", 400, "'candidateIds' must hold one id (or null) per candidate" },
+        { "POST", "/v1/tenants/mistakes/users/u/compare", "{\"query\":\"q\",\"candidates\":[\"a\"]}", 400, "'candidates' must hold exactly 2 responses to compare, got 1." },
+        { "PUT", "/v1/tenants/mistakes/users/u/stated-preference", "{\"text\":\"\"}", 400, "'text' is required" },
+        { "GET", "/v1/tenants/mistakes/users/u/export", "", 404, "User 'u' has no feedback or stated preference in tenant 'mistakes'." },
+        { "DELETE", "/v1/tenants/mistakes/users/u", "", 404, "User 'u' has no feedback or stated preference in tenant 'mistakes'." },
+        { "GET", "/v1/tenants/mistakes/no-such-route", "", 404, "No endpoint at GET /v1/tenants/mistakes/no-such-route." },
+        { "POST", "/get_reward", "{\"query\":[\"p:r\"],\"prompts\":[\"x\"],\"user_id\":\"u\"}", 400, "'query[0]' does not start with 'prompts[0]'" },
+        { "POST", "/get_reward", "{\"query\":[\"p\\n\\nAssistant: r\"],\"user_ids\":[\"u\",\"v\"]}", 400, "'user_ids' must hold one entry per query (1), got 2." },
     };
 
     [Theory(Timeout = TestTimeouts.Api)]
     [MemberData(nameof(ClientMistakes))]
-    public async Task ClientMistakes_Answer4xxWithAMessage(string method, string path, string body)
+    public async Task ClientMistakes_AnswerTheirStatusWithAProblemNamingTheField(string method, string path, string body, int status, string detail)
     {
         var ct = TestContext.Current.CancellationToken;
         string key = await TenantKeyAsync(ct);
         var result = await api.SendAsync(new HttpMethod(method), path, key, body.Length == 0 && method != "POST" ? null : body);
-        Assert.True((int)result.Status is >= 400 and < 500, $"{method} {path} {body}: {(int)result.Status} {result.Raw}");
-        Assert.False(string.IsNullOrWhiteSpace(Detail(result.Body)), result.Raw);
+        Assert.True((int)result.Status == status, $"{method} {path} {body}: {(int)result.Status} {result.Raw}");
+        Assert.Equal(status, result.Body.GetProperty("status").GetInt32());
+        Assert.Contains(detail, Detail(result.Body), StringComparison.Ordinal);
         Assert.False(result.Body.TryGetProperty("rewards", out _));
     }
 

@@ -16,6 +16,8 @@ public sealed class TracingTests(ApiFixture api)
         using var testSource = new ActivitySource("PGenRM.Api.Tests");
         ActivityTraceId traceId = default;
         var spans = new ConcurrentBag<(string Source, string Name)>();
+        // The server stops its request span after the response is on its way: the client can see the response first.
+        var serverSpanStopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var listener = new ActivityListener
         {
             ShouldListenTo = source => source.Name is "Microsoft.AspNetCore" or "PGenRM.Api.Tests" || source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal) || source.Name.StartsWith("Azure.", StringComparison.Ordinal),
@@ -25,6 +27,10 @@ public sealed class TracingTests(ApiFixture api)
                 if (activity.TraceId == traceId)
                 {
                     spans.Add((activity.Source.Name, activity.DisplayName));
+                    if (activity.Source.Name == "Microsoft.AspNetCore")
+                    {
+                        serverSpanStopped.TrySetResult();
+                    }
                 }
             },
         };
@@ -40,6 +46,7 @@ public sealed class TracingTests(ApiFixture api)
         request.Headers.Add("X-Api-Key", key);
         using var response = await api.Http.SendAsync(request, ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await serverSpanStopped.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
 
         var sources = spans.Select(s => s.Source).ToHashSet();
         string seen = "spans of the trace: " + string.Join(", ", spans.Select(s => $"{s.Source}:{s.Name}").Distinct());

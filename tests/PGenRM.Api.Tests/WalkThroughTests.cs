@@ -120,10 +120,16 @@ public sealed class WalkThroughTests(ApiFixture api)
         Assert.All(rewards, r => Assert.True(double.IsFinite(r)));
         int preferred = score.Body.GetProperty("preferredIndex").GetInt32();
         Assert.Equal(rewards.IndexOf(rewards.Max()), preferred);
+        // Trained three times on concise over rambling: the concise answer (index 1) wins, and beats the rambling one.
+        Assert.Equal(1, preferred);
+        Assert.True(rewards[1] > rewards[0], string.Join(", ", rewards));
         Assert.False(score.Body.GetProperty("coldStart").GetBoolean());
         Assert.False(string.IsNullOrEmpty(score.Body.GetProperty("modelVersion").GetString()));
         Assert.Equal("criteria-v1", score.Body.GetProperty("criteriaBankVersion").GetString());
-        Assert.Equal(JsonValueKind.Object, score.Body.GetProperty("chain").ValueKind);
+        var chain = score.Body.GetProperty("chain");
+        Assert.Equal(1, chain.GetProperty("preferredIndex").GetInt32());
+        Assert.Equal(rewards, chain.GetProperty("responses").EnumerateArray().Select(r => r.GetProperty("reward").GetDouble()));
+        Assert.Equal(100, chain.GetProperty("rubric").EnumerateArray().Sum(r => r.GetProperty("weightPercent").GetInt32()));
 
         var cold = await api.SendAsync(HttpMethod.Post, "/v1/tenants/scoring/users/newcomer/score", key,
             new { query = Query, candidates = new[] { Rambling, Concise } });
@@ -138,6 +144,7 @@ public sealed class WalkThroughTests(ApiFixture api)
         Assert.InRange(p, 0, 1);
         var pair = compare.Body.GetProperty("score").GetProperty("rewards").EnumerateArray().Select(r => r.GetDouble()).ToList();
         Assert.Equal(p > 0.5, pair[0] > pair[1]);
+        Assert.True(p > 0.5, $"P(concise over rambling) = {p}");
     }
 
     [Fact(Timeout = TestTimeouts.Api)]

@@ -210,7 +210,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
 
         // With the judge's scheme as the prior and what it taught the items: X was chosen, Y rejected.
         Assert.True(response.Rewards[0] > response.Rewards[2] && response.Rewards[2] > response.Rewards[1], string.Join(", ", response.Rewards));
-        var chain = ChainJson.Deserialize(response.ChainJson!);
+        var chain = response.Chain!;
         Assert.True(chain.Scaling.ColdStart);
         Assert.Equal(response.PreferredIndex, chain.PreferredIndex);
         Assert.Equal(response.Rewards, chain.Responses.Select(r => r.Reward));
@@ -260,84 +260,31 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         await Rejects(ok with { Query = " " }, "Query");
         await Rejects(ok with { CandidateIds = ["only-one"] }, "CandidateIds");
         await Rejects(ok with { CandidateIds = ["a/b", null] }, "CandidateIds[0]");
-        await Rejects(ok with { M = 0 }, "M must");
-        await Rejects(ok with { N = 300 }, "N must");
+        // The request limits (RequestLimits) are a client's mistake wherever they are checked, not a bug.
+        Assert.Equal("m", (await Assert.ThrowsAsync<InvalidRequestException>(() => Worker.ScoreAsync(ok with { M = 0 }, TestContext.Current.CancellationToken))).Field);
+        Assert.Equal("n", (await Assert.ThrowsAsync<InvalidRequestException>(() => Worker.ScoreAsync(ok with { N = 300 }, TestContext.Current.CancellationToken))).Field);
         await Rejects(ok with { User = "a/b" }, "User");
         var compare = await Assert.ThrowsAnyAsync<ArgumentException>(() => Worker.CompareAsync(ok with { Candidates = ["a"] }, TestContext.Current.CancellationToken));
         Assert.Contains("exactly two", compare.Message, StringComparison.Ordinal);
         await Assert.ThrowsAsync<KeyNotFoundException>(() => Worker.ScoreAsync(ok with { Tenant = "no-such-tenant-" + tenant[2..] }, TestContext.Current.CancellationToken));
     }
 
-    /// <summary>Not a timing assertion: reports the worker's latency for 8 candidates and its parts in the test output.</summary>
-    [Fact(Timeout = TestTimeouts.Measurement), Trait("Category", "Measurement")]
-    public async Task Measure_ScoringLatency()
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Item_KeepsItsRecentJudgesBounded_AndCountsEveryJudgment()
     {
-        const int Calls = 30;
+        // Scoring latency and the stored size of a full item are measured by bench/PGenRM.Grains.Bench (--scores) and
+        // docs/STORAGE.md; here only what they rely on: the recent-judge list stops at its capacity, the tallies do not.
         string tenant = await Tenants.CreateAsync(fixture.Client, new TenantSettings(), TestContext.Current.CancellationToken);
-        string userKey = GrainKeys.User(tenant, "u");
-        var user = fixture.Client.GetGrain<IUserGrain>(userKey);
-        for (int i = 0; i < 4; i++)
-        {
-            await user.ApplyFeedbackAsync(Pair(tenant, i), TestContext.Current.CancellationToken);
-        }
-
-        var (evaluator, _) = await EvaluatorAsync();
-        string[] Candidates(int call) => Enumerable.Range(0, 8).Select(k => k % 2 == 0 ? Feedback.Concise(k) + $" [{tenant} {call}]" : Feedback.Verbose(k) + $" [{tenant} {call}]").ToArray();
-        string query = $"How do I do this? [{tenant}]";
-        for (int i = 0; i < 3; i++)
-        {
-            await Worker.ScoreAsync(new ScoreRequest(tenant, "u", query, Candidates(-1 - i)), TestContext.Current.CancellationToken); // warm-up
-        }
-
-        var fresh = await TimeAsync(Calls, call => Worker.ScoreAsync(new ScoreRequest(tenant, "u", query, Candidates(call)), TestContext.Current.CancellationToken));
-        var cached = await TimeAsync(Calls, _ => Worker.ScoreAsync(new ScoreRequest(tenant, "u", query, Candidates(0)), TestContext.Current.CancellationToken));
-        var encode = await TimeAsync(Calls, call => evaluator.EncodeAsync(query + " (encode only)", Candidates(1000 + call), cancellationToken: TestContext.Current.CancellationToken));
-        var embedding = (await evaluator.EncodeAsync(query, Candidates(0), cancellationToken: TestContext.Current.CancellationToken)).Embedding;
-        var itemKeys = (await evaluator.EncodeAsync(query, Candidates(0), cancellationToken: TestContext.Current.CancellationToken)).Candidates.Select(c => GrainKeys.Item(tenant, c.ItemId)).ToList();
-        var grains = await TimeAsync(Calls, _ => Task.WhenAll(
-            user.GetSchemesAsync(new SchemeRequest(embedding, 1, "seed"), TestContext.Current.CancellationToken),
-            Task.WhenAll(itemKeys.Select(k => fixture.Client.GetGrain<IItemGrain>(k).GetStatsAsync(TestContext.Current.CancellationToken)))));
-
-        // A full recent-judge list: every entry carries the judge's scheme and key, which is most of the stored item.
         string x = $"A popular answer. [{tenant}]", y = $"An unpopular answer. [{tenant}]";
         await Task.WhenAll(Enumerable.Range(0, ItemGrain.RecentJudgeCapacity + 2).Select(j =>
             fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, $"judge-{j}"))
                 .ApplyFeedbackAsync(new FeedbackItem("j", $"Q? [{tenant}]", x, y, null, null, 1, DateTimeOffset.UnixEpoch), TestContext.Current.CancellationToken)));
-        var stats = await ItemAsync(tenant, x);
-        long itemBytes = 0;
-        await foreach (var entity in fixture.ItemTable.QueryAsync<Azure.Data.Tables.TableEntity>(cancellationToken: TestContext.Current.CancellationToken))
-        {
-            if (entity.PartitionKey.Contains(ItemIds.For(x), StringComparison.Ordinal))
-            {
-                itemBytes = entity.Keys.Select(k => entity[k]).Sum(v => v switch { string text => text.Length, byte[] bytes => bytes.Length, _ => 0 });
-            }
-        }
 
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"MEASURE scoring, 8 candidates, median of {Calls} warm calls from the cluster client: fresh texts {fresh:F1} ms; " +
-            $"repeated texts (embedding cache hits) {cached:F1} ms; parts: encoding 9 fresh texts on a silo's evaluator {encode:F1} ms; " +
-            $"user schemes + 8 item stats from the client {grains:F1} ms. Stored item with {stats.RecentJudges.Count} recent judges " +
-            $"(scheme dimension {evaluator.Features.Dimension + evaluator.Model.FactorDimension}, key {JudgmentSketch.DefaultLength}): {itemBytes} characters of stored data");
-        Assert.True(fresh > 0 && cached > 0);
+        var stats = await ItemAsync(tenant, x);
         Assert.Equal(ItemGrain.RecentJudgeCapacity, stats.RecentJudges.Count);
         Assert.Equal(ItemGrain.RecentJudgeCapacity + 2, stats.Wins);
+        Assert.Equal(0, stats.Losses);
     }
-
-    private static async Task<double> TimeAsync(int calls, Func<int, Task> call)
-    {
-        var times = new double[calls];
-        for (int i = 0; i < calls; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            await call(i);
-            times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-        }
-
-        Array.Sort(times);
-        return times[calls / 2];
-    }
-
-    private static Task<double> TimeAsync<T>(int calls, Func<int, ValueTask<T>> call) => TimeAsync(calls, i => call(i).AsTask());
 
     private static FeedbackItem Pair(string tag, int i) =>
         new($"f-{i}", $"{Feedback.Query(i)} [{tag}]", $"{Feedback.Concise(i)} [{tag}]", $"{Feedback.Verbose(i)} [{tag}]", null, null, 1, DateTimeOffset.UnixEpoch.AddMinutes(i));

@@ -8,7 +8,4 @@ internal static class TestTimeouts
 {
     /// <summary>One cluster test, in milliseconds.</summary>
     public const int Cluster = 180_000;
-
-    /// <summary>The measurement loop, in milliseconds.</summary>
-    public const int Measurement = 300_000;
 }

@@ -112,31 +112,6 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         Assert.Equal(FeedbackStatus.Applied, (await user.ApplyFeedbackAsync(Feedback.Item(1), TestContext.Current.CancellationToken)).Status);
     }
 
-    /// <summary>Not a timing assertion: reports throughput and stored size in the test output.</summary>
-    [Fact(Timeout = TestTimeouts.Measurement), Trait("Category", "Measurement")]
-    public async Task Measure_FeedbackThroughputAndStoredSize()
-    {
-        const int Count = 100;
-        var user = NewUser(out string key);
-        await user.ApplyFeedbackAsync(Feedback.Item(0, "warm-up"), TestContext.Current.CancellationToken);
-
-        var clock = Stopwatch.StartNew();
-        for (int i = 1; i <= Count; i++)
-        {
-            await user.ApplyFeedbackAsync(Feedback.Item(i), TestContext.Current.CancellationToken);
-        }
-
-        clock.Stop();
-        var entity = (await StoredEntities.OfUserAsync(fixture.UserTable, key, TestContext.Current.CancellationToken)).Single();
-        int size = StoredEntities.Payload(entity).Length;
-        var profile = await user.GetProfileAsync(TestContext.Current.CancellationToken);
-        TestContext.Current.TestOutputHelper?.WriteLine(
-            $"MEASURE feedback: {Count} sequential items through one user grain in {clock.Elapsed.TotalSeconds:F2} s = " +
-            $"{Count / clock.Elapsed.TotalSeconds:F1} items/s; stored user state after {profile.FeedbackCount} items: {size} bytes " +
-            $"(table entity payload); scheme dimension {profile.Scheme.Length}");
-        Assert.Equal(Count + 1, profile.FeedbackCount);
-    }
-
     private IUserGrain NewUser(out string key)
     {
         key = GrainKeys.User("t-" + Guid.NewGuid().ToString("N")[..8], "u-" + Guid.NewGuid().ToString("N")[..8]);

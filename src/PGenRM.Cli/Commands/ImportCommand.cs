@@ -15,8 +15,8 @@ internal static class ImportCommand
 {
     public static Command Create()
     {
-        var server = ServiceOptions.Server();
-        var key = ServiceOptions.Key();
+        var server = ServerConnectionOptions.Server();
+        var key = ServerConnectionOptions.Key();
         var file = new Argument<FileInfo>("file") { Description = "JSONL of feedback items, one per line, each with a \"user\"." };
         var batch = new Option<int>("--batch") { Description = "Items per request (at most the tenant's maxBatch).", DefaultValueFactory = _ => 100 };
         var restart = new Option<bool>("--restart") { Description = "Ignore the progress file and send every line again (duplicates are ignored by id)." };
@@ -31,7 +31,7 @@ internal static class ImportCommand
 
     private static async Task<int> RunAsync(FileInfo file, Uri server, string? keyOption, int batchSize, bool restart, CancellationToken cancellationToken)
     {
-        string? key = ServiceOptions.ResolveKey(keyOption);
+        string? key = ServerConnectionOptions.ResolveKey(keyOption);
         if (key is null)
         {
             return 2;

@@ -15,8 +15,8 @@ internal static class LoadCommand
 {
     public static Command Create()
     {
-        var server = ServiceOptions.Server();
-        var key = ServiceOptions.Key();
+        var server = ServerConnectionOptions.Server();
+        var key = ServerConnectionOptions.Key();
         var users = new Option<int>("--users") { Description = "Distinct users the requests are spread over (load-0 … load-{N-1}).", DefaultValueFactory = _ => 16 };
         var concurrency = new Option<int>("--concurrency", "-c") { Description = "Requests in flight at once (one worker each).", DefaultValueFactory = _ => 8 };
         var duration = new Option<double?>("--duration", "-d") { Description = "Stop issuing requests after this many seconds (default 10 when --requests is not given)." };
@@ -33,7 +33,7 @@ internal static class LoadCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            string? apiKey = ServiceOptions.ResolveKey(parse.GetValue(key));
+            string? apiKey = ServerConnectionOptions.ResolveKey(parse.GetValue(key));
             if (apiKey is null)
             {
                 return 2;

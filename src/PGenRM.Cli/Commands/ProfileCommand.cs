@@ -9,8 +9,8 @@ internal static class ProfileCommand
 {
     public static Command Create()
     {
-        var server = ServiceOptions.Server();
-        var key = ServiceOptions.Key();
+        var server = ServerConnectionOptions.Server();
+        var key = ServerConnectionOptions.Key();
         var user = new Option<string>("--user") { Description = "The user id.", Required = true };
         var json = new Option<bool>("--json") { Description = "Print the JSON the service returned." };
         var command = new Command("profile", "Show a user's profile from a running service.") { server, key, user, json };
@@ -20,7 +20,7 @@ internal static class ProfileCommand
 
     private static async Task<int> RunAsync(Uri server, string? keyOption, string user, bool json, CancellationToken cancellationToken)
     {
-        string? key = ServiceOptions.ResolveKey(keyOption);
+        string? key = ServerConnectionOptions.ResolveKey(keyOption);
         if (key is null)
         {
             return 2;

@@ -37,8 +37,8 @@ internal static class ScoreCommand
         var stated = new Option<string?>("--stated") { Description = "The user's stated preference, in their own words." };
         var m = new Option<int>("--m") { Description = "Individual-level schemes (1 = no individual scaling).", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print the chain as JSON instead of the paper's text shape." };
-        var server = new Option<Uri?>("--server") { Description = "Score with a running service instead of locally (with --key and --user).", CustomParser = ServiceOptions.ParseUri };
-        var key = ServiceOptions.Key();
+        var server = new Option<Uri?>("--server") { Description = "Score with a running service instead of locally (with --key and --user).", CustomParser = ServerConnectionOptions.ParseUri };
+        var key = ServerConnectionOptions.Key();
         var user = new Option<string?>("--user") { Description = "With --server: the user to score for." };
         var command = new Command("score", "Score candidate responses for one user (built locally from feedback, or a user of a running service with --server), and print the evaluation chain.")
         {
@@ -54,7 +54,7 @@ internal static class ScoreCommand
 
     private static async Task<int> RemoteAsync(Uri server, string? keyOption, string? user, string? query, string[] candidates, int m, bool json, CancellationToken cancellationToken)
     {
-        string? key = ServiceOptions.ResolveKey(keyOption);
+        string? key = ServerConnectionOptions.ResolveKey(keyOption);
         if (key is null || string.IsNullOrWhiteSpace(user) || string.IsNullOrWhiteSpace(query) || candidates.Length < 1)
         {
             if (key is not null)

@@ -44,12 +44,8 @@ internal static class EmbeddingMath
         return norm;
     }
 
-    /// <summary>Cosine similarity, 0 when either vector is zero.</summary>
-    public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double na = TensorPrimitives.Norm(a), nb = TensorPrimitives.Norm(b);
-        return na > 0 && nb > 0 ? TensorPrimitives.Dot(a, b) / (na * nb) : 0.0;
-    }
+    /// <summary>Cosine similarity, 0 when either vector is zero (<see cref="Model.VectorSimilarity.Cosine(ReadOnlySpan{float}, ReadOnlySpan{float})"/>).</summary>
+    public static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b) => Model.VectorSimilarity.Cosine(a, b);
 
     /// <summary>Throws when an embedding does not have the expected length.</summary>
     public static void RequireDimension(ReadOnlySpan<float> embedding, int dimension, string paramName)

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace PGenRM.Core.Model;
 
 /// <summary>
@@ -60,25 +58,17 @@ public sealed class NeighbourPool
     public IReadOnlyList<Neighbour> Nearest(string excludeUserId, ReadOnlySpan<double> key, int n)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
-        var scored = new List<(double Similarity, Member Member)>(_members.Count);
+        var similarities = new Dictionary<string, double>(_members.Count, StringComparer.Ordinal);
         foreach (var member in _members)
         {
-            if (string.Equals(member.UserId, excludeUserId, StringComparison.Ordinal))
+            if (!string.Equals(member.UserId, excludeUserId, StringComparison.Ordinal))
             {
-                continue;
+                similarities[member.UserId] = VectorSimilarity.Cosine(member.Key, key);
             }
-
-            double similarity = member.Key.Length == key.Length && key.Length > 0
-                ? TensorPrimitives.CosineSimilarity(member.Key.AsSpan(), key)
-                : 0;
-            scored.Add((double.IsNaN(similarity) ? 0 : similarity, member));
         }
 
-        return scored
-            .OrderByDescending(s => s.Similarity)
-            .ThenBy(s => s.Member.UserId, StringComparer.Ordinal)
-            .Take(n)
-            .Select(s => new Neighbour(s.Member.UserId, s.Member.Scheme, s.Similarity, s.Member.Judgments))
+        return SimilarityRanking.Rank(_members.Where(m => similarities.ContainsKey(m.UserId)), m => m.UserId, m => similarities[m.UserId], n)
+            .Select(s => new Neighbour(s.Item.UserId, s.Item.Scheme, s.Similarity, s.Item.Judgments))
             .ToList();
     }
 

@@ -75,9 +75,7 @@ public static class TestTimeScaler
         for (int k = 0; k < history.Count; k++)
         {
             var q = history[k].QueryEmbedding;
-            relevance[k] = q.Length == queryEmbedding.Length && q.Length > 0
-                ? TensorPrimitives.CosineSimilarity(q.AsSpan(), queryEmbedding)
-                : 0;
+            relevance[k] = VectorSimilarity.Cosine(q, queryEmbedding);
         }
 
         double maxRelevance = relevance.Max();

@@ -33,10 +33,6 @@ internal static class Check
     /// <summary>An optional id.</summary>
     public static string? OptionalId(string? value, string field) => value is null ? null : Id(value, field);
 
-    /// <summary>An integer in [min, max].</summary>
-    public static int Range(int value, string field, int min, int max) =>
-        value >= min && value <= max ? value : throw Bad($"'{field}' must be between {min} and {max}, got {value}.");
-
     /// <summary>A finite number.</summary>
     public static double Finite(double value, string field) =>
         double.IsFinite(value) ? value : throw Bad($"'{field}' must be a finite number.");

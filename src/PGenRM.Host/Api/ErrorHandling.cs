@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using PGenRM.Grains.Abstractions;
 
@@ -5,7 +6,8 @@ namespace PGenRM.Host.Api;
 
 /// <summary>
 /// Turns every exception of a request into problem details: client mistakes into their 4xx with a message, grain
-/// exceptions by type (ArgumentException 400, KeyNotFoundException 404, TenantExistsException 409), transient cluster
+/// exceptions by type (InvalidRequestException 400, KeyNotFoundException 404, TenantExistsException 409; an
+/// ArgumentException is a bug, 500), transient cluster
 /// and storage failures (<see cref="TransientErrors"/>) into 503 with Retry-After, anything else into a 500 without
 /// internals. A handler never returns a reward after an error: the error replaces the whole response.
 /// </summary>
@@ -42,9 +44,12 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
     public static Task WriteAsync(HttpContext context, int status, string title, string detail)
     {
         context.Response.StatusCode = status;
-        var problem = new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = context.Request.Path };
-        return TypedResults.Problem(problem).ExecuteAsync(context);
+        return Problem(context, status, title, detail).ExecuteAsync(context);
     }
+
+    /// <summary>The problem-details result every error of the API is written as (a handler may also return it).</summary>
+    public static ProblemHttpResult Problem(HttpContext context, int status, string title, string detail) =>
+        TypedResults.Problem(new ProblemDetails { Status = status, Title = title, Detail = detail, Instance = context.Request.Path });
 
     internal static (int Status, string Title, string Detail) Map(Exception e) => e switch
     {
@@ -52,7 +57,7 @@ internal sealed partial class ErrorHandling(RequestDelegate next, ILogger<ErrorH
         BadHttpRequestException bad when bad.StatusCode == StatusCodes.Status413PayloadTooLarge =>
             (413, "Request body too large", bad.Message),
         BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message),
-        ArgumentException arg => (400, "Invalid argument", arg.Message),
+        InvalidRequestException invalid => (400, "Invalid request", invalid.Message),
         KeyNotFoundException missing => (404, "Not found", missing.Message),
         TenantExistsException exists => (409, "Conflict", exists.Message),
         JudgeUnavailableException judge => (502, "Judge model unavailable", judge.Message),

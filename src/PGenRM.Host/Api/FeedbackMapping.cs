@@ -21,10 +21,7 @@ internal static class FeedbackMapping
                 throw Check.Bad($"'{prefix}ratings' cannot be combined with '{prefix}chosen'/'{prefix}rejected': send a pair or ratings.");
             }
 
-            if (request.Ratings.Count < 2 || request.Ratings.Count > settings.MaxCandidates)
-            {
-                throw Check.Bad($"'{prefix}ratings' must hold 2–{settings.MaxCandidates} rated responses, got {request.Ratings.Count}.");
-            }
+            RequestLimits.RatedResponses(request.Ratings.Count, settings.MaxCandidates, prefix + "ratings");
 
             var items = new List<RatedResponse>(request.Ratings.Count);
             for (int i = 0; i < request.Ratings.Count; i++)
@@ -58,10 +55,11 @@ internal static class FeedbackMapping
             ? user.ApplyFeedbackAsync(item.Pair, cancellationToken)
             : user.ApplyRatingsAsync(item.Ratings!, cancellationToken);
 
-    /// <summary>The receipt as JSON.</summary>
-    public static object Receipt(string id, FeedbackReceipt receipt, string? user = null)
+    /// <summary>The receipt as the API answers it (and counted in <see cref="ServiceMetrics.Feedback"/>).</summary>
+    public static Endpoints.FeedbackResult Receipt(string id, FeedbackReceipt receipt, string? user = null)
     {
-        ServiceMetrics.Feedback.Add(1, new KeyValuePair<string, object?>("status", receipt.Status.ToString().ToLowerInvariant()));
-        return new { id, user, status = receipt.Status.ToString().ToLowerInvariant(), feedbackCount = receipt.FeedbackCount };
+        string status = receipt.Status.ToString().ToLowerInvariant();
+        ServiceMetrics.Feedback.Add(1, new KeyValuePair<string, object?>("status", status));
+        return new Endpoints.FeedbackResult(id, user, status, receipt.FeedbackCount);
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace PGenRM.Host.Api;
 
@@ -12,17 +13,58 @@ namespace PGenRM.Host.Api;
 internal static class JsonBody
 {
     /// <summary>Options for requests and responses: camelCase, unknown members rejected, enums as strings.</summary>
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    public static readonly JsonSerializerOptions Options = CreateOptions();
+
+    /// <summary>
+    /// How responses are written (nulls left out, enums as camelCase strings, readable text): applied to
+    /// <see cref="Options"/> and to the host's HTTP JSON options, which <c>TypedResults</c> and the OpenAPI document use.
+    /// </summary>
+    public static void ConfigureWriting(JsonSerializerOptions options)
     {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        // {"id":"a","id":"b"} would otherwise keep the last one silently.
-        AllowDuplicateProperties = false,
-        RespectNullableAnnotations = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
+        ArgumentNullException.ThrowIfNull(options);
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
         // An API, not HTML: keep '+' and non-ASCII text readable instead of \u escapes.
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
+        options.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
+        options.TypeInfoResolver = (options.TypeInfoResolver ?? new DefaultJsonTypeInfoResolver()).WithAddedModifier(DetachStructDefaults);
+    }
+
+    /// <summary>
+    /// A record parameter <c>TimeSpan X = default</c> (TenantSettings' ReclusterPeriod) reports a null default value,
+    /// which System.Text.Json's schema exporter cannot write: it throws while the OpenAPI document is built. Such a
+    /// property is written as the string System.Text.Json writes for a TimeSpan (constant format "c") through a property
+    /// of type string at the same position, which no constructor parameter matches: the JSON is unchanged. These types
+    /// are only written with these options, never read.
+    /// </summary>
+    private static void DetachStructDefaults(JsonTypeInfo typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object)
+        {
+            return;
+        }
+
+        // Read from the constructor: JsonPropertyInfo.AssociatedParameter is set only after the modifiers ran.
+        var detached = typeInfo.Type.GetConstructors()
+            .SelectMany(c => c.GetParameters())
+            .Where(p => p.HasDefaultValue && p.DefaultValue is null && p.ParameterType == typeof(TimeSpan))
+            .Select(p => p.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        for (int i = 0; i < typeInfo.Properties.Count; i++)
+        {
+            var property = typeInfo.Properties[i];
+            if (property.AttributeProvider is System.Reflection.MemberInfo member && detached.Contains(member.Name) && property.Get is { } get)
+            {
+                var text = typeInfo.CreateJsonPropertyInfo(typeof(string), property.Name);
+                text.Get = value => ((TimeSpan)get(value)!).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+                typeInfo.Properties[i] = text;
+            }
+        }
+    }
+
+    /// <summary>Deserializes the body as <typeparamref name="T"/>, within the host's body limit.</summary>
+    public static Task<T> ReadAsync<T>(HttpContext context)
+        where T : class =>
+        ReadAsync<T>(context, context.RequestServices.GetRequiredService<Hosting.ServiceOptions>().MaxRequestBodyBytes);
 
     /// <summary>Deserializes the body as <typeparamref name="T"/>.</summary>
     public static async Task<T> ReadAsync<T>(HttpContext context, long maxBytes)
@@ -54,6 +96,19 @@ internal static class JsonBody
         {
             throw TooLarge(maxBytes);
         }
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            // {"id":"a","id":"b"} would otherwise keep the last one silently.
+            AllowDuplicateProperties = false,
+            RespectNullableAnnotations = true,
+        };
+        ConfigureWriting(options);
+        return options;
     }
 
     private static bool IsJson(string contentType)

@@ -10,14 +10,14 @@ namespace PGenRM.Host.Api;
 /// </summary>
 internal static class ProfileView
 {
-    /// <summary>Builds the JSON object.</summary>
-    public static object Build(string user, UserProfile profile, CompactEvaluator evaluator)
+    /// <summary>Builds the answer.</summary>
+    public static Endpoints.ProfileResponse Build(string user, UserProfile profile, CompactEvaluator evaluator)
     {
         var features = evaluator.Features;
         var builder = new ChainBuilder(features.Bank);
         var scenarios = features.Scenarios.Scenarios;
         var trace = new ScalingTrace(1, 0, [], 1, 1, 0, profile.IsColdStart);
-        var perScenario = new List<object>(scenarios.Count);
+        var perScenario = new List<Endpoints.ScenarioView>(scenarios.Count);
         bool hasScheme = profile.Scheme.Length >= features.Dimension;
         for (int s = 0; s < scenarios.Count; s++)
         {
@@ -26,29 +26,25 @@ internal static class ProfileView
             double[] weights = hasScheme ? features.EffectiveCriterionWeights(profile.Scheme, onehot) : new double[features.Bank.Count];
             // One neutral placeholder response: Build needs candidates, the persona and rubric depend only on the weights.
             var chain = builder.Build(scenarios[s], weights, [new float[features.Bank.Count]], [0.0], trace, evaluator.ModelVersion);
-            perScenario.Add(new
-            {
-                id = chain.ScenarioId,
-                name = chain.ScenarioName,
-                persona = chain.Persona,
-                rubric = chain.Rubric.Select(r => new { criterion = r.CriterionId, name = r.Name, weight = r.WeightPercent, description = r.Description }),
-            });
+            perScenario.Add(new Endpoints.ScenarioView(
+                chain.ScenarioId,
+                chain.ScenarioName,
+                chain.Persona,
+                chain.Rubric.Select(r => new Endpoints.RubricView(r.CriterionId, r.Name, r.WeightPercent, r.Description)).ToList()));
         }
 
-        return new
-        {
+        return new Endpoints.ProfileResponse(
             user,
-            feedbackCount = profile.FeedbackCount,
-            historyCount = profile.HistoryCount,
-            foldedCount = profile.FoldedCount,
-            hasStatedPreference = profile.HasStatedPreference,
-            coldStart = profile.IsColdStart,
-            prototype = profile.Prototype,
-            priorScale = profile.PriorScale,
-            modelVersion = profile.ModelVersion ?? evaluator.ModelVersion,
-            criteriaBankVersion = features.Bank.Version,
-            scenarios = perScenario,
-        };
+            profile.FeedbackCount,
+            profile.HistoryCount,
+            profile.FoldedCount,
+            profile.HasStatedPreference,
+            profile.IsColdStart,
+            profile.Prototype,
+            profile.PriorScale,
+            profile.ModelVersion ?? evaluator.ModelVersion,
+            features.Bank.Version,
+            perScenario);
     }
 
     /// <summary>Whether the grain holds nothing for this user (never given feedback or a stated preference).</summary>

@@ -17,6 +17,7 @@ using PGenRM.Grains;
 using PGenRM.Grains.Abstractions;
 using PGenRM.Grains.Storage;
 using PGenRM.Host.Api;
+using PGenRM.Host.Api.Endpoints;
 using PGenRM.Hosting.Azurite;
 
 namespace PGenRM.Host.Hosting;
@@ -129,6 +130,9 @@ public static partial class PGenRMHost
         builder.Services.AddSingleton(_ => new AuthFailureLimiter(options.AuthFailuresPerMinute));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddProblemDetails();
+        // TypedResults write with the API's JSON settings, and the OpenAPI document describes what they write.
+        builder.Services.ConfigureHttpJsonOptions(json => JsonBody.ConfigureWriting(json.SerializerOptions));
+        builder.Services.AddOpenApi(openApi => openApi.AddOperationTransformer(JsonRequestBody.DescribeAsync));
         builder.Services.AddRateLimiter(rate =>
         {
             rate.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -235,30 +239,12 @@ public static partial class PGenRMHost
         app.UseMiddleware<ApiKeyAuthentication>();
         app.UseRateLimiter();
         app.UseMiddleware<TransientRetry>();
-        app.MapGet("/health/live", () => Results.Json(new { status = "live" }));
-        app.MapGet("/health/ready", ReadyAsync);
-        app.MapPrometheusScrapingEndpoint("/metrics");
-        app.MapPGenRMApi(options);
+        app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
+        app.MapPGenRMApi();
         if (options.Dashboard)
         {
-            app.MapOrleansDashboard(DashboardAccess.Path);
-        }
-    }
-
-    private static async Task<IResult> ReadyAsync(EvaluatorHost evaluators, IGrainFactory grains, CancellationToken cancellationToken)
-    {
-        // Ready = the evaluator is built (encoder loaded) and a grain call through storage answers.
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(5));
-        try
-        {
-            var evaluator = await evaluators.GetAsync(timeout.Token);
-            await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant("health-check")).GetAsync(timeout.Token);
-            return Results.Json(new { status = "ready", modelVersion = evaluator.ModelVersion });
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
-        {
-            return Results.Json(new { status = "starting", detail = "The evaluator or storage is not ready yet." }, statusCode: 503);
+            // Not part of the API: its own UI and JSON, behind DashboardAccess.
+            app.MapOrleansDashboard(DashboardAccess.Path).ExcludeFromDescription();
         }
     }
 

@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace PGenRM.Cli.Commands;
 
 /// <summary>The options every command that talks to a running service shares: --server and --key.</summary>
-internal static class ServiceOptions
+internal static class ServerConnectionOptions
 {
     /// <summary>Environment variable read when --key is not given.</summary>
     public const string KeyVariable = "PGENRM_API_KEY";

@@ -1,22 +1,42 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using PGenRM.Grains.Abstractions;
+using PGenRM.Host.Hosting;
 
-namespace PGenRM.Host.Api;
+namespace PGenRM.Host.Api.Endpoints;
 
 /// <summary>
 /// OpenRLHF's remote reward model (POST /get_reward): one reward per query string. Each query is split into prompt and
 /// response (by the given prompt, else at the configured separator), the queries of one user and one prompt are scored
 /// in one call, and the rewards come back in query order. Any error fails the whole request: a reward is never made up.
 /// </summary>
-internal static class RewardEndpoint
+internal static class RewardApi
 {
+    /// <summary>Maps POST /get_reward (tenant key, also as ?api_key=: OpenRLHF cannot set headers).</summary>
+    public static void MapRewardApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/get_reward", GetRewardAsync)
+            .WithTags("Reward").WithName(nameof(GetRewardAsync)).WithSummary("OpenRLHF's remote reward model: one reward per query string")
+            .ReadsJson<RewardRequest>()
+            .WithMetadata(new EndpointAccess(AccessKind.Tenant, AllowQueryKey: true))
+            .ProducesProblem(StatusCodes.Status400BadRequest);
+    }
+
+    /// <summary>POST /get_reward.</summary>
+    public static async Task<Ok<RewardResponse>> GetRewardAsync(HttpContext http, IGrainFactory grains, ServiceOptions options)
+    {
+        var info = ApiKeyAuthentication.Tenant(http);
+        var body = await JsonBody.ReadAsync<RewardRequest>(http);
+        return TypedResults.Ok(new RewardResponse(await ScoreAsync(body, info, options.RewardPromptSeparator, grains, http.RequestAborted)));
+    }
+
     /// <summary>The rewards, in query order.</summary>
     public static async Task<double[]> ScoreAsync(RewardRequest body, TenantInfo info, string separator, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var s = info.Settings;
-        var queries = body.Query ?? throw Api.Check.Bad("'query' is required: a list of prompt+response strings.");
+        var queries = body.Query ?? throw Check.Bad("'query' is required: a list of prompt+response strings.");
         if (queries.Count == 0 || queries.Count > s.MaxBatch)
         {
-            throw Api.Check.Bad($"'query' must hold 1–{s.MaxBatch} strings, got {queries.Count}.");
+            throw Check.Bad($"'query' must hold 1–{s.MaxBatch} strings, got {queries.Count}.");
         }
 
         CheckCount(body.Prompts, "prompts", queries.Count);
@@ -26,17 +46,17 @@ internal static class RewardEndpoint
         var rows = new (string User, string Prompt, string Response)[queries.Count];
         for (int i = 0; i < queries.Count; i++)
         {
-            string query = Api.Check.Text(queries[i], $"query[{i}]", s.MaxTextLength * 2);
+            string query = Check.Text(queries[i], $"query[{i}]", s.MaxTextLength * 2);
             string user = body.UserIds?[i] ?? body.UserId ?? body.Labels?[i]
-                ?? throw Api.Check.Bad($"No user for 'query[{i}]': give 'user_ids' (one per query), 'user_id', or 'labels' holding user ids.");
-            Api.Check.Id(user, body.UserIds is not null ? $"user_ids[{i}]" : body.UserId is not null ? "user_id" : $"labels[{i}]");
+                ?? throw Check.Bad($"No user for 'query[{i}]': give 'user_ids' (one per query), 'user_id', or 'labels' holding user ids.");
+            Check.Id(user, body.UserIds is not null ? $"user_ids[{i}]" : body.UserId is not null ? "user_id" : $"labels[{i}]");
             string prompt, response;
             if (body.Prompts is not null)
             {
-                prompt = Api.Check.Text(body.Prompts[i], $"prompts[{i}]", s.MaxTextLength);
+                prompt = Check.Text(body.Prompts[i], $"prompts[{i}]", s.MaxTextLength);
                 if (!query.StartsWith(prompt, StringComparison.Ordinal))
                 {
-                    throw Api.Check.Bad($"'query[{i}]' does not start with 'prompts[{i}]': the response is what follows the prompt.");
+                    throw Check.Bad($"'query[{i}]' does not start with 'prompts[{i}]': the response is what follows the prompt.");
                 }
 
                 response = query[prompt.Length..];
@@ -46,21 +66,21 @@ internal static class RewardEndpoint
                 int at = query.LastIndexOf(separator, StringComparison.Ordinal);
                 if (at < 0)
                 {
-                    throw Api.Check.Bad($"'query[{i}]' has no prompt/response separator {System.Text.Json.JsonSerializer.Serialize(separator)}; send 'prompts' or set PGenRM:RewardPromptSeparator.");
+                    throw Check.Bad($"'query[{i}]' has no prompt/response separator {System.Text.Json.JsonSerializer.Serialize(separator)}; send 'prompts' or set PGenRM:RewardPromptSeparator.");
                 }
 
                 prompt = query[..at];
                 response = query[(at + separator.Length)..];
             }
 
-            rows[i] = (user, Api.Check.Text(prompt, $"query[{i}] (prompt part)", s.MaxTextLength), Api.Check.Text(response, $"query[{i}] (response part)", s.MaxTextLength));
+            rows[i] = (user, Check.Text(prompt, $"query[{i}] (prompt part)", s.MaxTextLength), Check.Text(response, $"query[{i}] (response part)", s.MaxTextLength));
         }
 
         // Each distinct user is a user grain to reach: a per-request cap keeps one request from activating thousands.
         int users = rows.Select(r => r.User).Distinct(StringComparer.Ordinal).Count();
         if (users > s.EffectiveMaxUsersPerRewardRequest)
         {
-            throw Api.Check.Bad($"The request names {users} distinct users; the tenant's limit 'maxUsersPerRewardRequest' is {s.EffectiveMaxUsersPerRewardRequest}.");
+            throw Check.Bad($"The request names {users} distinct users; the tenant's limit 'maxUsersPerRewardRequest' is {s.EffectiveMaxUsersPerRewardRequest}.");
         }
 
         // The worker only after validation: a bad request is answered without touching the cluster.
@@ -94,7 +114,7 @@ internal static class RewardEndpoint
     {
         if (list is not null && list.Count != count)
         {
-            throw Api.Check.Bad($"'{field}' must hold one entry per query ({count}), got {list.Count}.");
+            throw Check.Bad($"'{field}' must hold one entry per query ({count}), got {list.Count}.");
         }
     }
 }
