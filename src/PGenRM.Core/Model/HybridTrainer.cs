@@ -14,6 +14,8 @@ public sealed class HybridTrainer
     private readonly TrainerOptions _options;
     private readonly List<int>[] _userPairs;
     private readonly List<int>[] _itemPairs;
+    private readonly int[] _itemJudgeCount;
+    private readonly int[] _itemFirstJudge;
     private readonly int _d;
     private readonly int _f;
 
@@ -37,6 +39,25 @@ public sealed class HybridTrainer
             _userPairs[pair.User].Add(k);
             _itemPairs[pair.Chosen].Add(k);
             _itemPairs[pair.Rejected].Add(k);
+        }
+
+        // Distinct judges per item (a count and the first judge suffice to tell "judged by someone other than u").
+        _itemJudgeCount = new int[set.ItemIds.Count];
+        _itemFirstJudge = Enumerable.Repeat(-1, set.ItemIds.Count).ToArray();
+        var seen = new HashSet<(int Item, int User)>();
+        foreach (var pair in set.Pairs)
+        {
+            foreach (int item in (int[])[pair.Chosen, pair.Rejected])
+            {
+                if (seen.Add((item, pair.User)))
+                {
+                    _itemJudgeCount[item]++;
+                    if (_itemFirstJudge[item] < 0)
+                    {
+                        _itemFirstJudge[item] = pair.User;
+                    }
+                }
+            }
         }
 
         ItemStrength = new double[set.ItemIds.Count];
@@ -169,7 +190,12 @@ public sealed class HybridTrainer
                 }
             }
 
-            list.Add(SchemeLearner.UserObservation(diff, Item(pair.Chosen), Item(pair.Rejected), pair.Weight));
+            // The trainer's item statistics include this user's own judgments, so whether a pair recurs is counted
+            // from the judges directly: one of its items judged by another user.
+            list.Add(SchemeLearner.UserObservation(diff, Item(pair.Chosen), Item(pair.Rejected), pair.Weight) with
+            {
+                CollaborativeWeight = JudgedByOthers(pair.Chosen, user) || JudgedByOthers(pair.Rejected, user) ? 1 : 0,
+            });
         }
 
         if (_options.Content && _set.StatedPreferences.TryGetValue(user, out var stated))
@@ -185,6 +211,10 @@ public sealed class HybridTrainer
     /// <summary>The user's actual judgments: item id → mean sign over the user's training pairs.</summary>
     public Dictionary<string, double> Judgments(int user) =>
         PGenRM.Core.Model.Judgments.FromPairs(_userPairs[user].Select(k => (_set.ItemIds[_set.Pairs[k].Chosen], _set.ItemIds[_set.Pairs[k].Rejected])));
+
+    /// <summary>Whether a user other than <paramref name="user"/> judged the item in the training set.</summary>
+    public bool JudgedByOthers(int item, int user) =>
+        _itemJudgeCount[item] >= 2 || (_itemJudgeCount[item] == 1 && _itemFirstJudge[item] != user);
 
     /// <summary>Index of an item id in the training set, or −1.</summary>
     public int ItemIndexOf(string id) => _set.ItemIndex(id);
