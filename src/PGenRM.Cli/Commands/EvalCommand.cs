@@ -58,6 +58,8 @@ internal static class EvalCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var factorPriorScale = new Option<double?>("--item-factor-prior-scale") { Description = "Override the scale of the content-derived item factor prior (development runs)." };
+        var tenantProjection = new Option<bool>("--tenant-projection") { Description = "Learn each split's residual basis from its train responses (TenantProjection; development runs, not in the service yet)." };
+        var cache = new Option<string?>("--cache") { Description = "Folder of the embedding cache (default: cache/ under --out); share it between runs to encode each text once." };
         var strengthPrecision = new Option<double?>("--item-strength-precision") { Description = "Override the prior precision of item strengths (development runs)." };
         var split = new Option<string>("--split")
         {
@@ -78,7 +80,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate the compact evaluator (or, with --backend llm, a generative judge) on real preference data under both protocols.")
         {
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
-            backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision,
+            backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision, tenantProjection, cache,
         };
         command.SetAction((parse, cancellationToken) => parse.GetValue(backend) == "compact" ? RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
@@ -87,7 +89,7 @@ internal static class EvalCommand
             parse.GetValue(factors), parse.GetValue(rounds), parse.GetValue(neighbourKey), parse.GetValue(criterion),
             new SplitArguments(parse.GetValue(split)!, parse.GetValue(maxTrain), parse.GetValue(maxTest), parse.GetValue(unseenShare), parse.GetValue(strict)),
             new ModelArguments(parse.GetValue(embedding), parse.GetValue(embeddingScale), parse.GetValue(priorGrid), parse.GetValue(noIndividual),
-                parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision)),
+                parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision), parse.GetValue(tenantProjection), parse.GetValue(cache)),
             cancellationToken)
             : RunLlmAsync(
                 parse.GetValue(backend)!, parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(firstSeed),
@@ -184,7 +186,9 @@ internal static class EvalCommand
     }
 
     /// <summary>Development overrides of the feature space and the prior grid.</summary>
-    internal sealed record ModelArguments(int? EmbeddingComponents, double? EmbeddingScale, double[]? PriorGrid, bool NoIndividual, double? ItemFactorPriorScale, double? ItemStrengthPrecision);
+    internal sealed record ModelArguments(
+        int? EmbeddingComponents, double? EmbeddingScale, double[]? PriorGrid, bool NoIndividual, double? ItemFactorPriorScale, double? ItemStrengthPrecision,
+        bool TenantProjection = false, string? Cache = null);
 
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
@@ -222,13 +226,14 @@ internal static class EvalCommand
             EmbeddingScale = modelArguments.EmbeddingScale ?? featureOptions.EmbeddingScale,
         };
         var space = FeatureSpace.Create(bank, scenarios, featureOptions);
-        var store = new EmbeddingStore(encoder, Path.Combine(output, "cache"));
+        var store = new EmbeddingStore(encoder, modelArguments.Cache ?? Path.Combine(output, "cache"));
         var settings = quick
             ? new EvaluationSettings { Ablations = false, IndividualM = [8], PrototypeN = [8] }
             : new EvaluationSettings();
         settings = settings with
         {
             UseItemJudges = !noJudges,
+            TenantProjection = modelArguments.TenantProjection,
             IndividualM = modelArguments.NoIndividual ? [] : settings.IndividualM,
             Combined = modelArguments.NoIndividual ? (1, settings.Combined.N) : settings.Combined,
             Model = settings.Model with
