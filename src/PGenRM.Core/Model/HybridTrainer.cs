@@ -390,7 +390,7 @@ public sealed class HybridTrainer
         // Centroids shrunk toward the population by cluster size (PrototypeShrinkage): a prototype of two users is
         // mostly the population unless the prototypes really differ (issue 11 traced TL;DR's new-content loss against
         // the population to 8 prototypes for 21 users).
-        double kappa = PrototypeShrinkage.Kappa(Population, UserSchemes, UserPrototype, k);
+        double kappa = _options.ShrinkPrototypes ? PrototypeShrinkage.Kappa(Population, UserSchemes, UserPrototype, k) : 0;
         var centroids = PrototypeShrinkage.Centroids(Population, UserSchemes, UserPrototype, k, kappa);
         PrototypeKappa = kappa;
         Centroids = centroids;

@@ -26,7 +26,7 @@ public static class SchemeLearner
         ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(observations);
         ArgumentNullException.ThrowIfNull(options);
-        int? split = ContentSplit(observations, prior.Dimension);
+        int? split = options.CollaborativeOnResidual ? ContentSplit(observations, prior.Dimension) : null;
         var content = split is { } d ? observations.Select(o => ContentStage(o, d)).ToList() : observations;
         LaplacePosterior? best = null;
         var warm = start;
@@ -68,7 +68,7 @@ public static class SchemeLearner
         ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(observations);
         ArgumentNullException.ThrowIfNull(options);
-        int? split = ContentSplit(observations, prior.Dimension);
+        int? split = options.CollaborativeOnResidual ? ContentSplit(observations, prior.Dimension) : null;
         if (split is not { } d)
         {
             return BayesianLogistic.Fit(prior, scale, observations, folded, start, options.NewtonIterations);
