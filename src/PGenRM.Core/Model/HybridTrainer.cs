@@ -105,7 +105,10 @@ public sealed class HybridTrainer
     /// <summary>Prototype centroids (mean member schemes).</summary>
     public double[][] Centroids { get; private set; }
 
-    /// <summary>κ of the last re-clustering's shrinkage of centroids toward the population (0 before any).</summary>
+    /// <summary>
+    /// κ of the last re-clustering's shrinkage of centroids toward the population (0 before any); with
+    /// <see cref="TrainerOptions.ClusterOnContent"/>, the content clustering's.
+    /// </summary>
     public double PrototypeKappa { get; private set; }
 
     /// <summary>Learned item strength b per item.</summary>
@@ -291,6 +294,27 @@ public sealed class HybridTrainer
         return v;
     }
 
+    /// <summary>Normalised deviation of a scheme's first <paramref name="length"/> values from the population's.</summary>
+    private double[] Deviation(double[] scheme, int length)
+    {
+        var head = scheme[..length];
+        var v = new double[length];
+        double norm = 0;
+        for (int i = 0; i < length; i++)
+        {
+            v[i] = head[i] - Population[i];
+            norm += v[i] * v[i];
+        }
+
+        norm = Math.Sqrt(norm);
+        for (int i = 0; i < length && norm > 0; i++)
+        {
+            v[i] /= norm;
+        }
+
+        return v;
+    }
+
     private void FitPopulation()
     {
         if (!_options.Content)
@@ -378,26 +402,49 @@ public sealed class HybridTrainer
     private void Recluster(int round)
     {
         int k = Math.Min(_options.Prototypes, UserSchemes.Length);
-        // Users are clustered on their whole scheme's deviation from the population (content weights and factor),
-        // so a prototype's centroid, the mean member scheme, is a prior that fits its members in both parts.
-        var points = UserSchemes.Select(s => Deviation(s).Select(x => (float)x).ToArray()).ToList();
-        var result = new KMeans(new KMeansOptions { K = k, Seed = _options.Seed + round, Metric = DistanceMetric.Cosine }).Fit(points);
+        // Users are clustered on their whole scheme's deviation from the population (content weights and factor), so a
+        // prototype's centroid is a prior that fits its members in both parts; its members are the user's neighbours.
+        var (assignments, centroids, kappa) = Cluster(k, _d + _f, round);
         for (int u = 0; u < UserSchemes.Length; u++)
         {
-            UserPrototype[u] = result.Assignments[u];
+            UserPrototype[u] = assignments[u];
         }
 
-        // Centroids shrunk toward the population by cluster size (PrototypeShrinkage): a prototype of two users is
-        // mostly the population unless the prototypes really differ (issue 11 traced TL;DR's new-content loss against
-        // the population to 8 prototypes for 21 users).
-        double kappa = _options.ShrinkPrototypes ? PrototypeShrinkage.Kappa(Population, UserSchemes, UserPrototype, k) : 0;
-        var centroids = PrototypeShrinkage.Centroids(Population, UserSchemes, UserPrototype, k, kappa);
-        PrototypeKappa = kappa;
         Centroids = centroids;
+        PrototypeKappa = kappa;
+        bool split = _options.ClusterOnContent && _options.Content && _f > 0;
+        // The content weights, fitted first, take their prior from a clustering of the content weights alone: the same
+        // prototypes a content-only model forms, so the full method's content part is that model's and on new content
+        // (no item statistics) the full method scores as its content part alone (HybridTrainerTests plants it).
+        var (contentAssignments, contentCentroids, contentKappa) = split ? Cluster(k, _d, round) : (assignments, centroids, kappa);
+        if (split)
+        {
+            PrototypeKappa = contentKappa;
+        }
+
         for (int u = 0; u < UserSchemes.Length; u++)
         {
-            UserPriors[u] = new DiagonalGaussian(centroids[UserPrototype[u]], PriorPrecision);
+            var mean = (double[])centroids[assignments[u]].Clone();
+            Array.Copy(contentCentroids[contentAssignments[u]], mean, _d);
+            UserPriors[u] = new DiagonalGaussian(mean, PriorPrecision);
         }
+    }
+
+    /// <summary>
+    /// k-means (cosine) over the first <paramref name="length"/> values of the users' deviations from the population,
+    /// then centroids shrunk toward the population by cluster size (<see cref="PrototypeShrinkage"/>: a prototype of two
+    /// users is mostly the population unless the prototypes really differ; issue 11 traced TL;DR's new-content loss
+    /// against the population to 8 prototypes for 21 users).
+    /// </summary>
+    private (int[] Assignments, double[][] Centroids, double Kappa) Cluster(int k, int length, int round)
+    {
+        var points = UserSchemes.Select(s => Deviation(s, length).Select(x => (float)x).ToArray()).ToList();
+        var result = new KMeans(new KMeansOptions { K = k, Seed = _options.Seed + round, Metric = DistanceMetric.Cosine }).Fit(points);
+        var assignments = result.Assignments.ToArray();
+        var heads = UserSchemes.Select(s => s[..length]).ToList();
+        double kappa = _options.ShrinkPrototypes ? PrototypeShrinkage.Kappa(Population[..length], heads, assignments, k) : 0;
+        var centroids = PrototypeShrinkage.Centroids(Population[..length], heads, assignments, k, kappa);
+        return (assignments, centroids, kappa);
     }
 
     private double ContentDiff(double[] theta, TrainingPair pair)

@@ -113,4 +113,26 @@ public sealed class ResidualCollaborativeFitTests
 
         Assert.Equal(reference.Variance(direction), fit.Variance(padded), tolerance: 1e-6);
     }
+
+    [Fact]
+    public void UserModel_OnlinePairsOnItemsNobodyJudged_KeepTheFactorAtItsPrior()
+    {
+        // arrange: the service's path: pair evidence with the items' views as the item grains report them (unjudged)
+        var random = new Random(4);
+        var model = new UserModel(Prior(), Options with { PriorScaleSearchInterval = 4 });
+
+        // act
+        for (int n = 0; n < 40; n++)
+        {
+            var x = SyntheticData.GaussianVector(random, D);
+            var first = ItemView.Unseen(SyntheticData.GaussianVector(random, F));
+            var second = ItemView.Unseen(SyntheticData.GaussianVector(random, F));
+            model.Add(new PairEvidence($"a{n}", $"b{n}", x, first, second, [1f, 0f]));
+        }
+
+        // assert
+        Assert.Equal(40, model.PairCount);
+        Assert.Equal(new double[F], model.Scheme[D..]);
+        Assert.NotEqual(new double[D], model.Scheme[..D]);
+    }
 }
