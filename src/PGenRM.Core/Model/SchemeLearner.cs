@@ -282,12 +282,12 @@ public static class SchemeLearner
             z[d + k] = chosen.Factor[k] - rejected.Factor[k];
         }
 
-        // A pair recurs when someone has judged one of its items (ItemView.Judged as the pair arrived); only then do
-        // its item statistics say how this user relates to other people's judgments.
+        // A pair recurs when someone had judged one of its items as the pair arrived (ItemView.Recurs); only then do its
+        // item statistics say how this user relates to other people's judgments.
         return new LogisticObservation(z, chosen.Strength - rejected.Strength, weight)
         {
             ContentLength = d,
-            CollaborativeWeight = chosen.Judged || rejected.Judged ? 1 : 0,
+            CollaborativeWeight = chosen.Recurs || rejected.Recurs ? 1 : 0,
         };
     }
 
