@@ -23,7 +23,10 @@ public static class EvaluationRunner
             foreach (int seed in seeds)
             {
                 var split = DataSplit.Create(data.Dataset, protocol, splitOptions with { Seed = seed });
-                results.Add(new SplitEvaluator(data, split, settings).Run(new SynchronousProgress(p => progress?.Report($"{data.Dataset.Name} {protocol} seed {seed}: {p}"))));
+                var splitData = settings.TenantProjection
+                    ? data.WithTenantProjection(split.Train.SelectMany(p => (string[])[p.ChosenId, p.RejectedId]))
+                    : data;
+                results.Add(new SplitEvaluator(splitData, split, settings).Run(new SynchronousProgress(p => progress?.Report($"{data.Dataset.Name} {protocol} seed {seed}: {p}"))));
             }
 
             reports.Add(ReportBuilder.Build(data.Dataset.Name, splitOptions.UseSourceSplit ? FileSplit : Describe(protocol), seeds, results, data.Dataset.Notes));

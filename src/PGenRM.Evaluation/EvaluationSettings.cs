@@ -32,6 +32,12 @@ public sealed record EvaluationSettings
     /// <summary>Whether the prototype level also asks each item's own judges (the item grain's recent-judges list).</summary>
     public bool UseItemJudges { get; init; } = true;
 
+    /// <summary>
+    /// Whether each split's residual basis is learned from its train items (<see cref="FeaturizedDataset.WithTenantProjection"/>)
+    /// instead of the bank's generic basis; a development switch (the service does not learn one per tenant yet).
+    /// </summary>
+    public bool TenantProjection { get; init; }
+
     /// <summary>Whether to run the ablation trainers (no prototypes, content only, collaborative only).</summary>
     public bool Ablations { get; init; } = true;
 }

@@ -1,3 +1,4 @@
+using PGenRM.Core.Features;
 using PGenRM.Evaluation.Data;
 
 namespace PGenRM.Evaluation;
@@ -44,4 +45,31 @@ public sealed class FeaturizedDataset
 
     /// <summary>F.</summary>
     public int FactorDimension { get; }
+
+    /// <summary>The feature space the features were computed in (null when built from raw features).</summary>
+    public FeatureSpace? Space { get; init; }
+
+    /// <summary>The embeddings behind the features (null when built from raw features).</summary>
+    public EmbeddedTexts? Embedded { get; init; }
+
+    /// <summary>
+    /// The features with a residual basis learned from <paramref name="trainItemIds"/> (<see cref="TenantProjection"/>:
+    /// their embeddings centred within their prompt), as a tenant would learn it from the responses it has seen judged.
+    /// </summary>
+    public FeaturizedDataset WithTenantProjection(IEnumerable<string> trainItemIds)
+    {
+        ArgumentNullException.ThrowIfNull(trainItemIds);
+        if (Space is null || Embedded is null)
+        {
+            throw new InvalidOperationException("A tenant projection needs the embeddings; build the dataset with Featurizer.BuildAsync.");
+        }
+
+        var groups = trainItemIds.Distinct(StringComparer.Ordinal)
+            .Select(id => Dataset.Items[id])
+            .GroupBy(i => i.PromptId, StringComparer.Ordinal)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (IReadOnlyList<float[]>)g.OrderBy(i => i.Id, StringComparer.Ordinal).Select(i => Embedded.Items[i.Id]).ToList());
+        var options = Space.Options with { ResidualBasis = TenantProjection.Learn(groups, Space.Options.ResidualComponents) };
+        return Featurizer.Featurize(Dataset, FeatureSpace.Create(Space.Bank, Space.Scenarios, options), Embedded);
+    }
 }

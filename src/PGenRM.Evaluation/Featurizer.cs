@@ -28,13 +28,39 @@ public static class Featurizer
             promptEmbedding[prompts[p].Id] = vectors[p];
         }
 
-        var content = new Dictionary<string, double[]>(StringComparer.Ordinal);
-        var factor = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var itemEmbedding = new Dictionary<string, float[]>(StringComparer.Ordinal);
         for (int i = 0; i < items.Count; i++)
         {
-            var embedding = vectors[prompts.Count + i];
-            content[items[i].Id] = space.Content(promptEmbedding[items[i].PromptId], embedding, items[i].Text);
-            factor[items[i].Id] = space.FactorPrior(embedding);
+            itemEmbedding[items[i].Id] = vectors[prompts.Count + i];
+        }
+
+        var statedEmbedding = new Dictionary<string, float[]>(StringComparer.Ordinal);
+        for (int s = 0; s < stated.Count; s++)
+        {
+            statedEmbedding[stated[s].Key] = vectors[prompts.Count + items.Count + s];
+        }
+
+        return Featurize(dataset, space, new EmbeddedTexts(promptEmbedding, itemEmbedding, statedEmbedding));
+    }
+
+    /// <summary>
+    /// The same dataset's features in another feature space (a tenant-learned residual basis) from the stored embeddings.
+    /// </summary>
+    public static FeaturizedDataset Featurize(PreferenceDataset dataset, FeatureSpace space, EmbeddedTexts embedded)
+    {
+        ArgumentNullException.ThrowIfNull(dataset);
+        ArgumentNullException.ThrowIfNull(space);
+        ArgumentNullException.ThrowIfNull(embedded);
+        var items = dataset.Items.Values.OrderBy(i => i.Id, StringComparer.Ordinal).ToList();
+        var stated = dataset.StatedPreferences.OrderBy(kv => kv.Key, StringComparer.Ordinal).ToList();
+        var promptEmbedding = embedded.Prompts;
+        var content = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var factor = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var item in items)
+        {
+            var embedding = embedded.Items[item.Id];
+            content[item.Id] = space.Content(promptEmbedding[item.PromptId], embedding, item.Text);
+            factor[item.Id] = space.FactorPrior(embedding);
         }
 
         // A stated preference is a pseudo-pair "a response saying what my statement says ≻ the average response",
@@ -42,23 +68,27 @@ public static class Featurizer
         var statedDiff = new Dictionary<string, double[]>(StringComparer.Ordinal);
         var promptOfUser = dataset.Ratings.Select(r => (r.UserId, r.PromptId)).Concat(dataset.Pairs.Select(p => (p.UserId, p.PromptId)))
             .GroupBy(x => x.UserId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().PromptId, StringComparer.Ordinal);
-        for (int s = 0; s < stated.Count; s++)
+        foreach (var (user, text) in stated)
         {
-            if (!promptOfUser.TryGetValue(stated[s].Key, out var promptId))
+            if (!promptOfUser.TryGetValue(user, out var promptId))
             {
                 continue;
             }
 
-            var x = space.Content(promptEmbedding[promptId], vectors[prompts.Count + items.Count + s], stated[s].Value);
+            var x = space.Content(promptEmbedding[promptId], embedded.Stated[user], text);
             var promptItems = items.Where(i => i.PromptId == promptId).Select(i => content[i.Id]).ToList();
             for (int d = 0; d < x.Length; d++)
             {
                 x[d] -= promptItems.Average(v => v[d]);
             }
 
-            statedDiff[stated[s].Key] = space.StatedPreferenceFeatures(x);
+            statedDiff[user] = space.StatedPreferenceFeatures(x);
         }
 
-        return new FeaturizedDataset(dataset, content, factor, promptEmbedding, statedDiff, space.BasePrecision, space.FactorDimension);
+        return new FeaturizedDataset(dataset, content, factor, promptEmbedding, statedDiff, space.BasePrecision, space.FactorDimension)
+        {
+            Space = space,
+            Embedded = embedded,
+        };
     }
 }

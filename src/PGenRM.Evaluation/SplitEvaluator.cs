@@ -117,6 +117,7 @@ public sealed class SplitEvaluator
         result.TrainSeconds[name] = clock.Elapsed.TotalSeconds;
         var scales = trainer.UserScales.Order().ToArray();
         result.TrainSeconds[name + " (median prior scale)"] = scales.Length == 0 ? double.NaN : scales[scales.Length / 2];
+        result.TrainSeconds[name + " (prototype κ)"] = trainer.PrototypeKappa;
         return trainer;
     }
 

@@ -58,6 +58,11 @@ internal static class EvalCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var factorPriorScale = new Option<double?>("--item-factor-prior-scale") { Description = "Override the scale of the content-derived item factor prior (development runs)." };
+        var tenantProjection = new Option<bool>("--tenant-projection") { Description = "Learn each split's residual basis from its train responses (TenantProjection; development runs, not in the service yet)." };
+        var jointFit = new Option<bool>("--joint-fit") { Description = "Fit users' content and collaborative parts jointly, as before issue 11 (development ablation)." };
+        var noShrinkage = new Option<bool>("--no-prototype-shrinkage") { Description = "Leave prototype centroids unshrunk (development ablation)." };
+        var clusterOnScheme = new Option<bool>("--cluster-on-scheme") { Description = "Take the content weights' prior from the whole-scheme clustering too, as before issue 11 (development ablation)." };
+        var cache = new Option<string?>("--cache") { Description = "Folder of the embedding cache (default: cache/ under --out); share it between runs to encode each text once." };
         var strengthPrecision = new Option<double?>("--item-strength-precision") { Description = "Override the prior precision of item strengths (development runs)." };
         var split = new Option<string>("--split")
         {
@@ -78,7 +83,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate the compact evaluator (or, with --backend llm, a generative judge) on real preference data under both protocols.")
         {
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
-            backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision,
+            backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision, tenantProjection, cache, jointFit, noShrinkage, clusterOnScheme,
         };
         command.SetAction((parse, cancellationToken) => parse.GetValue(backend) == "compact" ? RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
@@ -87,7 +92,7 @@ internal static class EvalCommand
             parse.GetValue(factors), parse.GetValue(rounds), parse.GetValue(neighbourKey), parse.GetValue(criterion),
             new SplitArguments(parse.GetValue(split)!, parse.GetValue(maxTrain), parse.GetValue(maxTest), parse.GetValue(unseenShare), parse.GetValue(strict)),
             new ModelArguments(parse.GetValue(embedding), parse.GetValue(embeddingScale), parse.GetValue(priorGrid), parse.GetValue(noIndividual),
-                parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision)),
+                parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision), parse.GetValue(tenantProjection), parse.GetValue(cache), parse.GetValue(jointFit), parse.GetValue(noShrinkage), parse.GetValue(clusterOnScheme)),
             cancellationToken)
             : RunLlmAsync(
                 parse.GetValue(backend)!, parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(firstSeed),
@@ -184,7 +189,9 @@ internal static class EvalCommand
     }
 
     /// <summary>Development overrides of the feature space and the prior grid.</summary>
-    internal sealed record ModelArguments(int? EmbeddingComponents, double? EmbeddingScale, double[]? PriorGrid, bool NoIndividual, double? ItemFactorPriorScale, double? ItemStrengthPrecision);
+    internal sealed record ModelArguments(
+        int? EmbeddingComponents, double? EmbeddingScale, double[]? PriorGrid, bool NoIndividual, double? ItemFactorPriorScale, double? ItemStrengthPrecision,
+        bool TenantProjection = false, string? Cache = null, bool JointFit = false, bool NoShrinkage = false, bool ClusterOnScheme = false);
 
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
@@ -222,13 +229,14 @@ internal static class EvalCommand
             EmbeddingScale = modelArguments.EmbeddingScale ?? featureOptions.EmbeddingScale,
         };
         var space = FeatureSpace.Create(bank, scenarios, featureOptions);
-        var store = new EmbeddingStore(encoder, Path.Combine(output, "cache"));
+        var store = new EmbeddingStore(encoder, modelArguments.Cache ?? Path.Combine(output, "cache"));
         var settings = quick
             ? new EvaluationSettings { Ablations = false, IndividualM = [8], PrototypeN = [8] }
             : new EvaluationSettings();
         settings = settings with
         {
             UseItemJudges = !noJudges,
+            TenantProjection = modelArguments.TenantProjection,
             IndividualM = modelArguments.NoIndividual ? [] : settings.IndividualM,
             Combined = modelArguments.NoIndividual ? (1, settings.Combined.N) : settings.Combined,
             Model = settings.Model with
@@ -237,6 +245,7 @@ internal static class EvalCommand
                 PriorScaleGrid = modelArguments.PriorGrid is { Length: > 0 } grid ? grid : settings.Model.PriorScaleGrid,
                 ItemFactorPriorScale = modelArguments.ItemFactorPriorScale ?? settings.Model.ItemFactorPriorScale,
                 ItemStrengthPrecision = modelArguments.ItemStrengthPrecision ?? settings.Model.ItemStrengthPrecision,
+                CollaborativeOnResidual = !modelArguments.JointFit,
             },
             Scaling = judgmentWeight is { } w ? settings.Scaling with { JudgmentWeight = w } : settings.Scaling,
             Trainer = settings.Trainer with
@@ -244,6 +253,8 @@ internal static class EvalCommand
                 Prototypes = prototypes ?? settings.Trainer.Prototypes,
                 Rounds = rounds ?? settings.Trainer.Rounds,
                 NeighbourKey = neighbourKey ?? settings.Trainer.NeighbourKey,
+                ShrinkPrototypes = !modelArguments.NoShrinkage,
+                ClusterOnContent = !modelArguments.ClusterOnScheme,
             },
         };
         var seeds = Enumerable.Range(firstSeed, seedCount).ToArray();

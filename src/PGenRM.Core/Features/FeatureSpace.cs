@@ -26,7 +26,7 @@ public sealed class FeatureSpace
         _scenarios = scenarios;
         _options = options;
         _sensitive = options.ScenarioSensitiveCriteria.Select(bank.IndexOf).Where(i => i >= 0).Distinct().ToArray();
-        _residual = Math.Min(options.ResidualComponents, bank.ResidualRank);
+        _residual = Math.Min(options.ResidualComponents, options.ResidualBasis?.Count ?? bank.ResidualRank);
         _embeddingBlock = OrthonormalProjection(Math.Clamp(options.EmbeddingComponents, 0, bank.Dimension), bank.Dimension, options.EmbeddingProjectionSeed);
         Dimension = bank.Count + (scenarios.Count * _sensitive.Length) + _residual + _embeddingBlock.Length;
         BasePrecision = new double[Dimension];
@@ -53,6 +53,7 @@ public sealed class FeatureSpace
 
         Version = string.Create(CultureInfo.InvariantCulture,
             $"{bank.Version}+{scenarios.Version}+x{Dimension}s{_sensitive.Length}r{_residual}f{options.FactorDimension}p{options.FactorProjectionSeed}")
+            + (options.ResidualBasis is null ? "" : "t" + TenantProjection.Id(options.ResidualBasis))
             + (_embeddingBlock.Length == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $"e{_embeddingBlock.Length}q{options.EmbeddingProjectionSeed}s{options.EmbeddingScale:R}"));
     }
 
@@ -67,6 +68,9 @@ public sealed class FeatureSpace
 
     /// <summary>Identifies the layout; schemes are only comparable within one version.</summary>
     public string Version { get; }
+
+    /// <summary>The options the space was built with.</summary>
+    public FeatureSpaceOptions Options => _options;
 
     /// <summary>The criteria bank.</summary>
     public CriteriaBank Bank => _bank;
@@ -107,11 +111,21 @@ public sealed class FeatureSpace
             }
         }
 
-        Span<float> residual = stackalloc float[_bank.ResidualRank];
-        _bank.ProjectResidual(responseEmbedding, residual);
-        for (int k = 0; k < _residual; k++)
+        if (_options.ResidualBasis is { } basis)
         {
-            x[at++] = _options.ResidualScale * residual[k];
+            for (int k = 0; k < _residual; k++)
+            {
+                x[at++] = System.Numerics.Tensors.TensorPrimitives.Dot(basis[k].AsSpan(), responseEmbedding);
+            }
+        }
+        else
+        {
+            Span<float> residual = stackalloc float[_bank.ResidualRank];
+            _bank.ProjectResidual(responseEmbedding, residual);
+            for (int k = 0; k < _residual; k++)
+            {
+                x[at++] = _options.ResidualScale * residual[k];
+            }
         }
 
         foreach (var row in _embeddingBlock)

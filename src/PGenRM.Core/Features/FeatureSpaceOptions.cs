@@ -10,8 +10,15 @@ public sealed record FeatureSpaceOptions
     /// </summary>
     public IReadOnlyList<string> ScenarioSensitiveCriteria { get; init; } = ["concise", "formal", "structure", "examples", "hedging", "directness"];
 
-    /// <summary>How many residual-basis components enter x (at most the bank's basis size).</summary>
+    /// <summary>How many residual-basis components enter x (at most the basis size).</summary>
     public int ResidualComponents { get; init; } = 16;
+
+    /// <summary>
+    /// A tenant-learned residual basis (<see cref="TenantProjection.Learn"/>, whitened rows over the embedding) replacing
+    /// the bank's generic one; its coordinates enter x unscaled. Null: the bank's basis. Tenant-level data; the feature
+    /// space's version names it, so schemes fitted on another basis are not mixed up with these.
+    /// </summary>
+    public IReadOnlyList<float[]>? ResidualBasis { get; init; }
 
     /// <summary>
     /// E: components of the embedding block, a fixed seeded orthonormal projection of the whole response embedding. The

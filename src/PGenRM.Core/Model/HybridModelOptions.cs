@@ -31,6 +31,12 @@ public sealed record HybridModelOptions
     /// </summary>
     public IReadOnlyList<double> PriorScaleGrid { get; init; } = [1.0 / 64, 1.0 / 16, 0.25, 1, 4, 16, 64, 256, 1024];
 
+    /// <summary>
+    /// Whether a user is fitted content first and the collaborative part on the residual (<see cref="SchemeLearner.FitUser"/>);
+    /// false fits [w; p] jointly, as before issue 11 (kept for the evaluation's ablation).
+    /// </summary>
+    public bool CollaborativeOnResidual { get; init; } = true;
+
     /// <summary>How the prior strength is chosen per user (evidence by default).</summary>
     public PriorScaleCriterion PriorScaleCriterion { get; init; } = PriorScaleCriterion.Evidence;
 

@@ -14,6 +14,8 @@ public sealed class HybridTrainer
     private readonly TrainerOptions _options;
     private readonly List<int>[] _userPairs;
     private readonly List<int>[] _itemPairs;
+    private readonly int[] _itemJudgeCount;
+    private readonly int[] _itemFirstJudge;
     private readonly int _d;
     private readonly int _f;
 
@@ -37,6 +39,25 @@ public sealed class HybridTrainer
             _userPairs[pair.User].Add(k);
             _itemPairs[pair.Chosen].Add(k);
             _itemPairs[pair.Rejected].Add(k);
+        }
+
+        // Distinct judges per item (a count and the first judge suffice to tell "judged by someone other than u").
+        _itemJudgeCount = new int[set.ItemIds.Count];
+        _itemFirstJudge = Enumerable.Repeat(-1, set.ItemIds.Count).ToArray();
+        var seen = new HashSet<(int Item, int User)>();
+        foreach (var pair in set.Pairs)
+        {
+            foreach (int item in (int[])[pair.Chosen, pair.Rejected])
+            {
+                if (seen.Add((item, pair.User)))
+                {
+                    _itemJudgeCount[item]++;
+                    if (_itemFirstJudge[item] < 0)
+                    {
+                        _itemFirstJudge[item] = pair.User;
+                    }
+                }
+            }
         }
 
         ItemStrength = new double[set.ItemIds.Count];
@@ -83,6 +104,12 @@ public sealed class HybridTrainer
 
     /// <summary>Prototype centroids (mean member schemes).</summary>
     public double[][] Centroids { get; private set; }
+
+    /// <summary>
+    /// κ of the last re-clustering's shrinkage of centroids toward the population (0 before any); with
+    /// <see cref="TrainerOptions.ClusterOnContent"/>, the content clustering's.
+    /// </summary>
+    public double PrototypeKappa { get; private set; }
 
     /// <summary>Learned item strength b per item.</summary>
     public double[] ItemStrength { get; }
@@ -169,7 +196,12 @@ public sealed class HybridTrainer
                 }
             }
 
-            list.Add(SchemeLearner.UserObservation(diff, Item(pair.Chosen), Item(pair.Rejected), pair.Weight));
+            // The trainer's item statistics include this user's own judgments, so whether a pair recurs is counted
+            // from the judges directly: one of its items judged by another user.
+            list.Add(SchemeLearner.UserObservation(diff, Item(pair.Chosen), Item(pair.Rejected), pair.Weight) with
+            {
+                CollaborativeWeight = JudgedByOthers(pair.Chosen, user) || JudgedByOthers(pair.Rejected, user) ? 1 : 0,
+            });
         }
 
         if (_options.Content && _set.StatedPreferences.TryGetValue(user, out var stated))
@@ -185,6 +217,10 @@ public sealed class HybridTrainer
     /// <summary>The user's actual judgments: item id → mean sign over the user's training pairs.</summary>
     public Dictionary<string, double> Judgments(int user) =>
         PGenRM.Core.Model.Judgments.FromPairs(_userPairs[user].Select(k => (_set.ItemIds[_set.Pairs[k].Chosen], _set.ItemIds[_set.Pairs[k].Rejected])));
+
+    /// <summary>Whether a user other than <paramref name="user"/> judged the item in the training set.</summary>
+    public bool JudgedByOthers(int item, int user) =>
+        _itemJudgeCount[item] >= 2 || (_itemJudgeCount[item] == 1 && _itemFirstJudge[item] != user);
 
     /// <summary>Index of an item id in the training set, or −1.</summary>
     public int ItemIndexOf(string id) => _set.ItemIndex(id);
@@ -253,6 +289,27 @@ public sealed class HybridTrainer
             {
                 v[i] /= norm;
             }
+        }
+
+        return v;
+    }
+
+    /// <summary>Normalised deviation of a scheme's first <paramref name="length"/> values from the population's.</summary>
+    private double[] Deviation(double[] scheme, int length)
+    {
+        var head = scheme[..length];
+        var v = new double[length];
+        double norm = 0;
+        for (int i = 0; i < length; i++)
+        {
+            v[i] = head[i] - Population[i];
+            norm += v[i] * v[i];
+        }
+
+        norm = Math.Sqrt(norm);
+        for (int i = 0; i < length && norm > 0; i++)
+        {
+            v[i] /= norm;
         }
 
         return v;
@@ -345,41 +402,49 @@ public sealed class HybridTrainer
     private void Recluster(int round)
     {
         int k = Math.Min(_options.Prototypes, UserSchemes.Length);
-        // Users are clustered on their whole scheme's deviation from the population (content weights and factor),
-        // so a prototype's centroid, the mean member scheme, is a prior that fits its members in both parts.
-        var points = UserSchemes.Select(s => Deviation(s).Select(x => (float)x).ToArray()).ToList();
-        var result = new KMeans(new KMeansOptions { K = k, Seed = _options.Seed + round, Metric = DistanceMetric.Cosine }).Fit(points);
-        var centroids = new double[k][];
-        var counts = new int[k];
-        for (int c = 0; c < k; c++)
-        {
-            centroids[c] = new double[_d + _f];
-        }
-
+        // Users are clustered on their whole scheme's deviation from the population (content weights and factor), so a
+        // prototype's centroid is a prior that fits its members in both parts; its members are the user's neighbours.
+        var (assignments, centroids, kappa) = Cluster(k, _d + _f, round);
         for (int u = 0; u < UserSchemes.Length; u++)
         {
-            int c = result.Assignments[u];
-            UserPrototype[u] = c;
-            counts[c]++;
-            for (int i = 0; i < _d + _f; i++)
-            {
-                centroids[c][i] += UserSchemes[u][i];
-            }
-        }
-
-        for (int c = 0; c < k; c++)
-        {
-            for (int i = 0; i < _d + _f; i++)
-            {
-                centroids[c][i] = counts[c] == 0 ? Population[i] : centroids[c][i] / counts[c];
-            }
+            UserPrototype[u] = assignments[u];
         }
 
         Centroids = centroids;
+        PrototypeKappa = kappa;
+        bool split = _options.ClusterOnContent && _options.Content && _f > 0;
+        // The content weights, fitted first, take their prior from a clustering of the content weights alone: the same
+        // prototypes a content-only model forms, so the full method's content part is that model's and on new content
+        // (no item statistics) the full method scores as its content part alone (HybridTrainerTests plants it).
+        var (contentAssignments, contentCentroids, contentKappa) = split ? Cluster(k, _d, round) : (assignments, centroids, kappa);
+        if (split)
+        {
+            PrototypeKappa = contentKappa;
+        }
+
         for (int u = 0; u < UserSchemes.Length; u++)
         {
-            UserPriors[u] = new DiagonalGaussian(centroids[UserPrototype[u]], PriorPrecision);
+            var mean = (double[])centroids[assignments[u]].Clone();
+            Array.Copy(contentCentroids[contentAssignments[u]], mean, _d);
+            UserPriors[u] = new DiagonalGaussian(mean, PriorPrecision);
         }
+    }
+
+    /// <summary>
+    /// k-means (cosine) over the first <paramref name="length"/> values of the users' deviations from the population,
+    /// then centroids shrunk toward the population by cluster size (<see cref="PrototypeShrinkage"/>: a prototype of two
+    /// users is mostly the population unless the prototypes really differ; issue 11 traced TL;DR's new-content loss
+    /// against the population to 8 prototypes for 21 users).
+    /// </summary>
+    private (int[] Assignments, double[][] Centroids, double Kappa) Cluster(int k, int length, int round)
+    {
+        var points = UserSchemes.Select(s => Deviation(s, length).Select(x => (float)x).ToArray()).ToList();
+        var result = new KMeans(new KMeansOptions { K = k, Seed = _options.Seed + round, Metric = DistanceMetric.Cosine }).Fit(points);
+        var assignments = result.Assignments.ToArray();
+        var heads = UserSchemes.Select(s => s[..length]).ToList();
+        double kappa = _options.ShrinkPrototypes ? PrototypeShrinkage.Kappa(Population[..length], heads, assignments, k) : 0;
+        var centroids = PrototypeShrinkage.Centroids(Population[..length], heads, assignments, k, kappa);
+        return (assignments, centroids, kappa);
     }
 
     private double ContentDiff(double[] theta, TrainingPair pair)

@@ -21,6 +21,15 @@ public readonly record struct ItemView(double Strength, double[] Factor, double[
     public bool Judged => Strength != 0 || PriorFactor is null || PriorFactor.Length != Factor.Length || !Factor.AsSpan().SequenceEqual(PriorFactor);
 
     /// <summary>
+    /// Whether the view shows other people's judgments, as far as any view can tell: <see cref="Judged"/> when the
+    /// content prior is known; when it is not (a stored pair keeps b and v but not u), a non-zero strength, since an
+    /// item fitted on judgments has b ≠ 0 and an unseen one exactly 0. The user fit's collaborative stage counts a pair
+    /// only when one of its items recurs (<see cref="LogisticObservation.CollaborativeWeight"/>), and the service's
+    /// stored pairs and fresh views must agree on it.
+    /// </summary>
+    public bool Recurs => PriorFactor is null ? Strength != 0 : Judged;
+
+    /// <summary>
     /// The factor that scores use: <see cref="Factor"/> for a judged item, zeros for an item no one has judged. The
     /// collaborative part's weight thus follows the evidence that the item recurs: 0 for new content (whose p·u would be
     /// content seen through a factor learned on other items: on the DSP development split it cost the full method 4.9

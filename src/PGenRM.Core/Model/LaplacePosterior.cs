@@ -30,6 +30,9 @@ public sealed class LaplacePosterior
     /// <summary>The prior-strength multiplier this posterior was fitted with.</summary>
     public double Scale { get; }
 
+    /// <summary>The lower Cholesky factor of the precision, column-major (for assembling block posteriors).</summary>
+    internal double[] CholeskyLower => _choleskyLower;
+
     /// <summary>Number of parameters.</summary>
     public int Dimension => Mean.Length;
 

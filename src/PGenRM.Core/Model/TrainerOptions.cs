@@ -12,6 +12,15 @@ public sealed record TrainerOptions
     /// <summary>Whether users get their prototype's centroid as prior (the middle level of the hierarchy).</summary>
     public bool UsePrototypes { get; init; } = true;
 
+    /// <summary>
+    /// Whether the content weights' prior comes from a clustering of the content weights alone (the part fitted first);
+    /// the factor's prior and the prototype (neighbours) from the clustering of the whole scheme either way.
+    /// </summary>
+    public bool ClusterOnContent { get; init; } = true;
+
+    /// <summary>Whether prototype centroids are shrunk toward the population by cluster size (<see cref="PrototypeShrinkage"/>).</summary>
+    public bool ShrinkPrototypes { get; init; } = true;
+
     /// <summary>Whether users get their own posterior; false scores everyone with their prior (population or prototype).</summary>
     public bool PersonalSchemes { get; init; } = true;
 

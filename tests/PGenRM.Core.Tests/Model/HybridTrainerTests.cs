@@ -111,4 +111,53 @@ public sealed class HybridTrainerTests
         trainer.Train();
         return trainer;
     }
+
+    /// <summary>
+    /// The full method's content weights are the content-only model's: fitted first on the same pairs, under the same
+    /// prototypes (clustered on content weights, shrunk alike), so on new content (no item statistics) the full method
+    /// scores exactly as its content part alone, whatever the collaborative part learned on train items.
+    /// </summary>
+    [Fact]
+    public void Train_ContentWeightsOfTheFullMethod_AreTheContentOnlyModels()
+    {
+        // arrange: 24 users in two taste groups over content and items, items shared between users
+        var random = new Random(21);
+        const int d = 5, f = 3;
+        var set = new TrainingSet(Enumerable.Repeat(1.0, d).ToArray(), f);
+        for (int i = 0; i < 30; i++)
+        {
+            set.AddItem($"i{i}", SyntheticData.GaussianVector(random, d), SyntheticData.GaussianVector(random, f, 0.5));
+        }
+
+        var tastes = new[] { SyntheticData.GaussianVector(random, d, 1.5), SyntheticData.GaussianVector(random, d, 1.5) };
+        for (int u = 0; u < 24; u++)
+        {
+            int user = set.AddUser($"u{u}");
+            for (int k = 0; k < 30; k++)
+            {
+                int a = random.Next(30), b = (a + 1 + random.Next(29)) % 30;
+                double margin = SyntheticData.Dot(tastes[u % 2], set.ItemContent[a]) - SyntheticData.Dot(tastes[u % 2], set.ItemContent[b]);
+                bool aWins = random.NextDouble() < BayesianLogistic.Sigmoid(margin);
+                set.AddPair(user, aWins ? a : b, aWins ? b : a);
+            }
+        }
+
+        // act
+        var full = new HybridTrainer(set, new HybridModelOptions { FactorDimension = f }, new TrainerOptions { Prototypes = 4, Parallelism = 2 });
+        full.Train();
+        var content = new HybridTrainer(set, new HybridModelOptions { FactorDimension = f }, new TrainerOptions { Prototypes = 4, Parallelism = 2, Collaborative = false });
+        content.Train();
+
+        // assert: the same content weights per user, and the collaborative part did learn something
+        for (int u = 0; u < 24; u++)
+        {
+            for (int i = 0; i < d; i++)
+            {
+                Assert.Equal(content.UserSchemes[u][i], full.UserSchemes[u][i], tolerance: 1e-5);
+            }
+        }
+
+        Assert.Contains(full.UserSchemes, s => s[d..].Any(p => Math.Abs(p) > 1e-3));
+        Assert.Equal(content.PrototypeKappa, full.PrototypeKappa, tolerance: 1e-6);
+    }
 }

@@ -31,4 +31,13 @@ public sealed class ItemViewTests
         Assert.True(new ItemView(0, [0.5, -0.2], prior).Judged, "a learned factor offset alone marks the item as judged");
         Assert.True(new ItemView(0, [0.4, -0.2]).Judged, "without a known prior the whole factor counts as learned");
     }
+
+    [Fact]
+    public void Recurs_WithoutAKnownPrior_FollowsTheStrength()
+    {
+        Assert.False(new ItemView(0, [0.4, -0.2]).Recurs, "a stored view of an item nobody had judged: b = 0");
+        Assert.True(new ItemView(0.1, [0.4, -0.2]).Recurs);
+        Assert.False(ItemView.Unseen([0.4, -0.2]).Recurs);
+        Assert.True(new ItemView(0, [0.5, -0.2], [0.4, -0.2]).Recurs, "a known prior: a learned offset counts");
+    }
 }
