@@ -41,7 +41,7 @@ var rng = new Random(seed);
 var centroids = Enumerable.Range(0, groups).Select(_ => Unit(Gaussian(rng, Dimension))).ToArray();
 float[] Scheme(int user, out int group)
 {
-    var r = new Random(HashCode.Combine(seed, user));
+    var r = new Random(Mix(seed, user, 0));
     group = user % groups;
     var noise = Gaussian(r, Dimension);
     var s = new float[Dimension];
@@ -56,7 +56,7 @@ float[] Scheme(int user, out int group)
 int Items(int user)
 {
     // Most users send a few items (geometric, mean --mean-items); 1 in 100 is a heavy user with 256–10,000 items.
-    var r = new Random(HashCode.Combine(seed, user, 1));
+    var r = new Random(Mix(seed, user, 1));
     if (r.Next(100) == 0)
     {
         return r.Next(History, 10_001);
@@ -234,6 +234,9 @@ static float[] Gaussian(Random r, int n)
 
     return v;
 }
+
+// A per-user seed that is the same in every run (HashCode.Combine is randomised per process).
+static int Mix(int seed, int user, int stream) => unchecked((int)(((uint)seed * 2654435761u) ^ ((uint)user * 40503u) ^ ((uint)stream * 2246822519u) ^ ((uint)user << 16)));
 
 static float[] Unit(float[] v)
 {

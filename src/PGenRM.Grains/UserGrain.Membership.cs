@@ -135,8 +135,10 @@ public sealed partial class UserGrain
     /// places or re-checks the user and puts due reports in the outbox. True when a join or move was created: the caller
     /// stores the state before it returns, then <see cref="SendReports"/>.
     /// </summary>
-    private async Task<bool> MembershipStepAsync(bool updated, CancellationToken cancellationToken)
+    private async Task<bool> MembershipStepAsync(bool updated, bool writing, CancellationToken cancellationToken)
     {
+        // Update reports ride on the checkpoint (every CheckpointEvery operations), never on a write of their own.
+        writing |= !state.RecordExists || state.State.LogSequence - _checkpointed >= CheckpointEvery;
         var s = state.State;
         UserMembership.Confirm(s, _confirmed);
         if (s.Prototype is null && _model.IsColdStart)
@@ -154,7 +156,7 @@ public sealed partial class UserGrain
             LogMembershipFailed(e, _key);
         }
 
-        bool joinOrMove = _membership.Update(s, Floats(_model.Scheme), _model.PairCount, _directory, updated, SetPrior, NewReportId, _placement);
+        bool joinOrMove = _membership.Update(s, Floats(_model.Scheme), _model.PairCount, _directory, updated, SetPrior, NewReportId, writing, _placement);
         _placement = null;
         if (joinOrMove)
         {

@@ -131,7 +131,7 @@ public sealed partial class UserGrain(
         }
 
         // Placed or re-checked on the new scheme; a join or move is stored before the call returns (reports leave stored).
-        if (await MembershipStepAsync(updated: true, cancellationToken) || MembershipDirty())
+        if (await MembershipStepAsync(updated: true, writing: true, cancellationToken) || MembershipDirty())
         {
             await CheckpointAsync(force: true, reapply: null, cancellationToken);
         }
@@ -251,7 +251,7 @@ public sealed partial class UserGrain(
             await RecordJudgmentsAsync(pairs, cancellationToken);
 
             // Membership in memory; a join or move is stored now, its reports leave in the background after the write.
-            bool joinOrMove = await MembershipStepAsync(updated: true, cancellationToken);
+            bool joinOrMove = await MembershipStepAsync(updated: true, writing: false, cancellationToken);
             await CheckpointAsync(force: joinOrMove, reapply: null, cancellationToken);
             return new FeedbackReceipt(FeedbackStatus.Applied, state.State.FeedbackCount);
         }
@@ -317,7 +317,7 @@ public sealed partial class UserGrain(
         }
 
         LogTailReplayed(_key, tail.Count, state.State.LogSequence);
-        await MembershipStepAsync(updated: true, cancellationToken);
+        await MembershipStepAsync(updated: true, writing: true, cancellationToken);
         await CheckpointAsync(force: true, reapply: null, cancellationToken);
 
         static double[] FactorPrior(LogEntry entry, string itemId)

@@ -33,8 +33,12 @@ internal sealed class UserMembership(string userKey)
     /// <summary>A report is due after this many feedback items even if the scheme barely moved (keeps pair counts fresh).</summary>
     public const int ReportEveryFeedback = 8;
 
-    /// <summary>Most unconfirmed reports; while the outbox is this full, updates wait (joins and moves do not).</summary>
-    public const int MaxOutbox = 8;
+    /// <summary>
+    /// Most unconfirmed reports: one change at a time (a move is two reports). While one is unconfirmed, the next report
+    /// or move waits for the next update, which bounds the outbox's share of the stored state (≈ 350 bytes a report)
+    /// and keeps a folded user within 16 KiB.
+    /// </summary>
+    public const int MaxOutbox = 2;
 
     /// <summary>The user's grain key.</summary>
     public string UserKey { get; } = userKey;
@@ -43,7 +47,8 @@ internal sealed class UserMembership(string userKey)
     /// Acts on an update of the user's scheme (<paramref name="updated"/>: feedback or a stated preference) or on a new
     /// directory version: places, re-checks, and puts the reports that are due in the outbox (memory only).
     /// <paramref name="setPrior"/> switches the user's prior to the centroid of the given prototype and returns the scheme
-    /// refitted under it. Returns whether a join or move was created (the caller stores the state at once).
+    /// refitted under it. Returns whether a join or move was created (the caller stores the state at once); an update
+    /// report is made only when <paramref name="writing"/>.
     /// </summary>
     /// <param name="s">The user's state.</param>
     /// <param name="scheme">The current scheme.</param>
@@ -52,9 +57,11 @@ internal sealed class UserMembership(string userKey)
     /// <param name="updated">Whether the scheme just changed.</param>
     /// <param name="setPrior">Switches the prior to a prototype's centroid; returns the refitted scheme.</param>
     /// <param name="newId">A new, unique, non-zero report id.</param>
+    /// <param name="writing">Whether the state is stored right after this step: an update report is only made then, so that
+    /// the outbox holds no report that was never stored (it would hold back the next change for nothing).</param>
     /// <param name="placeAt">Where a user with no membership joins when the caller placed it already (<see cref="Place"/> on
     /// its scheme fitted under the population prior); null: placed by <paramref name="scheme"/>.</param>
-    public bool Update(UserState s, float[] scheme, int pairs, PrototypeDirectory directory, bool updated, Func<int, float[]> setPrior, Func<long> newId, int? placeAt = null)
+    public bool Update(UserState s, float[] scheme, int pairs, PrototypeDirectory directory, bool updated, Func<int, float[]> setPrior, Func<long> newId, bool writing = true, int? placeAt = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(directory);
@@ -79,6 +86,13 @@ internal sealed class UserMembership(string userKey)
             return false;
         }
 
+        if (s.Outbox.Count > 0)
+        {
+            // The last change is not confirmed yet: decide again on the next update (the counter keeps a report due).
+            s.FeedbackSinceReport += updated ? 1 : 0;
+            return false;
+        }
+
         int target = Recheck(directory, from, scheme, UserKey);
         if (target != from || newVersion)
         {
@@ -100,7 +114,7 @@ internal sealed class UserMembership(string userKey)
         }
 
         bool due = CosineChange(scheme, s.ReportedScheme) > ReportCosineChange || s.FeedbackSinceReport >= ReportEveryFeedback;
-        if (due && s.Outbox.Count < MaxOutbox)
+        if (due && writing)
         {
             Report(s, target, scheme, pairs, newId());
         }

@@ -130,11 +130,17 @@ public sealed class UserMembershipTests
         }
 
         membership.Update(s, scheme, 9, Directory, updated: true, _ => scheme, () => ++ids);
-        Assert.Single(s.Outbox);
+        var eighth = Assert.Single(s.Outbox);
+
+        // One change at a time: while it is unconfirmed, a turned scheme waits; once confirmed, it is reported.
         float[] turned = [0.6f, 0.2f, 0.5f, 0];
         membership.Update(s, turned, 10, Directory, updated: true, _ => turned, () => ++ids);
-        Assert.Equal(2, s.Outbox.Count);
+        Assert.Equal([eighth], s.Outbox);
+        UserMembership.Confirm(s, new HashSet<long> { eighth.Id });
+        membership.Update(s, turned, 11, Directory, updated: true, _ => turned, () => ++ids);
+        Assert.Equal(0, Assert.Single(s.Outbox).CountDelta);
         Assert.Equal(0, s.Prototype); // moved in direction, not past the margin towards prototype 1
+        Assert.True(s.Outbox.Count <= UserMembership.MaxOutbox);
     }
 
     private static bool Send(PrototypeMembers[] prototypes, PendingReport report) =>
