@@ -1,7 +1,7 @@
 // Simulated scale run of one tenant (no encoder, no storage): users in planted groups with precomputed schemes and a
 // skewed number of feedback items each. Stored sizes come from the real packers (UserStatePacker, the feedback log's
-// row format, the prototype state as the Orleans serializer stores it); the re-clustering pass is the tenant's k-means
-// over a bounded sample of the size of the prototypes' reservoirs. Writes the JSON object that docs/BENCHMARKS.md
+// row format, the prototype state as the Orleans serializer stores it); the prototypes are the grain's own statistics
+// (PrototypeMembers), and the re-clustering passes run PrototypeClustering over their reservoirs. Writes the JSON object that docs/BENCHMARKS.md
 // "Scale" reads. Usage: dotnet run -c Release --project bench/PGenRM.Scale -- --users N --json FILE [--groups K]
 // [--seed S] [--mean-items M]
 using System.Diagnostics;
@@ -13,6 +13,7 @@ using Orleans.Serialization;
 using PGenRM.Core.Clustering;
 using PGenRM.Core.Model;
 using PGenRM.Grains;
+using PGenRM.Grains.Abstractions;
 using PGenRM.Grains.Log;
 using PGenRM.Grains.Storage;
 using PGenRM.Testing;
@@ -40,7 +41,7 @@ var rng = new Random(seed);
 var centroids = Enumerable.Range(0, groups).Select(_ => Unit(Gaussian(rng, Dimension))).ToArray();
 float[] Scheme(int user, out int group)
 {
-    var r = new Random(HashCode.Combine(seed, user));
+    var r = new Random(Mix(seed, user, 0));
     group = user % groups;
     var noise = Gaussian(r, Dimension);
     var s = new float[Dimension];
@@ -55,7 +56,7 @@ float[] Scheme(int user, out int group)
 int Items(int user)
 {
     // Most users send a few items (geometric, mean --mean-items); 1 in 100 is a heavy user with 256–10,000 items.
-    var r = new Random(HashCode.Combine(seed, user, 1));
+    var r = new Random(Mix(seed, user, 1));
     if (r.Next(100) == 0)
     {
         return r.Next(History, 10_001);
@@ -101,16 +102,24 @@ int StateBytes(int n, float[] scheme) => UserStatePacker.Pack(new UserState
     ModelVersion = "compact-hybrid-bt/1 (all-MiniLM-L6-v2; features/72)",
     MembershipVersion = 12,
     ReportedScheme = scheme,
-    ReportSequence = (long)n << 20,
+    ReportedPairs = Math.Min(n, 10_000),
+    ReportSequence = n / UserMembership.ReportEveryFeedback,
+
+    // An upper bound: one prototype report not yet confirmed when the checkpoint is written (a report is made at most
+    // every few feedback items and confirmed within a prototype write; a move would make two).
+    Outbox = [new PendingReport { Id = long.MaxValue - n, Prototype = 3, SchemeDelta = new byte[Dimension * sizeof(float)], SquaredNormDelta = 0.5, PairsDelta = 8, Sequence = n }],
 }, serializer).Length;
 
-// Pass 1: every user's state size and written bytes; a uniform sample of the reservoirs' total size (Algorithm R).
-int sampleSize = groups * PrototypeGrain.ReservoirCapacity;
-var sample = new List<float[]>(sampleSize);
+// Pass 1: every user's state size and written bytes; each user's first update joins a prototype (PrototypeMembers, the
+// prototype grain's own statistics): before the first re-clustering the directory has one prototype, so all join 0.
 var sizes = new int[users];
 long feedbackItems = 0;
 double bytesWritten = 0;
-var sampler = new Random(seed + 1);
+string tenantId = "tenant-0123456789";
+var sketchKey = sketch;
+MembershipReport JoinReport(int u, float[] scheme, long id) =>
+    new(id, $"{tenantId}/{u:D12}-user", 1, scheme, scheme.Sum(x => (double)x * x), 12, new MemberSnapshot($"{tenantId}/{u:D12}-user", scheme, sketchKey, 12, id));
+var firstPrototype = new PrototypeMembers($"{tenantId}/0", Dimension);
 var pass1 = Stopwatch.StartNew();
 for (int u = 0; u < users; u++)
 {
@@ -121,53 +130,67 @@ for (int u = 0; u < users; u++)
 
     // n log rows, and a checkpoint on the first item and every CheckpointEvery after (sized as the final state: an upper bound).
     bytesWritten += ((double)n * logRowBytes) + ((1 + (n / UserGrain.CheckpointEvery)) * (double)sizes[u]);
-    if (sample.Count < sampleSize)
-    {
-        sample.Add(scheme);
-    }
-    else if (sampler.NextInt64(u + 1) is var j && j < sampleSize)
-    {
-        sample[(int)j] = scheme;
-    }
+    firstPrototype.Apply(JoinReport(u, scheme, u + 1));
 }
 
 pass1.Stop();
 Array.Sort(sizes);
 
-// The re-clustering pass as the tenant runs it (PrototypeClustering: k-means, cosine), over the bounded sample.
-var recluster = Stopwatch.StartNew();
-var fit = new KMeans(new KMeansOptions { K = groups, Seed = seed, Metric = DistanceMetric.Cosine }).Fit(sample);
-recluster.Stop();
-var found = fit.Centroids;
-
-// Pass 2: every user against the new directory (what users do lazily on their next call), ARI against the planted groups.
-var assign = Stopwatch.StartNew();
+// Re-clustering as the tenant's background job runs it (PrototypeClustering over the prototypes' reservoirs), twice:
+// pass 1 over the one reservoir of version 0 (256 of all users), then every user re-checks itself against the new
+// directory (UserMembership.Recheck, with the move margin) and joins its prototype's statistics; pass 2 over the k
+// reservoirs of those prototypes (warm start from pass 1). ARI of the users' prototypes against the planted groups.
 var planted = new int[users];
 var assigned = new int[users];
+var pass1Clock = Stopwatch.StartNew();
+var directory1 = PrototypeClustering.Run([(firstPrototype.Count, firstPrototype.Reservoir())], [], groups, 1, PrototypeClustering.Seed(tenantId, 1))!;
+pass1Clock.Stop();
+var assign = Stopwatch.StartNew();
+var prototypes = Enumerable.Range(0, groups).Select(p => new PrototypeMembers($"{tenantId}/{p}", Dimension)).ToArray();
 for (int u = 0; u < users; u++)
 {
     var scheme = Scheme(u, out planted[u]);
-    assigned[u] = CentroidAssignment.Nearest(scheme, found, DistanceMetric.Cosine).Index;
+    assigned[u] = UserMembership.Recheck(directory1, 0, scheme, $"{tenantId}/{u:D12}-user");
+    prototypes[assigned[u]].Apply(JoinReport(u, scheme, u + 1));
 }
 
 assign.Stop();
+double ari1 = ClusteringMetrics.AdjustedRandIndex(planted, assigned);
+var recluster = Stopwatch.StartNew();
+var directory2 = PrototypeClustering.Run(prototypes.Select(p => (p.Count, p.Reservoir())).ToList(), directory1.Centroids, groups, 2, PrototypeClustering.Seed(tenantId, 2))!;
+recluster.Stop();
+int moved = 0;
+for (int u = 0; u < users; u++)
+{
+    int now = UserMembership.Recheck(directory2, assigned[u], Scheme(u, out _), $"{tenantId}/{u:D12}-user");
+    moved += now != assigned[u] ? 1 : 0;
+    assigned[u] = now;
+}
+
 double ari = ClusteringMetrics.AdjustedRandIndex(planted, assigned);
 
-// The prototype state as stored today (PrototypeState: a member entry per user, the reservoir) for the largest group.
-int members = (users + groups - 1) / groups;
-var prototype = new PrototypeState { Joined = members, Version = members };
-var memberScheme = FloatBytesOf(centroids[0]);
-for (int m = 0; m < members; m++)
+// The prototype state as the grain stores it (fixed-size packed statistics), for the largest prototype and for one of
+// 10 members; and the tenant state with the directory.
+var largest = prototypes.MaxBy(p => p.Count)!;
+long members = largest.Count;
+long prototypeBytes = serializer.SerializeToArray(new PrototypeState { Format = PrototypeMembers.Format, Packed = largest.Pack() }).LongLength;
+var ten = new PrototypeMembers($"{tenantId}/9", Dimension);
+for (int u = 0; u < 10; u++)
 {
-    prototype.Members[$"tenant-0123456789/{m:D12}-user"] = new StoredMember { Sequence = (long)m << 20, Scheme = memberScheme, PairCount = 12 };
+    ten.Apply(JoinReport(u, Scheme(u, out _), u + 1));
 }
 
-for (int r = 0; r < PrototypeGrain.ReservoirCapacity; r++)
+long prototypeBytes10 = serializer.SerializeToArray(new PrototypeState { Format = PrototypeMembers.Format, Packed = ten.Pack() }).LongLength;
+long tenantBytes = serializer.SerializeToArray(new TenantState
 {
-    prototype.Reservoir.Add(new StoredSnapshot { UserKey = $"tenant-0123456789/{r:D12}-user", Scheme = memberScheme, Key = FloatBytesOf(sketch), PairCount = 12, Sequence = r });
-}
-
-long prototypeBytes = serializer.SerializeToArray(prototype).LongLength;
+    Created = true,
+    ApiKeyHashes = [new string('a', 64)],
+    CentroidVersion = directory2.Version,
+    Centroids = [.. directory2.Centroids],
+    Counts = [.. directory2.Counts],
+    PrototypeSlots = groups,
+    LastReclusterAt = DateTimeOffset.UnixEpoch,
+}).LongLength;
 
 var result = new Dictionary<string, object>
 {
@@ -184,9 +207,15 @@ var result = new Dictionary<string, object>
     ["bytesWrittenPerFeedback"] = Math.Round(bytesWritten / feedbackItems, 1),
     ["prototypeMembers"] = members,
     ["prototypeStateBytes"] = prototypeBytes,
-    ["reclusterSample"] = sample.Count,
+    ["prototypeStateBytesWith10Members"] = prototypeBytes10,
+    ["tenantStateBytes"] = tenantBytes,
+    ["reclusterSample"] = prototypes.Sum(p => p.Sampled),
     ["reclusterSeconds"] = Math.Round(recluster.Elapsed.TotalSeconds, 3),
     ["reclusterAri"] = Math.Round(ari, 4),
+    ["firstPassSample"] = firstPrototype.Sampled,
+    ["firstPassSeconds"] = Math.Round(pass1Clock.Elapsed.TotalSeconds, 3),
+    ["firstPassAri"] = Math.Round(ari1, 4),
+    ["movedAfterSecondPass"] = moved,
     ["assignAllUsersSeconds"] = Math.Round(assign.Elapsed.TotalSeconds, 3),
     ["sizePassSeconds"] = Math.Round(pass1.Elapsed.TotalSeconds, 3),
     ["totalSeconds"] = Math.Round(total.Elapsed.TotalSeconds, 3),
@@ -206,13 +235,14 @@ static float[] Gaussian(Random r, int n)
     return v;
 }
 
+// A per-user seed that is the same in every run (HashCode.Combine is randomised per process).
+static int Mix(int seed, int user, int stream) => unchecked((int)(((uint)seed * 2654435761u) ^ ((uint)user * 40503u) ^ ((uint)stream * 2246822519u) ^ ((uint)user << 16)));
+
 static float[] Unit(float[] v)
 {
     float norm = System.Numerics.Tensors.TensorPrimitives.Norm(v);
     return Array.ConvertAll(v, x => x / norm);
 }
-
-static byte[] FloatBytesOf(float[] v) => System.Runtime.InteropServices.MemoryMarshal.AsBytes(v.AsSpan()).ToArray();
 
 string? Arg(string name)
 {

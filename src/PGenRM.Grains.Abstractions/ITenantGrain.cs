@@ -4,8 +4,9 @@ namespace PGenRM.Grains.Abstractions;
 
 /// <summary>
 /// A tenant (key <see cref="GrainKeys.Tenant"/>, "{tenant}"): settings, hashed API keys, the prototype directory, and
-/// re-clustering (on a timer and after enough users moved). Not on the request path: callers cache
-/// <see cref="TenantInfo"/> and the <see cref="PrototypeDirectory"/> by version.
+/// re-clustering, a background job over the prototypes' reservoirs (on a timer, and when the prototypes saw enough users
+/// join or leave). Not on any request path: callers cache <see cref="TenantInfo"/> and the
+/// <see cref="PrototypeDirectory"/> by version, and no user grain calls it.
 /// </summary>
 [Alias("PGenRM.ITenantGrain")]
 public interface ITenantGrain : IGrainWithStringKey
@@ -28,11 +29,14 @@ public interface ITenantGrain : IGrainWithStringKey
     [Alias("GetDirectoryAsync"), AlwaysInterleave]
     Task<PrototypeDirectory> GetDirectoryAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>A user grain reports that it changed prototype (or joined one); enough moves trigger a pass.</summary>
-    [Alias("ReportMoveAsync")]
-    Task ReportMoveAsync(int? from, int to, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// A prototype saw enough members join or leave: start a re-clustering pass in the background unless one is running.
+    /// One-way: the caller never waits for the pass.
+    /// </summary>
+    [Alias("RequestReclusterAsync"), OneWay]
+    Task RequestReclusterAsync(string trigger);
 
-    /// <summary>Runs one re-clustering pass now (mini-batch k-means over the prototypes' reservoirs) and returns the new directory.</summary>
+    /// <summary>Runs one re-clustering pass now (k-means over the prototypes' reservoirs) and returns the new directory (the admin endpoint's call).</summary>
     [Alias("ReclusterAsync")]
     Task<PrototypeDirectory> ReclusterAsync(CancellationToken cancellationToken = default);
 }

@@ -7,8 +7,15 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="Version">Centroid version; increases with every pass (0 = never clustered: one prototype at the prior).</param>
 /// <param name="Centroids">Centroid scheme per prototype index (length d + F each), in the clustering space.</param>
 /// <param name="Counts">Members per prototype as of the pass.</param>
+/// <param name="Slots">Prototype grains that may hold members (the most prototypes any directory had; 0 in directories
+/// stored before it existed: read as the number of centroids).</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.PrototypeDirectory")]
 public sealed record PrototypeDirectory(
     [property: Id(0)] long Version,
     [property: Id(1)] IReadOnlyList<float[]> Centroids,
-    [property: Id(2)] IReadOnlyList<long> Counts);
+    [property: Id(2)] IReadOnlyList<long> Counts,
+    [property: Id(3)] int Slots = 0)
+{
+    /// <summary>Prototype indices that may hold members: 0 … this − 1 (at least one, prototype 0 of version 0).</summary>
+    public int EffectiveSlots => Math.Max(1, Math.Max(Slots, Centroids.Count));
+}

@@ -7,6 +7,9 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="Spread">Root mean squared distance of member schemes from <paramref name="Centroid"/>.</param>
 /// <param name="MeanPairCount">Mean pairs per member.</param>
 /// <param name="Version">Reservoir version: changes whenever a member's snapshot changes (for readers' caches).</param>
+/// <param name="Joins">Members that joined since the prototype was created or reset (a re-clustering trigger).</param>
+/// <param name="Leaves">Members that left (moved away or were deleted) since then.</param>
+/// <param name="Reports">Reports applied since then (the feedback volume the prototype saw).</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.PrototypeSummary")]
 public sealed record PrototypeSummary(
     [property: Id(0)] int Index,
@@ -14,4 +17,7 @@ public sealed record PrototypeSummary(
     [property: Id(2)] float[] Centroid,
     [property: Id(3)] double Spread,
     [property: Id(4)] double MeanPairCount,
-    [property: Id(5)] long Version);
+    [property: Id(5)] long Version,
+    [property: Id(6)] long Joins = 0,
+    [property: Id(7)] long Leaves = 0,
+    [property: Id(8)] long Reports = 0);

@@ -9,7 +9,7 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="MaxTextLength">Longest query, response or stated preference, in characters.</param>
 /// <param name="MaxBatch">Most feedback items in one batch request.</param>
 /// <param name="RequestsPerSecond">Per-tenant rate limit of the HTTP API (token bucket refill rate).</param>
-/// <param name="ReclusterAfterMoves">Re-cluster when this many users moved prototype since the last pass.</param>
+/// <param name="ReclusterAfterMoves">Re-cluster (in the background) when a prototype counted this many members joining or leaving since it last asked.</param>
 /// <param name="ReclusterPeriod">Re-cluster at least this often while users keep moving or joining.</param>
 /// <param name="MaxUsersPerRewardRequest">Most distinct users in one /get_reward request (0, as in settings stored
 /// before it existed: <see cref="DefaultMaxUsersPerRewardRequest"/>).</param>

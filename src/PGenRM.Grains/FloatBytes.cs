@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace PGenRM.Grains;
 
-/// <summary>Packs float vectors into bytes for storage (the JSON serializer writes byte arrays as base64).</summary>
+/// <summary>Packs float vectors into little-endian bytes for storage (the Orleans serializer spends a tag byte per array element otherwise).</summary>
 internal static class FloatBytes
 {
     public static byte[] Pack(ReadOnlySpan<float> values) => MemoryMarshal.AsBytes(values).ToArray();

@@ -23,6 +23,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<EvaluatorHost>();
         services.TryAddSingleton<TenantCache>();
         services.TryAddSingleton<PrototypeReservoirCache>();
+        services.TryAddSingleton<PopulationCache>();
+        services.TryAddSingleton<ReclusterHooks>();
         services.TryAddSingleton(_ => new ScoringGate());
 
         // The llm evaluator's path; the host adds the configured endpoints first (none: tenants cannot use 'llm').

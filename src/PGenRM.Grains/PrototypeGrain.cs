@@ -1,24 +1,22 @@
-using System.Numerics.Tensors;
 using Microsoft.Extensions.Logging;
-using PGenRM.Core.Model;
+using Orleans.Concurrency;
 using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Storage;
 
 namespace PGenRM.Grains;
 
 /// <summary>
-/// One prototype of a tenant (key "{tenant}/{index}"). Keeps the member set (key → last sequence and contributed
-/// scheme), running sums over it (count, Σθ, Σ‖θ‖², Σ pairs), and a bounded reservoir of full snapshots. Members call
-/// it on join, move and leave, and otherwise only when their scheme moved enough, so it sees a fraction of the
-/// tenant's feedback rate.
+/// One prototype of a tenant (key "{tenant}/{index}"): <see cref="PrototypeMembers"/>' count, running sums, churn
+/// counters and bounded reservoir, stored in a fixed-size layout. No member list: users send the change of their
+/// contribution (<see cref="MembershipReport"/>), in the background after their feedback is acknowledged.
 /// </summary>
 /// <remarks>
-/// The member set holds one scheme per member (d + F = 80 floats at the shipped feature space, stored as base64
-/// bytes: about 0.5 KB per member) so that replacing or removing a member is exact and idempotent without trusting
-/// the caller to send its previous contribution. The reservoir adds at most about 0.5 MB (256 schemes and 256-float
-/// sketches). The stored state therefore grows with the members: a prototype of 10,000 members is a blob of about
-/// 5.5 MB rewritten on each report. Past a few thousand members per prototype the member set should move to a table
-/// of its own rows (one entity per member) with only the sums and the reservoir in the grain state.
+/// Reentrant with group commit: a report is applied in memory at once and its call completes when a write that
+/// includes it is durable; reports arriving while a write runs go out together with the next one, so a busy prototype
+/// writes back to back (one write in flight) instead of once per report. When enough members joined or left it asks
+/// the tenant for a re-clustering pass with a one-way call, and never waits for the pass.
 /// </remarks>
+[Reentrant]
 public sealed partial class PrototypeGrain(
     [PersistentState("prototype", "prototypes")] IPersistentState<PrototypeState> state,
     EvaluatorHost evaluators,
@@ -26,173 +24,179 @@ public sealed partial class PrototypeGrain(
     ILogger<PrototypeGrain> logger) : Grain, IPrototypeGrain
 {
     /// <summary>Reservoir capacity: the sample neighbour search and re-clustering see.</summary>
-    public const int ReservoirCapacity = 256;
+    public const int ReservoirCapacity = PrototypeMembers.ReservoirCapacity;
 
-    /// <summary>Most neighbours one <see cref="NearestAsync"/> call may ask for.</summary>
-    public const int MaxNeighbours = 1024;
+    /// <summary>A volume trigger: this many reports × the tenant's move threshold since the last request also ask for a pass.</summary>
+    public const int VolumeFactor = 16;
 
+    private readonly List<MembershipReport> _unwritten = [];
     private PrototypeMembers _members = null!;
-    private int _index;
+    private InvalidDataException? _refused;
+    private string _key = "";
     private string _tenant = "";
+    private int _index;
+    private int _dimension;
+    private long _applied;
+    private long _durable;
+    private bool _resetPending;
+    private Task? _writing;
+    private int? _threshold;
+    private long _churn;
+    private long _volume;
 
     /// <inheritdoc />
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        (_tenant, _index) = GrainKeys.ParsePrototype(this.GetPrimaryKeyString());
-        _members = new PrototypeMembers(state, this.GetPrimaryKeyString());
-        return Task.CompletedTask;
+        _key = this.GetPrimaryKeyString();
+        (_tenant, _index) = GrainKeys.ParsePrototype(_key);
+        var evaluator = await evaluators.GetAsync(cancellationToken);
+        _dimension = evaluator.Features.Dimension + evaluator.Model.FactorDimension;
+        try
+        {
+            _members = PrototypeMembers.Load(state.State, state.RecordExists, _key, _dimension);
+        }
+        catch (InvalidDataException e)
+        {
+            // Refused, never read as empty: every call but ResetAsync fails with this until the prototype is reset.
+            _refused = e;
+            _members = new PrototypeMembers(_key, _dimension);
+            LogRefused(e, _key);
+        }
+
+        // Read once per activation, through the silo cache: the threshold of the re-clustering request (null: no tenant).
+        _threshold = (await tenants.GetAsync(_tenant, cancellationToken))?.Settings.ReclusterAfterMoves;
     }
 
     /// <inheritdoc />
-    public async Task<PrototypeSummary> UpsertMemberAsync(MemberSnapshot member, CancellationToken cancellationToken = default)
+    public async Task<bool> ApplyAsync(MembershipReport report, CancellationToken cancellationToken = default)
     {
-        await ValidateAsync(member, cancellationToken);
+        Usable();
+        if (_members.Validate(report, _tenant) is string error)
+        {
+            throw new ArgumentException($"Report to prototype {_key}: {error}", nameof(report));
+        }
+
+        bool applied = _members.Apply(report);
+        if (applied)
+        {
+            _unwritten.Add(report);
+            _applied++;
+            CountChurn(report);
+        }
+
+        // A duplicate waits too: the report it repeats may not be durable yet.
+        await DurableAsync(_applied);
+        return applied;
+    }
+
+    /// <inheritdoc />
+    public Task<PrototypeSummary> GetSummaryAsync(CancellationToken cancellationToken = default)
+    {
+        Usable();
+        return Task.FromResult(_members.Summary(_index));
+    }
+
+    /// <inheritdoc />
+    public Task<PrototypeReservoir> GetReservoirAsync(CancellationToken cancellationToken = default)
+    {
+        Usable();
+        return Task.FromResult(new PrototypeReservoir(_members.Version, _members.Reservoir()));
+    }
+
+    /// <inheritdoc />
+    public async Task ResetAsync(CancellationToken cancellationToken = default)
+    {
+        _members = new PrototypeMembers(_key, _dimension);
+        _unwritten.Clear();
+        _refused = null;
+        _resetPending = true;
+        _applied++;
+        await DurableAsync(_applied);
+        LogReset(_key);
+    }
+
+    /// <summary>Completes once everything applied up to generation <paramref name="generation"/> is stored.</summary>
+    private async Task DurableAsync(long generation)
+    {
+        while (_durable < generation)
+        {
+            _writing ??= WriteAsync();
+            await _writing;
+        }
+    }
+
+    /// <summary>Writes until storage holds everything applied; callers that arrive meanwhile ride on the next write.</summary>
+    private async Task WriteAsync()
+    {
         try
         {
-            if (!await _members.UpsertAsync(member, cancellationToken))
+            while (_durable < _applied)
             {
-                LogStaleSnapshot(member.UserKey, member.Sequence, state.State.Members[member.UserKey].Sequence, this.GetPrimaryKeyString());
+                long target = _applied;
+                int batch = _unwritten.Count;
+                bool reset = _resetPending;
+                state.State = new PrototypeState { Format = PrototypeMembers.Format, Packed = _members.Pack() };
+                await state.WriteStateWithRetryAsync(Reapply);
+                _unwritten.RemoveRange(0, Math.Min(batch, _unwritten.Count));
+                _durable = target;
+                _resetPending &= !reset;
             }
         }
         catch
         {
-            // Memory is ahead of storage (or holds a re-read state with the change applied): reload on the next call.
+            // Memory is ahead of storage: reload on the next call (the users' reports are retried, by id).
             DeactivateOnIdle();
             throw;
         }
-
-        return Summary();
-    }
-
-    /// <inheritdoc />
-    public async Task<PrototypeSummary> RemoveMemberAsync(string userKey, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(userKey);
-        try
+        finally
         {
-            await _members.RemoveAsync(userKey, cancellationToken);
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
-        }
-
-        return Summary();
-    }
-
-    /// <inheritdoc />
-    public Task<bool> IsMemberAsync(string userKey, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(userKey);
-        return Task.FromResult(state.State.Members.ContainsKey(userKey));
-    }
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<MemberSnapshot>> NearestAsync(float[] key, string excludeUserKey, int n, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        ArgumentNullException.ThrowIfNull(excludeUserKey);
-        if (n is < 0 or > MaxNeighbours)
-        {
-            throw new ArgumentException($"n must be 0–{MaxNeighbours}, got {n}.", nameof(n));
-        }
-
-        if (!AllFinite(key))
-        {
-            throw new ArgumentException("The neighbour key contains NaN or infinity.", nameof(key));
-        }
-
-        if (n == 0 || key.Length == 0)
-        {
-            return Task.FromResult<IReadOnlyList<MemberSnapshot>>([]);
-        }
-
-        // Cosine on the judgment sketch; a member without a sketch is compared on its scheme when the caller passed a
-        // scheme-length key, and otherwise counts as similarity 0 (no evidence either way).
-        var ranked = new List<(double Similarity, MemberSnapshot Member)>(state.State.Reservoir.Count);
-        foreach (var stored in state.State.Reservoir)
-        {
-            if (stored.UserKey == excludeUserKey)
-            {
-                continue;
-            }
-
-            var member = stored.ToSnapshot();
-            var other = member.Key.Length == key.Length ? member.Key : member.Scheme.Length == key.Length ? member.Scheme : null;
-            ranked.Add((other is null ? 0 : VectorSimilarity.Cosine(key, other), member));
-        }
-
-        IReadOnlyList<MemberSnapshot> nearest = SimilarityRanking.Rank(ranked, r => r.Member.UserKey, r => r.Similarity, n)
-            .Select(r => r.Item.Member)
-            .ToList();
-        return Task.FromResult(nearest);
-    }
-
-    /// <inheritdoc />
-    public async Task<PrototypeSummary> GetSummaryAsync(CancellationToken cancellationToken = default)
-    {
-        if (state.State.Members.Count > 0)
-        {
-            return Summary();
-        }
-
-        // No member yet: the centroid is the directory's (what a joining user gets as its prior).
-        var evaluator = await evaluators.GetAsync(cancellationToken);
-        int dimension = evaluator.Features.Dimension + evaluator.Model.FactorDimension;
-        var info = await tenants.GetAsync(_tenant, cancellationToken);
-        var centroids = info?.Directory.Centroids ?? [];
-        var centroid = _index < centroids.Count && centroids[_index].Length == dimension ? (float[])centroids[_index].Clone() : new float[dimension];
-        return new PrototypeSummary(_index, 0, centroid, 0, 0, state.State.Version);
-    }
-
-    /// <inheritdoc />
-    public Task<PrototypeReservoir> GetReservoirAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(new PrototypeReservoir(state.State.Version, state.State.Reservoir.ConvertAll(r => r.ToSnapshot())));
-
-    private async Task ValidateAsync(MemberSnapshot member, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(member);
-        if (string.IsNullOrWhiteSpace(member.UserKey) || GrainKeys.Parse(member.UserKey).Tenant != _tenant)
-        {
-            throw new ArgumentException($"Member '{member.UserKey}' is not a user of tenant '{_tenant}'.", nameof(member));
-        }
-
-        var evaluator = await evaluators.GetAsync(cancellationToken);
-        int dimension = evaluator.Features.Dimension + evaluator.Model.FactorDimension;
-        if (member.Scheme is null || member.Scheme.Length != dimension || !AllFinite(member.Scheme))
-        {
-            throw new ArgumentException(
-                $"Member '{member.UserKey}': the scheme must have {dimension} finite values, got {member.Scheme?.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}.",
-                nameof(member));
-        }
-
-        if (member.Key is null || !AllFinite(member.Key))
-        {
-            throw new ArgumentException($"Member '{member.UserKey}': the key must be set and finite.", nameof(member));
-        }
-
-        if (member.PairCount < 0 || member.Sequence < 0)
-        {
-            throw new ArgumentException($"Member '{member.UserKey}': PairCount and Sequence must not be negative.", nameof(member));
+            _writing = null;
         }
     }
 
-    private PrototypeSummary Summary() => _members.Summary(_index);
-
-    private static bool AllFinite(ReadOnlySpan<float> values)
+    /// <summary>After an ETag conflict: the fresh state plus the reports not yet stored (those it already holds are skipped by id).</summary>
+    private bool Reapply(PrototypeState fresh)
     {
-        foreach (float x in values)
+        _members = _resetPending ? new PrototypeMembers(_key, _dimension) : PrototypeMembers.Load(fresh, true, _key, _dimension);
+        foreach (var report in _unwritten)
         {
-            if (!float.IsFinite(x))
-            {
-                return false;
-            }
+            _members.Apply(report);
         }
 
+        fresh.Format = PrototypeMembers.Format;
+        fresh.Packed = _members.Pack();
         return true;
     }
 
-    [LoggerMessage(EventId = 2301, Level = LogLevel.Debug, Message = "Snapshot {Sequence} of {UserKey} is not newer than {Held} on {PrototypeKey}; ignored")]
-    private partial void LogStaleSnapshot(string userKey, long sequence, long held, string prototypeKey);
+    /// <summary>Asks the tenant for a pass (one-way) when enough members joined or left, or enough reports arrived.</summary>
+    private void CountChurn(MembershipReport report)
+    {
+        if (_threshold is not int threshold)
+        {
+            return;
+        }
+
+        _churn += Math.Abs(report.CountDelta);
+        _volume++;
+        string? trigger = _churn >= threshold ? "moves" : _volume >= (long)threshold * VolumeFactor ? "volume" : null;
+        if (trigger is not null)
+        {
+            (_churn, _volume) = (0, 0);
+            _ = GrainFactory.GetGrain<ITenantGrain>(GrainKeys.Tenant(_tenant)).RequestReclusterAsync(trigger);
+        }
+    }
+
+    private void Usable()
+    {
+        if (_refused is not null)
+        {
+            throw new InvalidDataException(_refused.Message, _refused);
+        }
+    }
+
+    [LoggerMessage(EventId = 2302, Level = LogLevel.Error, Message = "Prototype {PrototypeKey} refused its stored state; reset and rebuild it")]
+    private partial void LogRefused(Exception exception, string prototypeKey);
+
+    [LoggerMessage(EventId = 2303, Level = LogLevel.Information, Message = "Prototype {PrototypeKey} reset")]
+    private partial void LogReset(string prototypeKey);
 }

@@ -1,186 +1,516 @@
+using System.Buffers.Binary;
+using System.Text;
 using PGenRM.Grains.Abstractions;
-using PGenRM.Grains.Storage;
 
 namespace PGenRM.Grains;
 
 /// <summary>
-/// A prototype's stored member set (<see cref="PrototypeState"/>) with what the activation derives from it (the running
-/// sums and the reservoir's random source), and the two writes that change it. A write that meets an ETag conflict
-/// re-reads, rebuilds the sums, and re-applies the change to the fresh member set unless that already holds it (the
-/// member's sequence, or its absence for a removal), so another writer's members are never overwritten.
+/// A prototype's member statistics, O(1) in its members: the count, Σθ, Σ‖θ‖², Σ pairs, churn counters (joins, leaves,
+/// reports), the ids of the last <see cref="RecentReportCapacity"/> reports applied (a retried report is not counted
+/// twice) and a reservoir of <see cref="ReservoirCapacity"/> member snapshots (Algorithm R over joins; a member already
+/// sampled replaces its own entry). No member list: each user keeps its last reported contribution and sends the
+/// difference (<see cref="MembershipReport"/>). <see cref="Pack"/> writes a fixed-size layout, so the stored size is the
+/// same with 10 members and with 10 million.
 /// </summary>
-/// <remarks>Not a grain, so that the conflict path can be tested on a fake state.</remarks>
+/// <remarks>Not a grain, so that it is unit-tested without a cluster. Sums are commutative: reports may arrive in any order.</remarks>
 internal sealed class PrototypeMembers
 {
-    private readonly IPersistentState<PrototypeState> _state;
+    /// <summary>The layout version <see cref="PrototypeState.Format"/> holds for this layout.</summary>
+    public const int Format = 2;
+
+    /// <summary>Reservoir capacity: the sample neighbour search and re-clustering see.</summary>
+    public const int ReservoirCapacity = 256;
+
+    /// <summary>Report ids remembered for idempotency (a retry older than this many later reports would count again).</summary>
+    public const int RecentReportCapacity = 1024;
+
+    /// <summary>Length of a neighbour key (judgment sketch) a snapshot may carry (or none).</summary>
+    public const int KeyLength = Core.Model.JudgmentSketch.DefaultLength;
+
+    /// <summary>Bytes reserved per user key in a slot: the longest key "{tenant}/{user}" in UTF-8.</summary>
+    public const int KeyBytes = GrainKeys.MaxTenantLength + 1 + (3 * GrainKeys.MaxEntityLength);
+
     private readonly string _key;
-    private double[] _sum = [];
+    private readonly Slot?[] _slots = new Slot?[ReservoirCapacity];
+    private readonly Dictionary<string, int> _slotOf = new(StringComparer.Ordinal);
+    private readonly long[] _recent = new long[RecentReportCapacity];
+    private readonly HashSet<long> _recentSet = [];
+    private int _recentNext;
+    private double[] _sum;
     private double _sumSquares;
-    private long _sumPairs;
-    private Random _random = null!;
+    private Random _random;
 
-    /// <summary>Wraps the activation's <paramref name="state"/> (already read) of the prototype <paramref name="key"/>.</summary>
-    public PrototypeMembers(IPersistentState<PrototypeState> state, string key)
+    /// <summary>Empty statistics of prototype <paramref name="key"/> for schemes of <paramref name="dimension"/> values.</summary>
+    public PrototypeMembers(string key, int dimension)
     {
-        _state = state;
+        ArgumentOutOfRangeException.ThrowIfLessThan(dimension, 1);
         _key = key;
-        Reload(state.State);
+        _sum = new double[dimension];
+        _random = new Random(Core.Model.StableHash.Seed(0, key));
     }
 
-    /// <summary>The state as stored (after the last successful write or re-read).</summary>
-    public PrototypeState State => _state.State;
+    /// <summary>Scheme length.</summary>
+    public int Dimension => _sum.Length;
+
+    /// <summary>Members now (joins − leaves applied).</summary>
+    public long Count { get; private set; }
+
+    /// <summary>Members that ever joined (Algorithm R's stream length).</summary>
+    public long Joined { get; private set; }
+
+    /// <summary>Bumped by every applied report (readers cache the reservoir by it).</summary>
+    public long Version { get; private set; }
+
+    /// <summary>Joins applied.</summary>
+    public long Joins { get; private set; }
+
+    /// <summary>Leaves applied.</summary>
+    public long Leaves { get; private set; }
+
+    /// <summary>Reports applied.</summary>
+    public long Reports { get; private set; }
+
+    /// <summary>Σ pairs over the members.</summary>
+    public long SumPairs { get; private set; }
+
+    /// <summary>Σθ over the members.</summary>
+    public ReadOnlySpan<double> Sum => _sum;
+
+    /// <summary>Σ‖θ‖² over the members.</summary>
+    public double SumSquares => _sumSquares;
+
+    /// <summary>Snapshots in the reservoir.</summary>
+    public int Sampled => _slotOf.Count;
+
+    /// <summary>Whether a report with this id was applied (among the last <see cref="RecentReportCapacity"/>).</summary>
+    public bool Seen(long reportId) => _recentSet.Contains(reportId);
 
     /// <summary>
-    /// Adds or replaces <paramref name="member"/> and stores it. False when the held snapshot of that member is as new
-    /// or newer (nothing written). On failure the memory is ahead of storage: the caller must drop the activation.
+    /// Applies <paramref name="report"/> (memory only). False when its id was applied before: nothing changes. The report
+    /// must be valid (<see cref="Validate"/>).
     /// </summary>
-    public async Task<bool> UpsertAsync(MemberSnapshot member, CancellationToken cancellationToken)
+    public bool Apply(MembershipReport report)
     {
-        if (!Upsert(_state.State, member))
+        ArgumentNullException.ThrowIfNull(report);
+        if (!Remember(report.Id))
         {
             return false;
         }
 
-        var write = await _state.WriteStateWithRetryAsync(fresh => Upsert(fresh, member), Reload, cancellationToken: cancellationToken);
-        return write.Written;
-    }
-
-    /// <summary>
-    /// Removes <paramref name="userKey"/> and stores that. False when it is not a member (nothing written). On failure the
-    /// memory is ahead of storage: the caller must drop the activation.
-    /// </summary>
-    public async Task<bool> RemoveAsync(string userKey, CancellationToken cancellationToken)
-    {
-        if (!Remove(_state.State, userKey))
+        Count += report.CountDelta;
+        SumPairs += report.PairsDelta;
+        _sumSquares += report.SquaredNormDelta;
+        for (int i = 0; i < _sum.Length; i++)
         {
-            return false;
+            _sum[i] += report.SchemeDelta[i];
         }
 
-        var write = await _state.WriteStateWithRetryAsync(fresh => Remove(fresh, userKey), Reload, cancellationToken: cancellationToken);
-        return write.Written;
+        Reports++;
+        if (report.CountDelta > 0)
+        {
+            Joins++;
+            Joined++;
+        }
+        else if (report.CountDelta < 0)
+        {
+            Leaves++;
+        }
+
+        if (report.Snapshot is null)
+        {
+            Drop(report.UserKey);
+        }
+        else
+        {
+            Sample(report.Snapshot, isNew: report.CountDelta > 0);
+        }
+
+        Version++;
+        return true;
+    }
+
+    /// <summary>Why <paramref name="report"/> cannot be applied to a prototype of <paramref name="tenant"/>, or null when it can.</summary>
+    public string? Validate(MembershipReport report, string tenant)
+    {
+        if (report is null)
+        {
+            return "The report must be set.";
+        }
+
+        if (report.Id == 0)
+        {
+            return "The report id must not be 0.";
+        }
+
+        if (string.IsNullOrWhiteSpace(report.UserKey) || TenantOf(report.UserKey) != tenant)
+        {
+            return $"Member '{report.UserKey}' is not a user of tenant '{tenant}'.";
+        }
+
+        if (report.CountDelta is < -1 or > 1)
+        {
+            return $"CountDelta must be −1, 0 or 1, got {report.CountDelta}.";
+        }
+
+        if (report.SchemeDelta is null || report.SchemeDelta.Length != Dimension || !AllFinite(report.SchemeDelta) || !double.IsFinite(report.SquaredNormDelta))
+        {
+            return $"The scheme delta must have {Dimension} finite values.";
+        }
+
+        if ((report.Snapshot is null) != (report.CountDelta < 0))
+        {
+            return "A leave carries no snapshot; a join or update carries one.";
+        }
+
+        var snapshot = report.Snapshot;
+        if (snapshot is not null)
+        {
+            if (!string.Equals(snapshot.UserKey, report.UserKey, StringComparison.Ordinal))
+            {
+                return "The snapshot is of another user.";
+            }
+
+            if (snapshot.Scheme is null || snapshot.Scheme.Length != Dimension || !AllFinite(snapshot.Scheme))
+            {
+                return $"The snapshot's scheme must have {Dimension} finite values.";
+            }
+
+            if (snapshot.Key is null || (snapshot.Key.Length != 0 && snapshot.Key.Length != KeyLength) || !AllFinite(snapshot.Key))
+            {
+                return $"The snapshot's key must be empty or {KeyLength} finite values.";
+            }
+
+            if (snapshot.PairCount < 0 || snapshot.Sequence < 0)
+            {
+                return "The snapshot's PairCount and Sequence must not be negative.";
+            }
+        }
+
+        return Encoding.UTF8.GetByteCount(report.UserKey) > KeyBytes ? "The user key is too long." : null;
     }
 
     /// <summary>The summary of prototype <paramref name="index"/> from the running sums.</summary>
     public PrototypeSummary Summary(int index)
     {
-        long count = _state.State.Members.Count;
         var centroid = new float[_sum.Length];
         double meanSquaredNorm = 0, centroidSquaredNorm = 0;
-        if (count > 0)
+        if (Count > 0)
         {
             for (int i = 0; i < centroid.Length; i++)
             {
-                double mean = _sum[i] / count;
+                double mean = _sum[i] / Count;
                 centroid[i] = (float)mean;
                 centroidSquaredNorm += mean * mean;
             }
 
-            meanSquaredNorm = _sumSquares / count;
+            meanSquaredNorm = _sumSquares / Count;
         }
 
         // E‖θ − μ‖² = E‖θ‖² − ‖μ‖²; clamped because cancellation can make it a hair negative.
         double spread = Math.Sqrt(Math.Max(0, meanSquaredNorm - centroidSquaredNorm));
-        return new PrototypeSummary(index, count, centroid, spread, count > 0 ? (double)_sumPairs / count : 0, _state.State.Version);
+        return new PrototypeSummary(index, Math.Max(0, Count), centroid, spread, Count > 0 ? (double)SumPairs / Count : 0, Version, Joins, Leaves, Reports);
     }
 
-    /// <summary>Applies the snapshot to <paramref name="s"/> and the sums (memory only); false when it is stale there.</summary>
-    private bool Upsert(PrototypeState s, MemberSnapshot member)
+    /// <summary>The reservoir's snapshots, in slot order.</summary>
+    public IReadOnlyList<MemberSnapshot> Reservoir() =>
+        _slots.Where(s => s is not null).Select(s => new MemberSnapshot(s!.UserKey, (float[])s.Scheme.Clone(), (float[])s.Key.Clone(), s.PairCount, s.Sequence)).ToList();
+
+    /// <summary>The packed, fixed-size layout (its length depends only on <see cref="Dimension"/>).</summary>
+    public byte[] Pack()
     {
-        s.Members.TryGetValue(member.UserKey, out var existing);
-        if (existing is not null && member.Sequence <= existing.Sequence)
+        int d = Dimension;
+        var bytes = new byte[PackedLength(d)];
+        var w = new Writer(bytes);
+        w.Int32(d);
+        w.Int32(KeyLength);
+        w.Int32(ReservoirCapacity);
+        w.Int32(RecentReportCapacity);
+        w.Int32(KeyBytes);
+        w.Int64(Count);
+        w.Int64(Joined);
+        w.Int64(Version);
+        w.Int64(Joins);
+        w.Int64(Leaves);
+        w.Int64(Reports);
+        w.Int64(SumPairs);
+        w.Double(_sumSquares);
+        foreach (double x in _sum)
         {
-            return false;
+            w.Double(x);
         }
 
-        if (existing is not null)
+        w.Int32(_recentNext);
+        foreach (long id in _recent)
         {
-            AddToSums(FloatBytes.Unpack(existing.Scheme), existing.PairCount, -1);
-        }
-        else
-        {
-            s.Joined++;
+            w.Int64(id);
         }
 
-        AddToSums(member.Scheme, member.PairCount, +1);
-        s.Members[member.UserKey] = new StoredMember { Sequence = member.Sequence, Scheme = FloatBytes.Pack(member.Scheme), PairCount = member.PairCount };
-        Sample(s, member, isNew: existing is null);
-        s.Version++;
-        return true;
+        foreach (var slot in _slots)
+        {
+            w.Int16((short)(slot is null ? 0 : Encoding.UTF8.GetByteCount(slot.UserKey)));
+            if (slot is not null)
+            {
+                Encoding.UTF8.GetBytes(slot.UserKey, w.Span(KeyBytes, advance: false));
+            }
+
+            w.Skip(KeyBytes);
+            w.Int64(slot?.Sequence ?? 0);
+            w.Int32(slot?.PairCount ?? 0);
+            w.Int16((short)(slot?.Key.Length ?? 0));
+            for (int i = 0; i < d; i++)
+            {
+                w.Single(slot?.Scheme[i] ?? 0);
+            }
+
+            for (int i = 0; i < KeyLength; i++)
+            {
+                w.Single(slot is not null && slot.Key.Length > 0 ? slot.Key[i] : 0);
+            }
+        }
+
+        return bytes;
     }
 
-    /// <summary>Removes the member from <paramref name="s"/> and the sums (memory only); false when it is not there.</summary>
-    private bool Remove(PrototypeState s, string userKey)
+    /// <summary>Bytes of <see cref="Pack"/>'s layout for schemes of <paramref name="dimension"/> values.</summary>
+    public static int PackedLength(int dimension) =>
+        (5 * 4) + (7 * 8) + 8 + (dimension * 8) + 4 + (RecentReportCapacity * 8)
+        + (ReservoirCapacity * (2 + KeyBytes + 8 + 4 + 2 + (dimension * 4) + (KeyLength * 4)));
+
+    /// <summary>
+    /// The statistics <paramref name="state"/> holds for prototype <paramref name="key"/>; empty ones of
+    /// <paramref name="dimension"/> when nothing is stored.
+    /// </summary>
+    /// <exception cref="InvalidDataException">A state of another format (format 1, the member list) or another scheme
+    /// dimension: never read as an empty prototype.</exception>
+    public static PrototypeMembers Load(PrototypeState state, bool recordExists, string key, int dimension)
     {
-        if (!s.Members.Remove(userKey, out var existing))
+        ArgumentNullException.ThrowIfNull(state);
+        if (!recordExists)
         {
-            return false;
+            return new PrototypeMembers(key, dimension);
         }
 
-        AddToSums(FloatBytes.Unpack(existing.Scheme), existing.PairCount, -1);
-        if (s.Reservoir.RemoveAll(r => r.UserKey == userKey) > 0)
+        if (state.Format != Format)
         {
-            // The freed slot is refilled by the next member that reports (see Sample).
-            s.Version++;
+            throw new InvalidDataException(
+                $"Prototype {key} is stored in format {(state.Format == 0 ? 1 : state.Format)}, this silo reads format {Format}: reset the prototypes " +
+                "(IPrototypeGrain.ResetAsync, or delete the prototypes container) and rebuild them from the feedback logs (docs/STORAGE.md, 'Prototypes').");
         }
 
-        return true;
-    }
+        if (state.Packed.Length < 20)
+        {
+            throw new InvalidDataException($"Prototype {key} holds {state.Packed.Length} packed bytes, not a format-{Format} layout; reset and rebuild it.");
+        }
 
-    /// <summary>Recomputes the sums from <paramref name="s"/>'s members and re-seeds the reservoir's random source.</summary>
-    private void Reload(PrototypeState s)
-    {
+        var r = new Reader(state.Packed);
+        int d = r.Int32();
+        if (d != dimension || r.Int32() != KeyLength || r.Int32() != ReservoirCapacity || r.Int32() != RecentReportCapacity || r.Int32() != KeyBytes
+            || state.Packed.Length != PackedLength(d))
+        {
+            throw new InvalidDataException($"Prototype {key} is stored for schemes of {d} values (this model has {dimension}) or another layout; reset and rebuild it.");
+        }
+
+        var members = new PrototypeMembers(key, d)
+        {
+            Count = r.Int64(),
+            Joined = r.Int64(),
+            Version = r.Int64(),
+            Joins = r.Int64(),
+            Leaves = r.Int64(),
+            Reports = r.Int64(),
+            SumPairs = r.Int64(),
+        };
+        members._sumSquares = r.Double();
+        for (int i = 0; i < d; i++)
+        {
+            members._sum[i] = r.Double();
+        }
+
+        members._recentNext = r.Int32();
+        for (int i = 0; i < RecentReportCapacity; i++)
+        {
+            members._recent[i] = r.Int64();
+            if (members._recent[i] != 0)
+            {
+                members._recentSet.Add(members._recent[i]);
+            }
+        }
+
+        for (int s = 0; s < ReservoirCapacity; s++)
+        {
+            int keyLength = r.Int16();
+            string userKey = Encoding.UTF8.GetString(r.Span(KeyBytes)[..keyLength]);
+            long sequence = r.Int64();
+            int pairs = r.Int32();
+            int sketch = r.Int16();
+            var scheme = new float[d];
+            for (int i = 0; i < d; i++)
+            {
+                scheme[i] = r.Single();
+            }
+
+            var sketchValues = new float[sketch];
+            for (int i = 0; i < KeyLength; i++)
+            {
+                float x = r.Single();
+                if (i < sketch)
+                {
+                    sketchValues[i] = x;
+                }
+            }
+
+            if (keyLength > 0)
+            {
+                members._slots[s] = new Slot(userKey, scheme, sketchValues, pairs, sequence);
+                members._slotOf[userKey] = s;
+            }
+        }
+
         // Seeded by key and stream position: a replayed sequence of joins samples the same reservoir.
-        _random = new Random(Core.Model.StableHash.Seed((int)s.Joined, _key));
+        members._random = new Random(Core.Model.StableHash.Seed((int)members.Joined, key));
+        return members;
+    }
 
-        // The sums are recomputed exactly from the member set instead of being stored, so float drift never accumulates.
-        (_sum, _sumSquares, _sumPairs) = ([], 0, 0);
-        foreach (var member in s.Members.Values)
+    private bool Remember(long id)
+    {
+        if (!_recentSet.Add(id))
         {
-            AddToSums(FloatBytes.Unpack(member.Scheme), member.PairCount, +1);
+            return false;
         }
+
+        long evicted = _recent[_recentNext];
+        if (evicted != 0)
+        {
+            _recentSet.Remove(evicted);
+        }
+
+        _recent[_recentNext] = id;
+        _recentNext = (_recentNext + 1) % RecentReportCapacity;
+        return true;
     }
 
     /// <summary>
-    /// Keeps the reservoir a uniform sample of the members (Algorithm R over joins): a member already sampled is
-    /// replaced in place; a free slot (after a removal) takes whoever reports next; a new member enters a full
-    /// reservoir with probability capacity / joined. Algorithm R rather than replace-oldest, so long-standing members
-    /// stay represented in neighbour search and re-clustering instead of the sample tracking only recent joiners.
+    /// Keeps the reservoir a uniform sample of the members (Algorithm R over joins): a member already sampled is replaced
+    /// in place (unless the held snapshot is newer); a free slot (after a leave) takes whoever reports next; a new member
+    /// enters a full reservoir with probability capacity / joined.
     /// </summary>
-    private void Sample(PrototypeState s, MemberSnapshot member, bool isNew)
+    private void Sample(MemberSnapshot snapshot, bool isNew)
     {
-        var reservoir = s.Reservoir;
-        int at = reservoir.FindIndex(r => r.UserKey == member.UserKey);
-        if (at >= 0)
+        var slot = new Slot(snapshot.UserKey, (float[])snapshot.Scheme.Clone(), (float[])snapshot.Key.Clone(), snapshot.PairCount, snapshot.Sequence);
+        if (_slotOf.TryGetValue(snapshot.UserKey, out int at))
         {
-            reservoir[at] = StoredSnapshot.From(member);
-        }
-        else if (reservoir.Count < PrototypeGrain.ReservoirCapacity)
-        {
-            reservoir.Add(StoredSnapshot.From(member));
-        }
-        else if (isNew)
-        {
-            long slot = _random.NextInt64(s.Joined);
-            if (slot < PrototypeGrain.ReservoirCapacity)
+            if (_slots[at]!.Sequence <= snapshot.Sequence)
             {
-                reservoir[(int)slot] = StoredSnapshot.From(member);
+                _slots[at] = slot;
+            }
+
+            return;
+        }
+
+        int free = Array.IndexOf(_slots, null);
+        if (free >= 0)
+        {
+            _slots[free] = slot;
+            _slotOf[slot.UserKey] = free;
+            return;
+        }
+
+        if (isNew)
+        {
+            long r = _random.NextInt64(Math.Max(1, Joined));
+            if (r < ReservoirCapacity)
+            {
+                _slotOf.Remove(_slots[r]!.UserKey);
+                _slots[r] = slot;
+                _slotOf[slot.UserKey] = (int)r;
             }
         }
     }
 
-    private void AddToSums(ReadOnlySpan<float> scheme, int pairs, int sign)
+    private void Drop(string userKey)
     {
-        if (_sum.Length == 0)
+        if (_slotOf.Remove(userKey, out int at))
         {
-            _sum = new double[scheme.Length];
+            _slots[at] = null;
+        }
+    }
+
+    private static string? TenantOf(string userKey)
+    {
+        try
+        {
+            return GrainKeys.Parse(userKey).Tenant;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (float x in values)
+        {
+            if (!float.IsFinite(x))
+            {
+                return false;
+            }
         }
 
-        for (int i = 0; i < scheme.Length && i < _sum.Length; i++)
-        {
-            _sum[i] += sign * (double)scheme[i];
-            _sumSquares += sign * (double)scheme[i] * scheme[i];
-        }
+        return true;
+    }
 
-        _sumPairs += sign * pairs;
+    private sealed record Slot(string UserKey, float[] Scheme, float[] Key, int PairCount, long Sequence);
+
+    private ref struct Writer(Span<byte> bytes)
+    {
+        private readonly Span<byte> _bytes = bytes;
+        private int _at;
+
+        public void Int16(short x) => BinaryPrimitives.WriteInt16LittleEndian(Span(2), x);
+
+        public void Int32(int x) => BinaryPrimitives.WriteInt32LittleEndian(Span(4), x);
+
+        public void Int64(long x) => BinaryPrimitives.WriteInt64LittleEndian(Span(8), x);
+
+        public void Single(float x) => BinaryPrimitives.WriteSingleLittleEndian(Span(4), x);
+
+        public void Double(double x) => BinaryPrimitives.WriteDoubleLittleEndian(Span(8), x);
+
+        public void Skip(int n) => _at += n;
+
+        public Span<byte> Span(int n, bool advance = true)
+        {
+            var span = _bytes.Slice(_at, n);
+            if (advance)
+            {
+                _at += n;
+            }
+
+            return span;
+        }
+    }
+
+    private ref struct Reader(ReadOnlySpan<byte> bytes)
+    {
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
+        private int _at;
+
+        public short Int16() => BinaryPrimitives.ReadInt16LittleEndian(Span(2));
+
+        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Span(4));
+
+        public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Span(8));
+
+        public float Single() => BinaryPrimitives.ReadSingleLittleEndian(Span(4));
+
+        public double Double() => BinaryPrimitives.ReadDoubleLittleEndian(Span(8));
+
+        public ReadOnlySpan<byte> Span(int n)
+        {
+            var span = _bytes.Slice(_at, n);
+            _at += n;
+            return span;
+        }
     }
 }

@@ -1,23 +1,22 @@
 namespace PGenRM.Grains;
 
 /// <summary>
-/// What a prototype grain stores (storage "prototypes", state "prototype"): the member set with each member's last
-/// contributed scheme (so a replacement or removal moves the running sums by exactly new − old, idempotently), the
-/// running sums, and the bounded reservoir of full snapshots for neighbour search and re-clustering.
+/// What a prototype grain stores (storage "prototypes", state "prototype"): <see cref="Packed"/>, the fixed-size layout of
+/// <see cref="PrototypeMembers"/> (count, running sums, churn counters, the recent report ids and the reservoir's
+/// slots), so that a prototype's stored size does not depend on its member count (docs/STORAGE.md, "Prototypes").
 /// </summary>
-/// <remarks>Persisted (JSON with type names) and serialized by Orleans: never renumber ids or rename the alias.</remarks>
+/// <remarks>
+/// Serialized by Orleans: never renumber ids or rename the alias. Ids 0–3 held format 1 (a member list with each
+/// member's scheme, the reservoir as a list, the join count and the version) and are retired: never reuse them. A
+/// stored state whose <see cref="Format"/> is not <see cref="PrototypeMembers.Format"/> is refused
+/// (<see cref="PrototypeMembers.Load"/>).
+/// </remarks>
 [GenerateSerializer, Alias("PGenRM.PrototypeState")]
 public sealed class PrototypeState
 {
-    /// <summary>Members by user key.</summary>
-    [Id(0)] public Dictionary<string, StoredMember> Members { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Layout version of <see cref="Packed"/> (0 for a state stored before it existed).</summary>
+    [Id(4)] public int Format { get; set; }
 
-    /// <summary>Reservoir of member snapshots (at most <see cref="PrototypeGrain.ReservoirCapacity"/>).</summary>
-    [Id(1)] public List<StoredSnapshot> Reservoir { get; set; } = [];
-
-    /// <summary>Members that ever joined (Algorithm R's stream length).</summary>
-    [Id(2)] public long Joined { get; set; }
-
-    /// <summary>Reservoir version (bumped whenever a member's snapshot changes).</summary>
-    [Id(3)] public long Version { get; set; }
+    /// <summary>The packed statistics (<see cref="PrototypeMembers.Pack"/>).</summary>
+    [Id(5)] public byte[] Packed { get; set; } = [];
 }

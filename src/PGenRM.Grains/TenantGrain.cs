@@ -1,28 +1,33 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using PGenRM.Grains.Abstractions;
 
 namespace PGenRM.Grains;
 
 /// <summary>
 /// A tenant (key "{tenant}"): settings, hashed API keys and the prototype directory. Callers read it through the
-/// silo's <see cref="TenantCache"/>, so the grain is not on any request path. It re-clusters the tenant's users
-/// (<see cref="ReclusterAsync"/>) on a timer while users keep joining or moving, and as soon as
-/// <see cref="TenantSettings.ReclusterAfterMoves"/> moves were reported.
+/// silo's <see cref="TenantCache"/>, and no user grain calls it, so it is on no request path. Re-clustering is a
+/// background job of this grain over the prototypes' bounded reservoirs: requested (one-way) by a prototype that saw
+/// <see cref="TenantSettings.ReclusterAfterMoves"/> members join or leave, or by the timer when the prototypes' churn
+/// counters moved since the last pass; it publishes a new directory version that users pick up on their next call.
 /// </summary>
 /// <remarks>
-/// The move count lives in memory only: it is a trigger, not data, and a count lost with the activation merely
-/// leaves the next pass to the timer. The timer does not keep the grain alive; the next report re-activates it.
+/// Reentrant, so that a pass (awaiting reservoirs, clustering on the thread pool) never holds the grain: reads and
+/// settings go on meanwhile. The state's writes are serialized by a lock instead. At most one pass runs at a time.
 /// </remarks>
+[Reentrant]
 public sealed partial class TenantGrain(
     [PersistentState("tenant", "tenants")] IPersistentState<TenantState> state,
     EvaluatorHost evaluators,
     TenantCache cache,
+    ReclusterHooks hooks,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain
 {
+    private readonly SemaphoreSlim _writes = new(1, 1);
     private IGrainTimer? _timer;
-    private long _moves;
+    private Task<bool>? _pass;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -46,7 +51,7 @@ public sealed partial class TenantGrain(
         }
 
         await CheckBankAsync(settings, cancellationToken);
-        await WriteAsync(TenantWrites.CreateAsync(state, this.GetPrimaryKeyString(), settings, apiKeyHash, DateTimeOffset.UtcNow, cancellationToken));
+        await WriteAsync(() => TenantWrites.CreateAsync(state, this.GetPrimaryKeyString(), settings, apiKeyHash, DateTimeOffset.UtcNow, cancellationToken));
         StartTimer();
         return Info();
     }
@@ -71,7 +76,7 @@ public sealed partial class TenantGrain(
         settings.Validate();
         RequireCreated();
         await CheckBankAsync(settings, cancellationToken);
-        await WriteAsync(TenantWrites.UpdateSettingsAsync(state, this.GetPrimaryKeyString(), settings, cancellationToken));
+        await WriteAsync(() => TenantWrites.UpdateSettingsAsync(state, this.GetPrimaryKeyString(), settings, cancellationToken));
         cache.Invalidate(this.GetPrimaryKeyString());
         StartTimer();
         return Info();
@@ -85,98 +90,122 @@ public sealed partial class TenantGrain(
     }
 
     /// <inheritdoc />
-    /// <remarks>
-    /// A tenant that was never created has no directory to change (grain-level users of such a tenant sit on the
-    /// version-0 directory), so its reports are ignored. The report that reaches the threshold runs the pass before it
-    /// returns: that caller (a user grain whose feedback is already stored) waits once per ReclusterAfterMoves moves.
-    /// </remarks>
-    public async Task ReportMoveAsync(int? from, int to, CancellationToken cancellationToken = default)
+    /// <remarks>A tenant that was never created has no directory to change (its users sit on the version-0 directory).</remarks>
+    public Task RequestReclusterAsync(string trigger)
     {
-        if (from is < 0 || to < 0)
+        if (state.State.Created)
         {
-            throw new ArgumentException($"Prototype indices must not be negative (from {from?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"}, to {to}).", nameof(to));
+            StartPass(trigger ?? "request");
         }
 
-        if (!state.State.Created)
-        {
-            return;
-        }
-
-        if (++_moves >= state.State.Settings.ReclusterAfterMoves)
-        {
-            await RunPassAsync("moves", cancellationToken);
-        }
+        return Task.CompletedTask;
     }
 
     /// <inheritdoc />
     public async Task<PrototypeDirectory> ReclusterAsync(CancellationToken cancellationToken = default)
     {
         RequireCreated();
-        await RunPassAsync("request", cancellationToken);
+
+        // A pass already running read the reservoirs earlier: let it finish, then run one over what is there now.
+        if (_pass is Task<bool> running)
+        {
+            await running;
+        }
+
+        await StartPass("request");
         return Directory();
     }
 
+    /// <summary>Starts a background pass unless one is running (then that one is returned).</summary>
+    private Task<bool> StartPass(string trigger) => _pass ??= RunPassAsync(trigger);
+
     /// <summary>
-    /// Reads every prototype's reservoir (and, for non-empty ones, its member count), clusters the samples and stores
-    /// the new centroids with version + 1. Users pick the new directory up through <see cref="TenantCache"/> and move
-    /// themselves on their next update; nobody is stopped for the pass.
+    /// Reads every prototype's reservoir and summary, clusters the samples on the thread pool and stores the new
+    /// centroids with version + 1. Users pick the new directory up through <see cref="TenantCache"/> and move themselves
+    /// on their next update; nobody waits for the pass. True when a new directory was stored.
     /// </summary>
-    private async Task RunPassAsync(string trigger, CancellationToken cancellationToken)
+    private async Task<bool> RunPassAsync(string trigger)
     {
-        var clock = Stopwatch.StartNew();
-        var s = state.State;
+        // Off the caller's turn: the caller's message completes before the pass reads anything.
+        await Task.Yield();
         string tenant = this.GetPrimaryKeyString();
-        int slots = Math.Max(1, Math.Max(s.PrototypeSlots, s.Centroids.Count));
-        var prototypes = Enumerable.Range(0, slots).Select(i => GrainFactory.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, i))).ToList();
-        var reservoirs = await Task.WhenAll(prototypes.Select(p => p.GetReservoirAsync(cancellationToken)));
-
-        // Only non-empty prototypes are asked for their count: an empty one would look up this grain's directory.
-        var samples = await Task.WhenAll(prototypes.Select(async (p, i) =>
-            (Members: reservoirs[i].Members.Count == 0 ? 0L : (await p.GetSummaryAsync(cancellationToken)).Members, Reservoir: reservoirs[i].Members)));
-        _moves = 0;
-        var directory = PrototypeClustering.Run(samples, s.Centroids, s.Settings.Prototypes, s.CentroidVersion + 1, PrototypeClustering.Seed(tenant, s.CentroidVersion + 1));
-        if (directory is null)
-        {
-            LogPassSkipped(tenant, trigger);
-            return;
-        }
-
-        bool stored = await WriteAsync(TenantWrites.StoreDirectoryAsync(state, directory, slots, DateTimeOffset.UtcNow, cancellationToken));
-        cache.Invalidate(tenant);
-        if (!stored)
-        {
-            LogPassSuperseded(tenant, trigger, directory.Version, state.State.CentroidVersion);
-            return;
-        }
-
-        LogPass(tenant, trigger, directory.Version, directory.Centroids.Count, samples.Sum(x => x.Reservoir.Count), clock.Elapsed.TotalMilliseconds);
-    }
-
-    /// <summary>Awaits one of <see cref="TenantWrites"/>' writes; on failure drops the activation (its memory may be ahead of storage).</summary>
-    private async Task WriteAsync(Task write)
-    {
         try
         {
-            await write;
+            var clock = Stopwatch.StartNew();
+            var s = state.State;
+            long version = s.CentroidVersion + 1;
+            var previous = s.Centroids.ToList();
+            int k = s.Settings.Prototypes;
+            int slots = Math.Max(1, Math.Max(s.PrototypeSlots, s.Centroids.Count));
+            var prototypes = Enumerable.Range(0, slots).Select(i => GrainFactory.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, i))).ToList();
+            var reservoirsTask = Task.WhenAll(prototypes.Select(p => p.GetReservoirAsync()));
+            var summariesTask = Task.WhenAll(prototypes.Select(p => p.GetSummaryAsync()));
+            await Task.WhenAll(reservoirsTask, summariesTask);
+            var (reservoirs, summaries) = (await reservoirsTask, await summariesTask);
+            var samples = summaries.Select((x, i) => (Members: x.Members, Reservoir: reservoirs[i].Members)).ToList();
+            long churn = summaries.Sum(x => x.Joins + x.Leaves);
+            if (hooks.BeforeClustering is { } gate)
+            {
+                await gate(tenant, CancellationToken.None);
+            }
+
+            var directory = await Task.Run(() => PrototypeClustering.Run(samples, previous, k, version, PrototypeClustering.Seed(tenant, version)));
+            if (directory is null)
+            {
+                LogPassSkipped(tenant, trigger);
+                return false;
+            }
+
+            bool stored = await WriteAsync(() => TenantWrites.StoreDirectoryAsync(state, directory, slots, DateTimeOffset.UtcNow, churn, CancellationToken.None));
+            cache.Invalidate(tenant);
+            if (!stored)
+            {
+                LogPassSuperseded(tenant, trigger, directory.Version, state.State.CentroidVersion);
+                return false;
+            }
+
+            LogPass(tenant, trigger, directory.Version, directory.Centroids.Count, samples.Sum(x => x.Reservoir.Count), clock.Elapsed.TotalMilliseconds);
+            hooks.Published?.Invoke(tenant, directory.Version, trigger);
+            return true;
+        }
+        catch (Exception e) when (trigger != "request")
+        {
+            // A background pass has nobody to report to; the next trigger or tick retries.
+            LogPassFailed(e, tenant, trigger);
+            return false;
+        }
+        finally
+        {
+            _pass = null;
+        }
+    }
+
+    /// <summary>
+    /// Runs one of <see cref="TenantWrites"/>' writes, one at a time (the grain is reentrant); on failure drops the
+    /// activation (its memory may be ahead of storage).
+    /// </summary>
+    private async Task WriteAsync(Func<Task> write) => await WriteAsync(async () =>
+    {
+        await write();
+        return true;
+    });
+
+    /// <inheritdoc cref="WriteAsync(Func{Task})"/>
+    private async Task<T> WriteAsync<T>(Func<Task<T>> write)
+    {
+        await _writes.WaitAsync();
+        try
+        {
+            return await write();
         }
         catch
         {
             DeactivateOnIdle();
             throw;
         }
-    }
-
-    /// <inheritdoc cref="WriteAsync(Task)"/>
-    private async Task<T> WriteAsync<T>(Task<T> write)
-    {
-        try
+        finally
         {
-            return await write;
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
+            _writes.Release();
         }
     }
 
@@ -187,23 +216,33 @@ public sealed partial class TenantGrain(
         _timer = this.RegisterGrainTimer(
             static async (self, ct) =>
             {
-                // Only while users keep joining or moving; an idle tenant's centroids do not need refreshing.
-                if (self._moves == 0)
-                {
-                    return;
-                }
-
                 try
                 {
-                    await self.RunPassAsync("timer", ct);
+                    // Only when members joined or left since the last pass; an idle tenant's centroids need no refresh.
+                    if (self._pass is null && await self.ChurnAsync(ct) != self.ChurnAtLastPass)
+                    {
+                        _ = self.StartPass("timer");
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    self.LogPassFailed(e, self.GetPrimaryKeyString());
+                    self.LogPassFailed(e, self.GetPrimaryKeyString(), "timer");
                 }
             },
             this,
-            new GrainTimerCreationOptions { DueTime = period, Period = period, Interleave = false, KeepAlive = false });
+            new GrainTimerCreationOptions { DueTime = period, Period = period, Interleave = true, KeepAlive = false });
+    }
+
+    private long ChurnAtLastPass => state.State.ChurnAtLastPass;
+
+    /// <summary>Joins + leaves counted by the tenant's prototypes (their summaries).</summary>
+    private async Task<long> ChurnAsync(CancellationToken cancellationToken)
+    {
+        string tenant = this.GetPrimaryKeyString();
+        int slots = Math.Max(1, Math.Max(state.State.PrototypeSlots, state.State.Centroids.Count));
+        var summaries = await Task.WhenAll(Enumerable.Range(0, slots).Select(i =>
+            GrainFactory.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, i)).GetSummaryAsync(cancellationToken)));
+        return summaries.Sum(x => x.Joins + x.Leaves);
     }
 
     private async Task CheckBankAsync(TenantSettings settings, CancellationToken cancellationToken)
@@ -228,7 +267,7 @@ public sealed partial class TenantGrain(
     private PrototypeDirectory Directory()
     {
         var s = state.State;
-        return new PrototypeDirectory(s.CentroidVersion, s.Centroids.ToList(), s.Counts.ToList());
+        return new PrototypeDirectory(s.CentroidVersion, s.Centroids.ToList(), s.Counts.ToList(), s.PrototypeSlots);
     }
 
     private TenantInfo Info()
@@ -243,8 +282,8 @@ public sealed partial class TenantGrain(
     [LoggerMessage(EventId = 2402, Level = LogLevel.Debug, Message = "Tenant {Tenant}: re-clustering ({Trigger}) skipped, no member has a scheme yet")]
     private partial void LogPassSkipped(string tenant, string trigger);
 
-    [LoggerMessage(EventId = 2403, Level = LogLevel.Warning, Message = "Tenant {Tenant}: timed re-clustering failed; the next tick retries")]
-    private partial void LogPassFailed(Exception exception, string tenant);
+    [LoggerMessage(EventId = 2403, Level = LogLevel.Warning, Message = "Tenant {Tenant}: re-clustering ({Trigger}) failed; the next trigger or tick retries")]
+    private partial void LogPassFailed(Exception exception, string tenant, string trigger);
 
     [LoggerMessage(EventId = 2404, Level = LogLevel.Information, Message = "Tenant {Tenant}: re-clustering ({Trigger}) to version {Version} not stored, another pass stored version {Stored} first")]
     private partial void LogPassSuperseded(string tenant, string trigger, long version, long stored);

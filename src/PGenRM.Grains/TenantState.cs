@@ -34,4 +34,7 @@ public sealed class TenantState
 
     /// <summary>When the last re-clustering pass finished (null: never).</summary>
     [Id(8)] public DateTimeOffset? LastReclusterAt { get; set; }
+
+    /// <summary>Joins + leaves the prototypes had counted when the last pass read them (the timer re-clusters only after more).</summary>
+    [Id(9)] public long ChurnAtLastPass { get; set; }
 }

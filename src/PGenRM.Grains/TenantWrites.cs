@@ -63,9 +63,10 @@ internal static class TenantWrites
     /// <param name="directory">The new directory (version = the one the pass started from + 1).</param>
     /// <param name="slots">Prototype grains the pass read.</param>
     /// <param name="at">When the pass finished.</param>
+    /// <param name="churn">Joins + leaves the prototypes had counted when the pass read them.</param>
     /// <param name="cancellationToken">Cancels the write.</param>
     public static async Task<bool> StoreDirectoryAsync(
-        IPersistentState<TenantState> state, PrototypeDirectory directory, int slots, DateTimeOffset at, CancellationToken cancellationToken)
+        IPersistentState<TenantState> state, PrototypeDirectory directory, int slots, DateTimeOffset at, long churn, CancellationToken cancellationToken)
     {
         if (!SetDirectory(state.State))
         {
@@ -86,6 +87,7 @@ internal static class TenantWrites
             s.Counts = directory.Counts.ToList();
             s.PrototypeSlots = Math.Max(Math.Max(s.PrototypeSlots, slots), directory.Centroids.Count);
             s.LastReclusterAt = at;
+            s.ChurnAtLastPass = churn;
             return true;
         }
     }

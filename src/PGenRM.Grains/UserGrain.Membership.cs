@@ -1,95 +1,80 @@
-using System.Numerics.Tensors;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using PGenRM.Core.Clustering;
 using PGenRM.Core.Model;
 using PGenRM.Grains.Abstractions;
 
 namespace PGenRM.Grains;
 
 /// <summary>
-/// Prototype membership of a user: placement on the first update, the nearest-prototype check with hysteresis after
-/// every update (and on any call after the tenant re-clustered), the prior = the prototype's centroid, and the reports
-/// that keep the prototype's member statistics current without making it a hot spot.
+/// The user grain's glue to its prototype membership (<see cref="UserMembership"/> holds the protocol): the prior (the
+/// population scheme while the user is a member of nothing, its prototype's centroid after), the membership step after
+/// each update, and the background sending of the outbox.
 /// </summary>
 /// <remarks>
-/// Protocol: a move is first written to the user's own state (<see cref="UserState.Prototype"/> = new,
-/// <see cref="UserState.PendingLeave"/> = old, <see cref="UserState.ReportPending"/>), then the old prototype is left
-/// and the new one joined, then the flags are cleared (stored with the user's next write). Both prototype calls are idempotent (remove
-/// of a non-member is a no-op, snapshots carry a sequence), so a crash anywhere leaves a state the next update
-/// finishes; a member is never counted in two prototypes for longer than that. Membership failures after the feedback
-/// is stored are logged, not thrown: the feedback is durable and the flags make the next update retry.
+/// Reports leave only after the state that holds them is stored, and are sent in the background, one after another in
+/// order, after the feedback is acknowledged: the acknowledgment never waits for a prototype. A report's confirmation
+/// only marks it; the outbox drops it at the next membership step or write.
 /// </remarks>
 public sealed partial class UserGrain
 {
-    /// <summary>Relative hysteresis margin of the nearest-prototype check (cosine distance): another prototype must be 10% closer.</summary>
-    public const float PrototypeMoveMargin = 0.1f;
+    /// <summary>Relative hysteresis margin of the nearest-prototype check (<see cref="UserMembership.MoveMargin"/>).</summary>
+    public const float PrototypeMoveMargin = UserMembership.MoveMargin;
 
-    /// <summary>Cosine change of the scheme since the last report that makes a report due.</summary>
-    public const double ReportCosineChange = 0.02;
+    /// <summary>A report is due after this many feedback items (<see cref="UserMembership.ReportEveryFeedback"/>).</summary>
+    public const int ReportEveryFeedback = UserMembership.ReportEveryFeedback;
 
-    /// <summary>A report is due after this many feedback items even if the scheme barely moved (keeps pair counts fresh).</summary>
-    public const int ReportEveryFeedback = 8;
-
+    private readonly HashSet<long> _confirmed = [];
+    private readonly HashSet<long> _stored = [];
     private PrototypeDirectory _directory = new(0, [], []);
     private TenantCache? _tenants;
+    private PopulationCache? _populations;
+    private UserMembership _membership = null!;
     private float[]? _population;
+    private Task? _sending;
+    private int? _placement;
 
-    /// <summary>Loads the tenant's directory (before the model is rebuilt, so it starts at its prototype's prior).</summary>
+    /// <summary>Loads the tenant's directory and population scheme (before the model is rebuilt, so it starts at its prior).</summary>
     private async Task LoadMembershipAsync(CancellationToken cancellationToken)
     {
         _tenants = ServiceProvider.GetRequiredService<TenantCache>();
+        _populations = ServiceProvider.GetRequiredService<PopulationCache>();
+        _membership = new UserMembership(_key);
         _directory = await DirectoryAsync(cancellationToken);
-        _population = await PopulationAsync(_directory, state.State, cancellationToken);
+        _population = state.State.Prototype is null ? await PopulationAsync(_directory, cancellationToken) : null;
+        StoredOutbox();
     }
 
-    /// <summary>
-    /// The population scheme is the prior of a user with no data only: with its first pairs or a stated preference the
-    /// user learns under the prior of the prototype it joins, as every placed user does.
-    /// </summary>
-    private void LeavePopulationPrior()
+    /// <summary>The tenant's population scheme (Σθ / count over its prototypes) through the silo cache, if it fits this model.</summary>
+    private async Task<float[]?> PopulationAsync(PrototypeDirectory directory, CancellationToken cancellationToken)
     {
-        if (_population is not null)
-        {
-            _population = null;
-            _model.SetPrior(MembershipPrior(state.State));
-        }
-    }
-
-    /// <summary>
-    /// The population scheme of a tenant that has not re-clustered yet, for a user not placed yet: the running mean of
-    /// prototype 0, which every placed user joins before the first re-clustering, so a new user is scored from the
-    /// tenant's first feedback on by what its users share, not by a zero scheme. Null when there is nothing to use
-    /// (no member yet, a clustered tenant, or a placed user). One read-only call per activation, none per request.
-    /// </summary>
-    private async Task<float[]?> PopulationAsync(PrototypeDirectory directory, UserState s, CancellationToken cancellationToken)
-    {
-        if (directory.Version != 0 || s.Prototype is not null)
-        {
-            return null;
-        }
-
-        var summary = await Prototype(0).GetSummaryAsync(cancellationToken);
+        var population = _populations is null ? null : await _populations.GetAsync(_tenant, directory, cancellationToken);
         int dimension = _evaluator.Features.Dimension + _evaluator.Model.FactorDimension;
-        return summary.Members > 0 && summary.Centroid.Length == dimension && TensorPrimitives.Norm(summary.Centroid) > 0 ? summary.Centroid : null;
+        return population?.Length == dimension ? population : null;
     }
 
     /// <summary>
-    /// The prior of the user's prototype in the loaded directory. A user not placed yet gets the prototype it would join
-    /// without a stated preference (the largest), so a cold-start score is the prototype prior, not an empty one; before
-    /// the tenant's first re-clustering the population scheme (<see cref="PopulationAsync"/>), and the zero-mean prior
-    /// only while the tenant has no feedback at all.
+    /// The prior of the user: the centroid of its prototype in the loaded directory; while it is a member of nothing the
+    /// tenant's population scheme (from the tenant's first feedback on), and the zero-mean prior only while the tenant
+    /// has no member at all.
     /// </summary>
     private DiagonalGaussian MembershipPrior(UserState s)
     {
         var prior = _evaluator.DefaultPrior();
-        if (s.Prototype is null && _directory.Version == 0 && _population is float[] population && population.Length == prior.Dimension)
+        if (s.Prototype is not int p)
         {
-            return new DiagonalGaussian(Array.ConvertAll(population, x => (double)x), prior.Precision);
+            return _population is float[] population && population.Length == prior.Dimension
+                ? new DiagonalGaussian(Array.ConvertAll(population, x => (double)x), prior.Precision)
+                : prior;
         }
 
-        int? index = s.Prototype ?? (_directory.Centroids.Count > 0 ? Largest(_directory) : null);
-        if (index is not int p || p >= _directory.Centroids.Count || _directory.Centroids[p].Length != prior.Dimension)
+        return PriorOf(p);
+    }
+
+    /// <summary>The prior of prototype <paramref name="p"/> of the loaded directory: its centroid (the zero-mean prior if it has none of this dimension).</summary>
+    private DiagonalGaussian PriorOf(int p)
+    {
+        var prior = _evaluator.DefaultPrior();
+        if (p >= _directory.Centroids.Count || _directory.Centroids[p].Length != prior.Dimension)
         {
             return prior;
         }
@@ -98,176 +83,208 @@ public sealed partial class UserGrain
     }
 
     /// <summary>
-    /// Places or re-checks the user and reports to prototypes as needed. <paramref name="updated"/>: the scheme just
-    /// changed (feedback or stated preference); otherwise only a new directory version or an unfinished move is acted on.
+    /// The scoring read's part: follows a new directory version or population scheme with the prior, in memory only (no
+    /// write, no report, no move: those wait for the next update).
     /// </summary>
-    private async Task SyncMembershipAsync(bool updated, CancellationToken cancellationToken)
+    private async Task RefreshPriorAsync(CancellationToken cancellationToken)
     {
+        var latest = await DirectoryAsync(cancellationToken);
+        bool changed = latest.Version != _directory.Version;
+        _directory = latest;
+        if (state.State.Prototype is null)
+        {
+            var population = await PopulationAsync(latest, cancellationToken);
+            changed |= !ReferenceEquals(population, _population);
+            _population = population;
+        }
+
+        if (changed)
+        {
+            _model.SetPrior(MembershipPrior(state.State));
+        }
+    }
+
+    /// <summary>
+    /// Before the first update of a user that is a member of nothing: places it by its scheme fitted under the population
+    /// prior (a probe fit of the history with the new pairs and stated preference), then moves the model to that
+    /// prototype's prior before the update is applied, so the user learns under its prototype's prior from its first pair
+    /// on, as every placed user does. The membership step after the update makes the join.
+    /// </summary>
+    private void PlaceBeforeFirstUpdate(IEnumerable<PairEvidence> newPairs, double[]? stated)
+    {
+        _placement = null;
+        if (state.State.Prototype is not null)
+        {
+            return;
+        }
+
+        var probe = new UserModel(MembershipPrior(state.State), _evaluator.Model);
+        probe.Restore(_model.History.Concat(newPairs).ToList(), _model.Folded, stated ?? _model.StatedPreference);
+        if (probe.IsColdStart)
+        {
+            return;
+        }
+
+        _placement = UserMembership.Place(_directory, Floats(probe.Scheme), _key);
+        _population = null;
+        _model.SetPrior(PriorOf(_placement.Value));
+    }
+
+    /// <summary>
+    /// The membership step after an update (or, with <paramref name="updated"/> false, on a new directory version):
+    /// places or re-checks the user and puts due reports in the outbox. True when a join or move was created: the caller
+    /// stores the state before it returns, then <see cref="SendReports"/>.
+    /// </summary>
+    private async Task<bool> MembershipStepAsync(bool updated, bool writing, CancellationToken cancellationToken)
+    {
+        // Update reports ride on the checkpoint (every CheckpointEvery operations), never on a write of their own.
+        writing |= !state.RecordExists || state.State.LogSequence - _checkpointed >= CheckpointEvery;
         var s = state.State;
+        UserMembership.Confirm(s, _confirmed);
         if (s.Prototype is null && _model.IsColdStart)
         {
-            // Nothing learned yet: the user joins with its first update, so a read or score creates no membership. Its
-            // prior still follows the tenant's re-clustering (the prototype it would join).
-            var latest = await DirectoryAsync(cancellationToken);
-            if (latest.Version != _directory.Version)
-            {
-                _directory = latest;
-                _model.SetPrior(MembershipPrior(s));
-            }
-
-            return;
+            return false;
         }
 
         try
         {
-            if (s.PendingLeave is not null || s.ReportPending)
+            _directory = await DirectoryAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The feedback is in the log already: decide on the directory this activation holds rather than fail it.
+            LogMembershipFailed(e, _key);
+        }
+
+        bool joinOrMove = _membership.Update(s, Floats(_model.Scheme), _model.PairCount, _directory, updated, SetPrior, NewReportId, writing, _placement);
+        _placement = null;
+        if (joinOrMove)
+        {
+            LogMoved(_key, s.Outbox.Count > 1 ? s.Outbox[^2].Prototype : -1, s.Prototype ?? -1);
+        }
+
+        return joinOrMove;
+
+        float[] SetPrior(int prototype)
+        {
+            // Refit only when the prior changes (a placed user already learned under its prototype's prior).
+            _population = null;
+            var prior = PriorOf(prototype);
+            if (!prior.Mean.AsSpan().SequenceEqual(_model.Prior.Mean))
             {
-                // An earlier move or join did not finish: finish it first, so at most one move is ever in flight.
-                await ReportAsync(Floats(_model.Scheme), cancellationToken);
+                _model.SetPrior(prior);
             }
 
-            var directory = await DirectoryAsync(cancellationToken);
-            bool newVersion = directory.Version != s.MembershipVersion;
-            if (!updated && !newVersion && s.Prototype is not null)
-            {
-                return;
-            }
+            return Floats(_model.Scheme);
+        }
+    }
 
-            _directory = directory;
-            var scheme = Floats(_model.Scheme);
-            int? from = s.Prototype;
-            int to = from is null ? Place(directory, scheme, s.StatedPreference is not null) : Recheck(directory, from.Value, scheme);
-            bool moved = from != to;
-            if (moved || newVersion)
-            {
-                // The prior is the (new) prototype's centroid at the (new) version; refit under it.
-                s.Prototype = to;
-                s.MembershipVersion = directory.Version;
-                _model.SetPrior(MembershipPrior(s));
-                scheme = Floats(_model.Scheme);
-            }
+    /// <summary>Whether the outbox changed since the state was last stored (a report created or confirmed since).</summary>
+    private bool MembershipDirty() => state.State.Outbox.Any(r => !_stored.Contains(r.Id) || _confirmed.Contains(r.Id));
 
-            if (moved)
-            {
-                s.PendingLeave = from;
-                s.ReportPending = true;
-                await state.WriteStateAsync(cancellationToken);
-            }
-            else if (updated)
-            {
-                s.FeedbackSinceReport++;
-                s.ReportPending |= CosineChange(scheme, s.ReportedScheme) > ReportCosineChange || s.FeedbackSinceReport >= ReportEveryFeedback;
-            }
+    /// <summary>Marks the outbox as stored (called after every successful state write and on activation).</summary>
+    private void StoredOutbox()
+    {
+        foreach (var report in state.State.Outbox)
+        {
+            _stored.Add(report.Id);
+        }
+    }
 
-            if (!s.ReportPending && s.PendingLeave is null)
-            {
-                return;
-            }
+    /// <summary>Starts the background sender unless it runs; it sends the stored, unconfirmed reports in order.</summary>
+    private void SendReports()
+    {
+        if (_sending is null && state.State.Outbox.Any(r => _stored.Contains(r.Id) && !_confirmed.Contains(r.Id)))
+        {
+            _sending = SendLoopAsync();
+        }
+    }
 
-            await ReportAsync(scheme, cancellationToken);
-            if (moved)
+    private async Task SendLoopAsync()
+    {
+        try
+        {
+            while (state.State.Outbox.FirstOrDefault(r => _stored.Contains(r.Id) && !_confirmed.Contains(r.Id)) is PendingReport next)
             {
-                await ReportMoveAsync(from, to, cancellationToken);
+                await Prototype(next.Prototype).ApplyAsync(next.ToReport(_key, Snapshot(next)));
+                _confirmed.Add(next.Id);
             }
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The update itself is stored; the flags written above make the next update retry the membership step.
+            // Kept in the outbox: the next write or activation sends it again (by id, it is applied once).
             LogMembershipFailed(e, _key);
         }
+        finally
+        {
+            _sending = null;
+        }
     }
 
-    /// <summary>Leaves every prototype the user may be counted in (before its state is deleted).</summary>
-    private async Task LeavePrototypesAsync(CancellationToken cancellationToken)
+    /// <summary>The member as the reservoir samples it: the reported contribution and the current neighbour key.</summary>
+    private MemberSnapshot Snapshot(PendingReport report) =>
+        new(_key, state.State.ReportedScheme.Length > 0 ? (float[])state.State.ReportedScheme.Clone() : FloatBytes.Unpack(report.SchemeDelta), NeighbourKey(), state.State.ReportedPairs, report.Sequence);
+
+    /// <inheritdoc />
+    public async Task FlushReportsAsync(CancellationToken cancellationToken = default)
     {
         var s = state.State;
-        foreach (int? p in new[] { s.Prototype, s.PendingLeave }.Distinct())
+        if (UserMembership.Confirm(s, _confirmed) | s.Outbox.Any(r => !_stored.Contains(r.Id)))
         {
-            if (p is int index)
+            await CheckpointAsync(force: true, reapply: null, cancellationToken);
+        }
+
+        // A failed send ends the sender; try it a few times here, then report what is left.
+        for (int attempt = 0; attempt < 3; attempt++)
+        {
+            SendReports();
+            if (_sending is not Task sending)
             {
-                await Prototype(index).RemoveMemberAsync(_key, cancellationToken);
+                break;
             }
+
+            await sending;
+        }
+
+        if (s.Outbox.Any(r => !_confirmed.Contains(r.Id)))
+        {
+            throw new InvalidOperationException($"User {_key}: {s.Outbox.Count(r => !_confirmed.Contains(r.Id))} prototype reports are not confirmed yet; retry.");
         }
     }
 
-    private async Task ReportAsync(float[] scheme, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public async Task ReplayDerivedAsync(CancellationToken cancellationToken = default)
     {
-        var s = state.State;
-        if (s.PendingLeave is int old)
+        await ReplayJudgmentsAsync(cancellationToken);
+
+        // The membership half: after a reset of the prototypes, re-join the current one with the current contribution.
+        if (_membership.Rejoin(state.State, Floats(_model.Scheme), _model.PairCount))
         {
-            if (old != s.Prototype)
-            {
-                await Prototype(old).RemoveMemberAsync(_key, cancellationToken);
-            }
-
-            s.PendingLeave = null;
+            _confirmed.Clear();
+            await FlushReportsAsync(cancellationToken);
         }
-
-        if (s.Prototype is int current)
-        {
-            var key = NeighbourKey();
-
-            // Monotonic without a write of its own: the feedback count is stored before the reports that follow it, so
-            // once the next feedback item is stored its sequences exceed any lost with an unwritten report. Until then a
-            // repeated sequence is ignored by the prototype: the member's snapshot is briefly stale, never double counted.
-            s.ReportSequence = Math.Max(s.ReportSequence + 1, s.FeedbackCount << 20);
-            await Prototype(current).UpsertMemberAsync(new MemberSnapshot(_key, scheme, key, _model.PairCount, s.ReportSequence), cancellationToken);
-            s.ReportedScheme = scheme;
-            s.FeedbackSinceReport = 0;
-            s.ReportPending = false;
-        }
-
-        // Not written here: the cleared flags and the sequence ride on the user's next write. Lost with the activation,
-        // they make the next update repeat the (idempotent) calls, which is cheaper than a state write per report.
-    }
-
-    private async Task ReportMoveAsync(int? from, int to, CancellationToken cancellationToken)
-    {
-        // Users of a tenant that was never created (grain-level use) have nobody to report to.
-        if (_tenants is not null && await _tenants.GetAsync(_tenant, cancellationToken) is not null)
-        {
-            await GrainFactory.GetGrain<ITenantGrain>(GrainKeys.Tenant(_tenant)).ReportMoveAsync(from, to, cancellationToken);
-        }
-
-        LogMoved(_key, from ?? -1, to);
     }
 
     /// <summary>
-    /// First placement: with a stated preference the centroid nearest (cosine) to the user's scheme, which at this
-    /// point is fitted on the stated pseudo-pair and any first pairs; otherwise the largest prototype (the tenant prior).
+    /// The item half of <see cref="ReplayDerivedAsync"/>: re-emit the user's judgments from its feedback log to the item
+    /// statistics. NOT BUILT on this branch: the derived-statistics branch (issue 9, part B) replaces this method.
     /// </summary>
-    private static int Place(PrototypeDirectory directory, float[] scheme, bool stated)
+    private static Task ReplayJudgmentsAsync(CancellationToken cancellationToken)
     {
-        if (stated && TensorPrimitives.Norm(scheme) > 0 && directory.Centroids.Any(c => TensorPrimitives.Norm(c) > 0))
-        {
-            return CentroidAssignment.Nearest(scheme, directory.Centroids, DistanceMetric.Cosine).Index;
-        }
-
-        return Largest(directory);
+        _ = cancellationToken;
+        return Task.CompletedTask;
     }
 
-    private static int Recheck(PrototypeDirectory directory, int current, float[] scheme)
+    /// <summary>Leaves the user's prototype (before its state is deleted): finishes the outbox, then sends the leave and waits for it.</summary>
+    private async Task LeavePrototypesAsync(CancellationToken cancellationToken)
     {
-        if (TensorPrimitives.Norm(scheme) == 0)
+        await FlushReportsAsync(cancellationToken);
+        if (_membership.LeaveAll(state.State, NewReportId))
         {
-            return current < directory.Centroids.Count ? current : Largest(directory);
+            var leave = state.State.Outbox[^1];
+            await Prototype(leave.Prototype).ApplyAsync(leave.ToReport(_key, null), cancellationToken);
+            state.State.Outbox.Clear();
         }
-
-        return CentroidAssignment.Reassign(current, scheme, directory.Centroids, PrototypeMoveMargin, DistanceMetric.Cosine);
-    }
-
-    private static int Largest(PrototypeDirectory directory)
-    {
-        int best = 0;
-        for (int i = 1; i < directory.Counts.Count && i < directory.Centroids.Count; i++)
-        {
-            if (directory.Counts[i] > directory.Counts[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
     }
 
     /// <summary>The tenant's directory through the silo cache; version 0 (one prototype at the zero prior mean) when the tenant was never clustered or does not exist.</summary>
@@ -279,7 +296,7 @@ public sealed partial class UserGrain
         if (directory is null || directory.Centroids.Count == 0 || directory.Centroids.Any(c => c.Length != dimension))
         {
             // A directory of another dimension belongs to another model version: the tenant prior is the safe start.
-            return new PrototypeDirectory(0, [new float[dimension]], [0]);
+            return new PrototypeDirectory(0, [new float[dimension]], [0], directory?.Slots ?? 0);
         }
 
         return directory;
@@ -287,20 +304,11 @@ public sealed partial class UserGrain
 
     private IPrototypeGrain Prototype(int index) => GrainFactory.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(_tenant, index));
 
-    private static double CosineChange(float[] scheme, float[] reported)
-    {
-        if (reported.Length != scheme.Length)
-        {
-            return double.PositiveInfinity;
-        }
-
-        float a = TensorPrimitives.Norm(scheme), b = TensorPrimitives.Norm(reported);
-        return a == 0 || b == 0 ? (a == b ? 0 : 1) : 1 - (TensorPrimitives.Dot(scheme, reported) / (a * b));
-    }
+    private static long NewReportId() => Random.Shared.NextInt64(1, long.MaxValue);
 
     private static float[] Floats(double[] values) => Array.ConvertAll(values, x => (float)x);
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Prototype membership of {UserKey} could not be updated; the next update retries")]
+    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Prototype reports of {UserKey} could not be sent; the next write or activation sends them again")]
     private partial void LogMembershipFailed(Exception exception, string userKey);
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Debug, Message = "User {UserKey} moved from prototype {From} to {To}")]

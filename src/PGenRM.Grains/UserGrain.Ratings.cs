@@ -55,13 +55,7 @@ public sealed partial class UserGrain
 
         var entry = Entry(
             ratings.FeedbackId, ratings.Query, ratings.Items.Select(r => r.Text).ToList(), candidates, ratings.Items.Select(r => r.Rating).ToArray(), pairs.ConvertAll(p => p.Stored), ratings.At);
-        var receipt = await ApplyAndStoreAsync(entry, pairs, cancellationToken);
-        if (receipt.Status == FeedbackStatus.Applied)
-        {
-            await SyncMembershipAsync(updated: true, cancellationToken);
-        }
-
-        return receipt;
+        return await ApplyAndStoreAsync(entry, pairs, cancellationToken);
     }
 
     private static void Validate(RatingsFeedback ratings)

@@ -28,8 +28,9 @@ public sealed partial class UserGrain
             throw new ArgumentException("SeedKey must be set.", nameof(request));
         }
 
-        // A re-clustering since the last call changes the user's prior (its prototype's centroid): act on it first.
-        await SyncMembershipAsync(updated: false, cancellationToken);
+        // A re-clustering since the last call changes the user's prior (its prototype's centroid): in memory only, a pure
+        // read (the move, if any, waits for the user's next update).
+        await RefreshPriorAsync(cancellationToken);
 
         // The same call CompactEvaluator.Evaluate(UserModel, ...) makes, so the worker and the library get the same schemes.
         var scaling = evaluators.Scaling with { M = request.M };

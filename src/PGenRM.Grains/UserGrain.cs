@@ -74,7 +74,7 @@ public sealed partial class UserGrain(
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (state.State.LogSequence > _checkpointed && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+        if ((state.State.LogSequence > _checkpointed || MembershipDirty()) && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
         {
             try
             {
@@ -108,13 +108,7 @@ public sealed partial class UserGrain(
         var rejectedView = View(await rejectedStats, rejected.FactorPrior);
         var pair = StoredPair.From(item.FeedbackId, CompactEvaluator.Evidence(encoded, chosenView, rejectedView, item.Weight), item.At);
         var entry = Entry(item.FeedbackId, item.Query, [item.Chosen, item.Rejected], [chosen, rejected], null, [pair], item.At);
-        var receipt = await ApplyAndStoreAsync(entry, [new PendingPair(pair, chosen.FactorPrior, rejected.FactorPrior)], cancellationToken);
-        if (receipt.Status == FeedbackStatus.Applied)
-        {
-            await SyncMembershipAsync(updated: true, cancellationToken);
-        }
-
-        return receipt;
+        return await ApplyAndStoreAsync(entry, [new PendingPair(pair, chosen.FactorPrior, rejected.FactorPrior)], cancellationToken);
     }
 
     /// <inheritdoc />
@@ -136,12 +130,17 @@ public sealed partial class UserGrain(
             throw;
         }
 
-        await SyncMembershipAsync(updated: true, cancellationToken);
+        // Placed or re-checked on the new scheme; a join or move is stored before the call returns (reports leave stored).
+        if (await MembershipStepAsync(updated: true, writing: true, cancellationToken) || MembershipDirty())
+        {
+            await CheckpointAsync(force: true, reapply: null, cancellationToken);
+        }
+
         return Profile();
 
         void SetStated(UserState s)
         {
-            LeavePopulationPrior();
+            PlaceBeforeFirstUpdate([], vector);
             _model.SetStatedPreference(vector);
             s.StatedPreference = vector;
             s.StatedPreferenceText = statedPreference;
@@ -219,6 +218,8 @@ public sealed partial class UserGrain(
         }
 
         state.State = new UserState();
+        _confirmed.Clear();
+        _stored.Clear();
         _historyEntries.Clear();
         _checkpointed = 0;
         _sketch = [];
@@ -243,12 +244,15 @@ public sealed partial class UserGrain(
                 return new FeedbackReceipt(FeedbackStatus.Duplicate, state.State.FeedbackCount);
             }
 
-            LeavePopulationPrior();
+            PlaceBeforeFirstUpdate(pairs.Select(p => p.Stored.ToEvidence()), null);
             Apply(state.State, entry, pairs);
 
             // The judgment ids are deterministic, so a replay after a failure below re-records them without double counting.
             await RecordJudgmentsAsync(pairs, cancellationToken);
-            await CheckpointAsync(force: false, reapply: null, cancellationToken);
+
+            // Membership in memory; a join or move is stored now, its reports leave in the background after the write.
+            bool joinOrMove = await MembershipStepAsync(updated: true, writing: false, cancellationToken);
+            await CheckpointAsync(force: joinOrMove, reapply: null, cancellationToken);
             return new FeedbackReceipt(FeedbackStatus.Applied, state.State.FeedbackCount);
         }
         catch (Exception e)
@@ -313,6 +317,7 @@ public sealed partial class UserGrain(
         }
 
         LogTailReplayed(_key, tail.Count, state.State.LogSequence);
+        await MembershipStepAsync(updated: true, writing: true, cancellationToken);
         await CheckpointAsync(force: true, reapply: null, cancellationToken);
 
         static double[] FactorPrior(LogEntry entry, string itemId)
@@ -339,8 +344,13 @@ public sealed partial class UserGrain(
         {
             try
             {
+                UserMembership.Confirm(state.State, _confirmed);
                 await state.WriteStateAsync(cancellationToken);
                 _checkpointed = state.State.LogSequence;
+
+                // The outbox is stored: its reports may leave now (in the background, never awaited here).
+                StoredOutbox();
+                SendReports();
                 return;
             }
             catch (InconsistentStateException) when (attempt < PersistentStateWrites.DefaultMaxAttempts)

@@ -12,7 +12,7 @@ namespace PGenRM.Grains;
 /// <remarks>
 /// Stored by <see cref="Storage.UserStatePacker"/> (history packed, every other field through the Orleans serializer by
 /// its [Id]) and serialized by Orleans: never renumber ids or rename the alias. A new field needs only an [Id] (11–19
-/// storage, 20+ membership, 30+ scoring).
+/// storage, 20–29 membership, 30+ scoring).
 /// </remarks>
 [GenerateSerializer, Alias("PGenRM.UserState")]
 public sealed class UserState
@@ -69,20 +69,29 @@ public sealed class UserState
     /// <summary>The directory version the user's prototype and prior were last checked against.</summary>
     [Id(20)] public long MembershipVersion { get; set; }
 
-    /// <summary>The scheme the user last reported to its prototype (a report is due when it moved away from this).</summary>
+    /// <summary>
+    /// The contribution (scheme) the user's prototype holds once <see cref="Outbox"/> is applied: what the next report's
+    /// difference starts from. Empty while the user is a member of nothing.
+    /// </summary>
     [Id(21)] public float[] ReportedScheme { get; set; } = [];
 
-    /// <summary>Sequence of the last snapshot sent to a prototype (prototypes ignore one not newer than they hold).</summary>
+    /// <summary>Sequence of the last report created (the reservoir keeps a member's newest snapshot by it).</summary>
     [Id(22)] public long ReportSequence { get; set; }
 
     /// <summary>Feedback items applied since the last report.</summary>
     [Id(23)] public int FeedbackSinceReport { get; set; }
 
-    /// <summary>A prototype the user moved away from but has not confirmed leaving yet (retried on the next update).</summary>
-    [Id(24)] public int? PendingLeave { get; set; }
+    // Ids 24 (a pending leave) and 25 (a pending report flag) belonged to the member-list protocol and are retired: the
+    // outbox replaces them. Never reuse them.
 
-    /// <summary>Whether <see cref="Prototype"/> still has to receive the user's snapshot (a join not yet confirmed).</summary>
-    [Id(25)] public bool ReportPending { get; set; }
+    /// <summary>The pairs behind <see cref="ReportedScheme"/> (the prototype's Σ pairs holds them).</summary>
+    [Id(26)] public int ReportedPairs { get; set; }
+
+    /// <summary>
+    /// Reports created and not yet confirmed by their prototype, oldest first (at most a few): sent after the state that
+    /// holds them is stored, re-sent until confirmed, applied once by their id (<see cref="UserMembership"/>).
+    /// </summary>
+    [Id(27)] public List<PendingReport> Outbox { get; set; } = [];
 
     /// <summary>A shallow copy without the history and the vectors the packer writes itself (the part left to the Orleans serializer).</summary>
     internal UserState WithoutPackedParts()

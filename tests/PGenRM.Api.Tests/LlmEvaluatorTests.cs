@@ -97,7 +97,12 @@ public sealed class LlmEvaluatorTests(ApiFixture api)
         var pair = new { query = Query, candidates = new[] { Concise, Rambling }, m = 1, n = 0 };
 
         // The compact path before and after three other users judged these very texts Concise > Rambling: the difference
-        // is the collaborative part Core's fusion adds (the scored user has no feedback, so its scheme stays the prior).
+        // is the collaborative part Core's fusion adds. The scored user stated a preference first, so its scheme stays put:
+        // it is placed, and its prior is its prototype's directory centroid (only a re-clustering changes it), not the
+        // population scheme of a user with no data (which the three judges move); a stated preference leaves its factor
+        // part at the prior's zero, as a user with no data has it.
+        var own = await api.SendAsync(HttpMethod.Put, "/v1/tenants/llm-collab/users/w/stated-preference", key, new { text = "Short answers." });
+        Assert.True(own.Status == HttpStatusCode.OK, own.Raw);
         var before = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-collab/users/w/score", key, pair);
         Assert.True(before.Status == HttpStatusCode.OK, before.Raw);
         foreach (string judge in new[] { "v1", "v2", "v3" })

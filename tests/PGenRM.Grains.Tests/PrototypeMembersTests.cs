@@ -1,92 +1,159 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Storage;
 
 namespace PGenRM.Grains.Tests;
 
-/// <summary>The prototype's member writes on a fake store that another writer changes behind the activation's back.</summary>
+/// <summary>The prototype's O(1) member statistics (<see cref="PrototypeMembers"/>), without a cluster.</summary>
 public sealed class PrototypeMembersTests
 {
     private const string Key = "t/0";
+    private const int Dimension = 6;
 
     [Fact]
-    public async Task Upsert_AfterAnotherWriterAddedAMember_KeepsBothAndTheSumsCountBoth()
+    public void Apply_JoinsUpdatesLeavesAndARetry_SumsEqualTheMembersContributions()
     {
-        var state = await StateCopies.StoredAsync(new PrototypeState());
-        var members = new PrototypeMembers(state, Key);
-        Assert.True(await members.UpsertAsync(Member("a", 1f, 1, pairs: 1), TestContext.Current.CancellationToken));
-
-        // Another activation stored member b since this one read.
-        state.WriteBehindTheBack(WithMember(state.State, Member("b", 3f, 1, pairs: 3)));
-
-        Assert.True(await members.UpsertAsync(Member("c", 5f, 1, pairs: 2), TestContext.Current.CancellationToken));
-
-        var summary = members.Summary(0);
-        Assert.Equal(3, summary.Members);
-        Assert.All(summary.Centroid, x => Assert.Equal(3f, x)); // (1 + 3 + 5) / 3: the re-read sums, not the stale ones
-        Assert.Equal(2, summary.MeanPairCount);
-        await state.ReadStateAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(["t/a", "t/b", "t/c"], state.State.Members.Keys.Order());
-        Assert.Equal(3, state.State.Joined);
-        Assert.Equal(["t/a", "t/b", "t/c"], state.State.Reservoir.Select(r => r.UserKey).Order());
-    }
-
-    [Fact]
-    public async Task Upsert_WritesNothingWhenTheFreshStateHoldsTheSameSequence()
-    {
-        var state = await StateCopies.StoredAsync(new PrototypeState());
-        var members = new PrototypeMembers(state, Key);
-        Assert.True(await members.UpsertAsync(Member("a", 1f, 1, pairs: 1), TestContext.Current.CancellationToken));
-
-        // Another activation already stored a's snapshot 2 (a different scheme, as a newer member would send).
-        state.WriteBehindTheBack(WithMember(state.State, Member("a", 7f, 2, pairs: 1)));
-        int writes = state.Writes;
-
-        Assert.False(await members.UpsertAsync(Member("a", 2f, 2, pairs: 1), TestContext.Current.CancellationToken));
-
-        Assert.Equal(writes + 1, state.Writes); // the conflicting write only
-        var summary = members.Summary(0);
-        Assert.Equal(1, summary.Members);
-        Assert.All(summary.Centroid, x => Assert.Equal(7f, x)); // what is stored, not this call's snapshot
-        Assert.Equal(2, state.State.Members["t/a"].Sequence);
-    }
-
-    [Fact]
-    public async Task Remove_AfterAnotherWriterAddedAMember_RemovesOnlyTheMember()
-    {
-        var state = await StateCopies.StoredAsync(new PrototypeState());
-        var members = new PrototypeMembers(state, Key);
-        Assert.True(await members.UpsertAsync(Member("a", 1f, 1, pairs: 1), TestContext.Current.CancellationToken));
-        state.WriteBehindTheBack(WithMember(state.State, Member("b", 3f, 4, pairs: 4)));
-
-        Assert.True(await members.RemoveAsync("t/a", TestContext.Current.CancellationToken));
-        Assert.False(await members.RemoveAsync("t/a", TestContext.Current.CancellationToken));
-
-        var summary = members.Summary(0);
-        Assert.Equal(1, summary.Members);
-        Assert.All(summary.Centroid, x => Assert.Equal(3f, x));
-        Assert.Equal(4, summary.MeanPairCount);
-        await state.ReadStateAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(["t/b"], state.State.Members.Keys);
-        Assert.Equal(["t/b"], state.State.Reservoir.Select(r => r.UserKey));
-    }
-
-    /// <summary>A member of tenant "t" whose scheme is <paramref name="value"/> in every coordinate.</summary>
-    private static MemberSnapshot Member(string user, float value, long sequence, int pairs) =>
-        new("t/" + user, [value, value, value], [value], pairs, sequence);
-
-    /// <summary>What another writer stores: <paramref name="stored"/> plus <paramref name="member"/>, applied by a second activation.</summary>
-    private static PrototypeState WithMember(PrototypeState stored, MemberSnapshot member)
-    {
-        var other = StateCopies.Copy(stored);
-        other.Members.TryGetValue(member.UserKey, out var existing);
-        if (existing is null)
+        var random = new Random(3);
+        var members = new PrototypeMembers(Key, Dimension);
+        var held = new Dictionary<string, (float[] Scheme, int Pairs)>();
+        var reports = new List<MembershipReport>();
+        long id = 1;
+        for (int u = 0; u < 40; u++)
         {
-            other.Joined++;
+            var scheme = Vector(random);
+            reports.Add(Join($"t/u{u}", scheme, u % 5, id++));
+            held[$"t/u{u}"] = (scheme, u % 5);
         }
 
-        other.Members[member.UserKey] = new StoredMember { Sequence = member.Sequence, Scheme = FloatBytes.Pack(member.Scheme), PairCount = member.PairCount };
-        other.Reservoir.RemoveAll(r => r.UserKey == member.UserKey);
-        other.Reservoir.Add(StoredSnapshot.From(member));
-        other.Version++;
-        return other;
+        for (int u = 0; u < 40; u += 3)
+        {
+            var scheme = Vector(random);
+            reports.Add(Update($"t/u{u}", held[$"t/u{u}"], (scheme, 7), id++));
+            held[$"t/u{u}"] = (scheme, 7);
+        }
+
+        for (int u = 1; u < 40; u += 4)
+        {
+            reports.Add(Leave($"t/u{u}", held[$"t/u{u}"], id++));
+            held.Remove($"t/u{u}");
+        }
+
+        // Each user's reports arrive in order (its sender sends them one after another); the sums commute, so any
+        // order gives the same sums.
+        var shuffled = new PrototypeMembers(Key, Dimension);
+        foreach (var report in reports)
+        {
+            Assert.True(members.Apply(report));
+        }
+
+        foreach (var report in reports.OrderBy(_ => random.Next()))
+        {
+            Assert.True(shuffled.Apply(report));
+        }
+
+        AssertSums(held.Values.ToList(), shuffled);
+
+        // A retried report (same id) changes nothing.
+        long version = members.Version;
+        Assert.False(members.Apply(reports[5]));
+        Assert.False(members.Apply(reports[^1]));
+        Assert.Equal(version, members.Version);
+
+        AssertSums(held.Values.ToList(), members);
+        Assert.Equal(40, members.Joins);
+        Assert.Equal(10, members.Leaves);
+        Assert.Equal(reports.Count, members.Reports);
+        var summary = members.Summary(0);
+        Assert.Equal(held.Count, summary.Members);
+        Assert.Equal(held.Values.Average(h => h.Pairs), summary.MeanPairCount, 12);
+        var reservoir = members.Reservoir();
+        Assert.Equal(held.Keys.Order(), reservoir.Select(m => m.UserKey).Order()); // fewer than 256: it holds them all
     }
+
+    [Fact]
+    public void Pack_IsTheSameSizeWith10And10000Members_AndLoadsBackExactly()
+    {
+        var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(PrototypeState).Assembly)).BuildServiceProvider().GetRequiredService<Serializer>();
+        var storage = new PGenRMGrainStorageSerializer(serializer);
+        var small = Filled(10);
+        var large = Filled(10_000);
+        var smallBytes = storage.Serialize(new PrototypeState { Format = PrototypeMembers.Format, Packed = small.Pack() }).ToArray();
+        var largeBytes = storage.Serialize(new PrototypeState { Format = PrototypeMembers.Format, Packed = large.Pack() }).ToArray();
+        Assert.Equal(smallBytes.Length, largeBytes.Length);
+        Assert.Equal(PrototypeMembers.PackedLength(Dimension), large.Pack().Length);
+
+        var loaded = PrototypeMembers.Load(storage.Deserialize<PrototypeState>(new BinaryData(largeBytes))!, true, Key, Dimension);
+        Assert.Equal(large.Pack(), loaded.Pack());
+        Assert.Equal(10_000, loaded.Count);
+        Assert.Equal(PrototypeMembers.ReservoirCapacity, loaded.Sampled);
+        Assert.True(loaded.Seen(10_000) && !loaded.Seen(1)); // the last 1,024 ids only
+        var expected = large.Summary(3);
+        var actual = loaded.Summary(3);
+        Assert.Equal(expected, actual with { Centroid = expected.Centroid });
+        Assert.Equal(expected.Centroid, actual.Centroid);
+    }
+
+    [Fact]
+    public void Load_AStateOfTheMemberListFormat_IsRefusedNotReadAsEmpty()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => PrototypeMembers.Load(new PrototypeState(), recordExists: true, Key, Dimension));
+        Assert.Contains("format 1", e.Message, StringComparison.Ordinal);
+        Assert.Contains("docs/STORAGE.md", e.Message, StringComparison.Ordinal);
+        var other = new PrototypeState { Format = PrototypeMembers.Format, Packed = new PrototypeMembers(Key, Dimension + 1).Pack() };
+        Assert.Throws<InvalidDataException>(() => PrototypeMembers.Load(other, recordExists: true, Key, Dimension));
+        Assert.Equal(0, PrototypeMembers.Load(new PrototypeState(), recordExists: false, Key, Dimension).Count);
+    }
+
+    [Fact]
+    public void Validate_NamesWhatIsWrong()
+    {
+        var members = new PrototypeMembers(Key, Dimension);
+        var ok = Join("t/a", new float[Dimension], 1, 9);
+        Assert.Null(members.Validate(ok, "t"));
+        Assert.Contains("not a user of tenant", members.Validate(ok with { UserKey = "other/a" }, "t"), StringComparison.Ordinal);
+        Assert.Contains("id", members.Validate(ok with { Id = 0 }, "t"), StringComparison.Ordinal);
+        Assert.Contains("scheme delta", members.Validate(ok with { SchemeDelta = new float[Dimension - 1] }, "t"), StringComparison.Ordinal);
+        Assert.Contains("snapshot", members.Validate(ok with { CountDelta = -1 }, "t"), StringComparison.Ordinal);
+        Assert.Contains("key", members.Validate(ok with { Snapshot = ok.Snapshot! with { Key = [1, 2] } }, "t"), StringComparison.Ordinal);
+    }
+
+    /// <summary>Asserts the running sums equal the sums over <paramref name="held"/> (float tolerance) and the count is exact.</summary>
+    internal static void AssertSums(IReadOnlyList<(float[] Scheme, int Pairs)> held, PrototypeMembers members)
+    {
+        Assert.Equal(held.Count, members.Count);
+        Assert.Equal(held.Sum(h => (long)h.Pairs), members.SumPairs);
+        for (int i = 0; i < members.Dimension; i++)
+        {
+            Assert.Equal(held.Sum(h => (double)h.Scheme[i]), members.Sum[i], 4);
+        }
+
+        Assert.Equal(held.Sum(h => h.Scheme.Sum(x => (double)x * x)), members.SumSquares, 4);
+    }
+
+    private static PrototypeMembers Filled(int count)
+    {
+        var random = new Random(count);
+        var members = new PrototypeMembers(Key, Dimension);
+        for (int u = 1; u <= count; u++)
+        {
+            // Keys of the longest length a tenant "t" allows, so that 10 members cannot be smaller by shorter keys.
+            Assert.True(members.Apply(Join($"t/{u.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)}{new string('x', 250)}", Vector(random), u, u)));
+        }
+
+        return members;
+    }
+
+    private static float[] Vector(Random random) => Enumerable.Range(0, Dimension).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
+
+    private static double Squares(float[] x) => x.Sum(v => (double)v * v);
+
+    internal static MembershipReport Join(string user, float[] scheme, int pairs, long id) =>
+        new(id, user, 1, scheme, Squares(scheme), pairs, new MemberSnapshot(user, scheme, [], pairs, id));
+
+    private static MembershipReport Update(string user, (float[] Scheme, int Pairs) old, (float[] Scheme, int Pairs) now, long id) =>
+        new(id, user, 0, now.Scheme.Zip(old.Scheme, (a, b) => a - b).ToArray(), Squares(now.Scheme) - Squares(old.Scheme), now.Pairs - old.Pairs, new MemberSnapshot(user, now.Scheme, [], now.Pairs, id));
+
+    private static MembershipReport Leave(string user, (float[] Scheme, int Pairs) old, long id) =>
+        new(id, user, -1, old.Scheme.Select(x => -x).ToArray(), -Squares(old.Scheme), -old.Pairs, null);
 }

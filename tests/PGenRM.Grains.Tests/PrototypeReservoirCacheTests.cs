@@ -16,9 +16,13 @@ public sealed class PrototypeReservoirCacheTests(ClusterFixture fixture)
         int dimension = evaluator.Features.Dimension + evaluator.Model.FactorDimension;
         string tenant = "c-" + Guid.NewGuid().ToString("N")[..10];
         var prototype = fixture.Client.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, 0));
-        MemberSnapshot Member(string user, long sequence) =>
-            new(GrainKeys.User(tenant, user), Enumerable.Repeat(0.1f * sequence, dimension).ToArray(), [1f, 0f], 1, sequence);
-        await prototype.UpsertMemberAsync(Member("a", 1), ct);
+        MembershipReport Member(string user, long id)
+        {
+            var scheme = Enumerable.Repeat(0.1f * id, dimension).ToArray();
+            return new(id, GrainKeys.User(tenant, user), 1, scheme, scheme.Sum(x => (double)x * x), 1, new MemberSnapshot(GrainKeys.User(tenant, user), scheme, [], 1, id));
+        }
+
+        await prototype.ApplyAsync(Member("a", 1), ct);
 
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
         var cache = new PrototypeReservoirCache(fixture.Client, clock);
@@ -30,7 +34,7 @@ public sealed class PrototypeReservoirCacheTests(ClusterFixture fixture)
         Assert.Same(first, await cache.GetAsync(tenant, 0, ct));
 
         // A change within the time to live is not seen yet; after it, the new reservoir is.
-        await prototype.UpsertMemberAsync(Member("b", 1), ct);
+        await prototype.ApplyAsync(Member("b", 2), ct);
         Assert.Same(first, await cache.GetAsync(tenant, 0, ct));
         clock.Advance(cache.TimeToLive + TimeSpan.FromSeconds(1));
         var changed = await cache.GetAsync(tenant, 0, ct);

@@ -10,87 +10,86 @@ namespace PGenRM.Grains.Tests;
 public sealed class PrototypeTests(ClusterFixture fixture)
 {
     [Fact(Timeout = TestTimeouts.Cluster)]
-    public async Task Nearest_NeverIncludesTheUser_AndHandlesNLargerThanThePrototype()
+    public async Task Apply_JoinsMovesLeavesAndARetry_SumsEqualTheContributions_AndSurviveReactivation()
     {
         var (_, dimension) = await EvaluatorAsync();
         string tenant = NewTenantId();
-        var prototype = fixture.Client.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, 0));
-        var random = new Random(7);
-        var members = Enumerable.Range(0, 5).Select(i => Snapshot(tenant, $"u{i}", RandomVector(random, dimension), RandomVector(random, 256), 1)).ToList();
+        var ct = TestContext.Current.CancellationToken;
+        var prototype = Prototype(tenant, 0);
+        var random = new Random(11);
+        var a = RandomVector(random, dimension);
+        var b = RandomVector(random, dimension);
+        var c = RandomVector(random, dimension);
+        Assert.True(await prototype.ApplyAsync(Join(tenant, "a", a, 2, 1), ct));
+        Assert.True(await prototype.ApplyAsync(Join(tenant, "b", b, 3, 2), ct));
+        Assert.True(await prototype.ApplyAsync(Join(tenant, "c", c, 1, 3), ct));
 
-        // u1's key is u0's plus a little noise: u0's nearest neighbour, whatever the other random keys are.
-        members[1] = members[1] with { Key = members[0].Key.Select(x => x + (0.01f * (float)random.NextDouble())).ToArray() };
-        foreach (var member in members)
-        {
-            await prototype.UpsertMemberAsync(member, TestContext.Current.CancellationToken);
-        }
+        // a's scheme moves; b moves away (its leave); the update is retried (the same id): counted once.
+        var a2 = RandomVector(random, dimension);
+        var update = Delta(tenant, "a", (a, 2), (a2, 6), 4);
+        Assert.True(await prototype.ApplyAsync(update, ct));
+        Assert.True(await prototype.ApplyAsync(Delta(tenant, "b", (b, 3), null, 5), ct));
+        Assert.False(await prototype.ApplyAsync(update, ct));
 
-        var three = await prototype.NearestAsync(members[0].Key, members[0].UserKey, 3, TestContext.Current.CancellationToken);
-        Assert.Equal(3, three.Count);
-        Assert.DoesNotContain(three, m => m.UserKey == members[0].UserKey);
-        Assert.Equal(members[1].UserKey, three[0].UserKey);
+        var summary = await prototype.GetSummaryAsync(ct);
+        AssertCentroid([a2, c], summary);
+        Assert.Equal((6 + 1) / 2.0, summary.MeanPairCount, 9);
+        Assert.Equal((3L, 1L, 5L), (summary.Joins, summary.Leaves, summary.Reports));
+        Assert.Equal(new[] { "a", "c" }.Select(u => GrainKeys.User(tenant, u)), (await prototype.GetReservoirAsync(ct)).Members.Select(m => m.UserKey).Order());
+        await Assert.ThrowsAsync<ArgumentException>(() => prototype.ApplyAsync(Join(NewTenantId(), "elsewhere", a, 1, 9), ct));
+        await Assert.ThrowsAsync<ArgumentException>(() => prototype.ApplyAsync(Join(tenant, "short", new float[dimension - 1], 1, 10), ct));
 
-        // n beyond the prototype: every other member, once, and still never the user itself.
-        var all = await prototype.NearestAsync(members[0].Key, members[0].UserKey, 100, TestContext.Current.CancellationToken);
-        Assert.Equal(members.Skip(1).Select(m => m.UserKey).Order(), all.Select(m => m.UserKey).Order());
-        Assert.Empty(await prototype.NearestAsync(members[0].Key, members[0].UserKey, 0, TestContext.Current.CancellationToken));
+        // The state is stored: a fresh activation has the same sums and still knows the retried id.
+        await fixture.Cluster.DeactivateAsync(prototype);
+        var reloaded = await prototype.GetSummaryAsync(ct);
+        AssertCentroid([a2, c], reloaded);
+        Assert.Equal(summary.Spread, reloaded.Spread, 9);
+        Assert.False(await prototype.ApplyAsync(update, ct));
 
-        // Members without a sketch yet are compared on their schemes when the caller passes a scheme.
-        var sketchless = fixture.Client.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, 1));
-        var plain = Enumerable.Range(0, 3).Select(i => Snapshot(tenant, $"plain{i}", RandomVector(random, dimension), [], 1)).ToList();
-        foreach (var member in plain)
-        {
-            await sketchless.UpsertMemberAsync(member, TestContext.Current.CancellationToken);
-        }
-
-        var byScheme = await sketchless.NearestAsync(plain[2].Scheme, plain[0].UserKey, 1, TestContext.Current.CancellationToken);
-        Assert.Equal(plain[2].UserKey, byScheme.Single().UserKey);
-
-        await Assert.ThrowsAsync<ArgumentException>(() => prototype.NearestAsync(members[0].Key, members[0].UserKey, -1, TestContext.Current.CancellationToken));
-        await Assert.ThrowsAsync<ArgumentException>(() => prototype.NearestAsync([float.NaN, 1], members[0].UserKey, 2, TestContext.Current.CancellationToken));
-        await Assert.ThrowsAsync<ArgumentException>(() => prototype.UpsertMemberAsync(Snapshot(tenant, "short", new float[dimension - 1], [], 1), TestContext.Current.CancellationToken));
-        await Assert.ThrowsAsync<ArgumentException>(() => prototype.UpsertMemberAsync(Snapshot(NewTenantId(), "elsewhere", new float[dimension], [], 1), TestContext.Current.CancellationToken));
+        // Reset (the start of a rebuild) forgets every statistic.
+        await prototype.ResetAsync(ct);
+        Assert.Equal(0, (await prototype.GetSummaryAsync(ct)).Members);
+        await fixture.Cluster.DeactivateAsync(prototype);
+        Assert.Empty((await prototype.GetReservoirAsync(ct)).Members);
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
-    public async Task Upsert_IsIdempotentBySequence_AndTheSumsFollowTheMembers()
+    public async Task StoredSize_IsTheSameWith10And10000Members()
     {
         var (_, dimension) = await EvaluatorAsync();
-        string tenant = NewTenantId();
-        var prototype = fixture.Client.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, 0));
-        var random = new Random(11);
-        var a = Snapshot(tenant, "a", RandomVector(random, dimension), [], 1);
-        var b = Snapshot(tenant, "b", RandomVector(random, dimension), [], 1);
-        await prototype.UpsertMemberAsync(a, TestContext.Current.CancellationToken);
-        await prototype.UpsertMemberAsync(b, TestContext.Current.CancellationToken);
+        var ct = TestContext.Current.CancellationToken;
+        var random = new Random(5);
+        var scheme = RandomVector(random, dimension);
+        var sketch = RandomVector(random, 256);
+        async Task<(long Bytes, PrototypeSummary Summary)> FillAsync(int members)
+        {
+            string tenant = NewTenantId();
+            var prototype = Prototype(tenant, 0);
 
-        // A repeated or older snapshot changes nothing; a newer one replaces the member's contribution.
-        var repeated = await prototype.UpsertMemberAsync(a with { Scheme = RandomVector(random, dimension) }, TestContext.Current.CancellationToken);
-        AssertCentroid([a.Scheme, b.Scheme], repeated);
-        var a2 = a with { Scheme = RandomVector(random, dimension), PairCount = 6, Sequence = 2 };
-        var replaced = await prototype.UpsertMemberAsync(a2, TestContext.Current.CancellationToken);
-        Assert.Equal(2, replaced.Members);
-        AssertCentroid([a2.Scheme, b.Scheme], replaced);
-        Assert.Equal((6 + b.PairCount) / 2.0, replaced.MeanPairCount, 9);
+            // Concurrent reports ride on shared writes (group commit); each call returns once its report is stored.
+            for (int start = 0; start < members; start += 1000)
+            {
+                await Task.WhenAll(Enumerable.Range(start, Math.Min(1000, members - start)).Select(u =>
+                    prototype.ApplyAsync(Join(tenant, $"user-{u:D6}", scheme, 4, u + 1) with { Snapshot = new MemberSnapshot(GrainKeys.User(tenant, $"user-{u:D6}"), scheme, sketch, 4, u + 1) }, ct)));
+            }
 
-        var removed = await prototype.RemoveMemberAsync(b.UserKey, TestContext.Current.CancellationToken);
-        var again = await prototype.RemoveMemberAsync(b.UserKey, TestContext.Current.CancellationToken);
-        Assert.Equal(1, removed.Members);
-        Assert.Equal(removed with { Centroid = again.Centroid }, again);
-        AssertCentroid([a2.Scheme], again);
-        Assert.Equal(0, again.Spread, 4);
-        Assert.False(await prototype.IsMemberAsync(b.UserKey, TestContext.Current.CancellationToken));
-        Assert.Equal(new[] { a.UserKey }, (await prototype.GetReservoirAsync(TestContext.Current.CancellationToken)).Members.Select(m => m.UserKey));
+            return (await BlobBytesAsync(tenant), await prototype.GetSummaryAsync(ct));
+        }
 
-        // The state is stored: a fresh activation rebuilds the same sums.
-        await fixture.Cluster.DeactivateAsync(prototype);
-        AssertCentroid([a2.Scheme], await prototype.GetSummaryAsync(TestContext.Current.CancellationToken));
+        var (small, smallSummary) = await FillAsync(10);
+        var (large, largeSummary) = await FillAsync(10_000);
+        TestContext.Current.TestOutputHelper?.WriteLine($"MEASURE prototype blob: {small} bytes with 10 members, {large} bytes with 10,000");
+        Assert.Equal(10, smallSummary.Members);
+        Assert.Equal(10_000, largeSummary.Members);
+        Assert.Equal(4, largeSummary.MeanPairCount, 9);
+        Assert.Equal(small, large);
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task Recluster_SeparatesPlantedClusters_AndAUserFollowingTheOtherClusterMoves()
     {
-        const int PerGroup = 3, Warm = 5;
+        const int Warm = 5;
+        int[] groups = [0, 0, 0, 0, 1, 1];
         var (bank, _) = await EvaluatorAsync();
         string tenant = NewTenantId();
         var tenantGrain = fixture.Client.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant));
@@ -98,7 +97,7 @@ public sealed class PrototypeTests(ClusterFixture fixture)
         fixture.InvalidateTenantCaches(tenant);
 
         // Planted clusters: group 0 prefers the concise answer, group 1 the verbose one.
-        var users = Enumerable.Range(0, 2 * PerGroup).Select(u => (Grain: User(tenant, $"u{u}"), Group: u / PerGroup)).ToList();
+        var users = groups.Select((g, u) => (Grain: User(tenant, $"u{u}"), Group: g)).ToList();
         int next = 0;
         foreach (var (grain, group) in users)
         {
@@ -109,6 +108,7 @@ public sealed class PrototypeTests(ClusterFixture fixture)
         }
 
         // Version 0: everyone sits in the one prototype at the tenant prior.
+        await FlushAsync(users.Select(u => u.Grain));
         Assert.All(await ProfilesAsync(users), p => Assert.Equal(0, p.Prototype));
         Assert.Equal(users.Count, (await SummaryAsync(tenant, 0)).Members);
 
@@ -126,6 +126,8 @@ public sealed class PrototypeTests(ClusterFixture fixture)
             await grain.ApplyFeedbackAsync(Item(group, next++), TestContext.Current.CancellationToken);
         }
 
+        await FlushAsync(users.Select(u => u.Grain));
+
         var profiles = await ProfilesAsync(users);
         var planted = users.Select(u => u.Group).ToArray();
         var assigned = profiles.Select(p => p.Prototype ?? -1).ToArray();
@@ -137,7 +139,7 @@ public sealed class PrototypeTests(ClusterFixture fixture)
         await AssertConsistentAsync(tenant, users.Select(u => u.Grain).ToList(), profiles, 2);
 
         // A user of group 0 starts judging like group 1: it ends up in group 1's prototype.
-        int from = assigned[0], to = assigned[PerGroup];
+        int from = assigned[0], to = assigned[^1];
         var mover = users[0].Grain;
         int steps = 0;
         while ((await mover.GetProfileAsync(TestContext.Current.CancellationToken)).Prototype != to && steps < 40)
@@ -148,7 +150,8 @@ public sealed class PrototypeTests(ClusterFixture fixture)
 
         TestContext.Current.TestOutputHelper?.WriteLine($"MEASURE move: {steps} opposite feedback items moved the user from prototype {from} to {to}");
         Assert.Equal(to, (await mover.GetProfileAsync(TestContext.Current.CancellationToken)).Prototype);
-        Assert.False(await Prototype(tenant, from).IsMemberAsync(mover.GetPrimaryKeyString(), TestContext.Current.CancellationToken));
+        await mover.FlushReportsAsync(TestContext.Current.CancellationToken);
+        Assert.DoesNotContain((await Prototype(tenant, from).GetReservoirAsync(TestContext.Current.CancellationToken)).Members, m => m.UserKey == mover.GetPrimaryKeyString());
 
         // Reactivated, the user starts again from its prototype's centroid as prior: same prototype, same scheme.
         var before = await mover.GetProfileAsync(TestContext.Current.CancellationToken);
@@ -162,40 +165,70 @@ public sealed class PrototypeTests(ClusterFixture fixture)
 
         await AssertConsistentAsync(tenant, users.Select(u => u.Grain).ToList(), await ProfilesAsync(users), 2);
 
-        // Cold start in a clustered tenant: a user with no feedback is scored from the largest prototype's centroid (the
-        // prototype it would join), says so, and joins nothing by being scored.
+        // Cold start in a clustered tenant: a user with no feedback is scored by the population scheme (Σθ / count over the
+        // prototypes), says so, and joins nothing by being scored.
         var fresh = await fixture.Client.GetGrain<IScoringWorker>(0).ScoreAsync(
             new ScoreRequest(tenant, "fresh", "How should I sort a list?", ["Use sorted(xs).", "Sorting is a deep topic; let us review it at length."]),
             TestContext.Current.CancellationToken);
         Assert.True(fresh.IsColdStart);
         Assert.Null(fresh.Prototype);
         var schemes = await User(tenant, "fresh").GetSchemesAsync(new SchemeRequest([1f, 0f], 1, "seed"), TestContext.Current.CancellationToken);
-        int largest = directory.Counts[0] >= directory.Counts[1] ? 0 : 1;
-        Assert.Equal(Array.ConvertAll(directory.Centroids[largest], x => (double)x), schemes.Scheme);
+        var population = PopulationCache.Of([await SummaryAsync(tenant, 0), await SummaryAsync(tenant, 1)])!;
+        for (int i = 0; i < population.Length; i++)
+        {
+            Assert.Equal(population[i], schemes.Scheme[i], 5);
+        }
+
         Assert.Equal(users.Count, (await SummaryAsync(tenant, 0)).Members + (await SummaryAsync(tenant, 1)).Members);
+
+        // A new user who judges like the smaller group joins that group's prototype, not the largest.
+        int small = directory.Counts[0] < directory.Counts[1] ? 0 : 1;
+        Assert.Equal(to, small);
+        var newcomer = User(tenant, "newcomer");
+        await newcomer.ApplyFeedbackAsync(Item(1, next++), TestContext.Current.CancellationToken);
+        Assert.Equal(small, (await newcomer.GetProfileAsync(TestContext.Current.CancellationToken)).Prototype);
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
-    public async Task ReportedMoves_TriggerAPassAtTheThreshold()
+    public async Task Joins_CountedByThePrototype_TriggerABackgroundPassAtTheThreshold()
     {
         var (bank, _) = await EvaluatorAsync();
         string tenant = NewTenantId();
         var tenantGrain = fixture.Client.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant));
         await tenantGrain.CreateAsync(new TenantSettings(Prototypes: 2, CriteriaBankVersion: bank, ReclusterAfterMoves: 4, ReclusterPeriod: TimeSpan.FromHours(1)), new string('b', 64), TestContext.Current.CancellationToken);
         fixture.InvalidateTenantCaches(tenant);
-
-        // Each user's first feedback is a join, reported to the tenant; the fourth join runs a pass before it returns.
-        for (int u = 0; u < 3; u++)
+        var published = new TaskCompletionSource<(long Version, string Trigger)>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hooks = fixture.Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<ReclusterHooks>()).ToList();
+        hooks.ForEach(h => h.Published = (t, version, trigger) =>
         {
-            await User(tenant, $"u{u}").ApplyFeedbackAsync(Item(u % 2, u), TestContext.Current.CancellationToken);
-        }
+            if (t == GrainKeys.Tenant(tenant))
+            {
+                published.TrySetResult((version, trigger));
+            }
+        });
+        try
+        {
+            // Each user's first feedback is a join, counted by prototype 0; the fourth makes it ask the tenant (one-way).
+            for (int u = 0; u < 3; u++)
+            {
+                var user = User(tenant, $"u{u}");
+                await user.ApplyFeedbackAsync(Item(u % 2, u), TestContext.Current.CancellationToken);
+                await user.FlushReportsAsync(TestContext.Current.CancellationToken);
+            }
 
-        Assert.Equal(0, (await tenantGrain.GetDirectoryAsync(TestContext.Current.CancellationToken)).Version);
-        await User(tenant, "u3").ApplyFeedbackAsync(Item(1, 3), TestContext.Current.CancellationToken);
-        var directory = await tenantGrain.GetDirectoryAsync(TestContext.Current.CancellationToken);
-        Assert.Equal(1, directory.Version);
-        Assert.Equal(2, directory.Centroids.Count);
-        Assert.Equal(4, directory.Counts.Sum());
+            Assert.Equal(0, (await tenantGrain.GetDirectoryAsync(TestContext.Current.CancellationToken)).Version);
+            Assert.Equal(3, (await SummaryAsync(tenant, 0)).Joins);
+            await User(tenant, "u3").ApplyFeedbackAsync(Item(1, 3), TestContext.Current.CancellationToken);
+            Assert.Equal((1, "moves"), await published.Task.WaitAsync(TestContext.Current.CancellationToken));
+            var directory = await tenantGrain.GetDirectoryAsync(TestContext.Current.CancellationToken);
+            Assert.Equal(1, directory.Version);
+            Assert.Equal(2, directory.Centroids.Count);
+            Assert.Equal(4, directory.Counts.Sum());
+        }
+        finally
+        {
+            hooks.ForEach(h => h.Published = null);
+        }
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
@@ -209,7 +242,8 @@ public sealed class PrototypeTests(ClusterFixture fixture)
             await user.ApplyFeedbackAsync(Item(0, i), TestContext.Current.CancellationToken);
         }
 
-        // The reservoir version counts the snapshots the prototype applied (one member, nothing removed).
+        // The reservoir version counts the reports the prototype applied (one member, nothing removed).
+        await user.FlushReportsAsync(TestContext.Current.CancellationToken);
         var summary = await SummaryAsync(tenant, 0);
         TestContext.Current.TestOutputHelper?.WriteLine($"MEASURE reports: {summary.Version} prototype updates for {Count} feedback items of one consistent user");
         Assert.Equal(1, summary.Members);
@@ -232,16 +266,15 @@ public sealed class PrototypeTests(ClusterFixture fixture)
         // A tenant that was never created works on the version-0 directory: one prototype, index 0.
         var prototype = Prototype(tenant, 0);
         string goneKey = gone.GetPrimaryKeyString();
-        Assert.True(await prototype.IsMemberAsync(goneKey, TestContext.Current.CancellationToken));
+        await FlushAsync([keep, gone]);
+        Assert.Contains((await prototype.GetReservoirAsync(TestContext.Current.CancellationToken)).Members, m => m.UserKey == goneKey);
         Assert.Equal(2, (await prototype.GetSummaryAsync(TestContext.Current.CancellationToken)).Members);
 
         await gone.DeleteAsync(TestContext.Current.CancellationToken);
 
-        Assert.False(await prototype.IsMemberAsync(goneKey, TestContext.Current.CancellationToken));
         var summary = await prototype.GetSummaryAsync(TestContext.Current.CancellationToken);
         Assert.Equal(1, summary.Members);
-        Assert.DoesNotContain((await prototype.GetReservoirAsync(TestContext.Current.CancellationToken)).Members, m => m.UserKey == goneKey);
-        Assert.Empty(await prototype.NearestAsync(new float[256], keep.GetPrimaryKeyString(), 10, TestContext.Current.CancellationToken));
+        Assert.Equal([keep.GetPrimaryKeyString()], (await prototype.GetReservoirAsync(TestContext.Current.CancellationToken)).Members.Select(m => m.UserKey));
 
         // Nothing in storage either: not in the prototype's blob, and no user blob.
         var blobs = new List<string>();
@@ -270,8 +303,47 @@ public sealed class PrototypeTests(ClusterFixture fixture)
 
     private static string NewTenantId() => "p-" + Guid.NewGuid().ToString("N")[..10];
 
-    private static MemberSnapshot Snapshot(string tenant, string user, float[] scheme, float[] key, long sequence) =>
-        new(GrainKeys.User(tenant, user), scheme, key, 3, sequence);
+    private static MembershipReport Join(string tenant, string user, float[] scheme, int pairs, long id) =>
+        Delta(tenant, user, null, (scheme, pairs), id);
+
+    /// <summary>The report from contribution <paramref name="old"/> to <paramref name="now"/> (null: not a member).</summary>
+    private static MembershipReport Delta(string tenant, string user, (float[] Scheme, int Pairs)? old, (float[] Scheme, int Pairs)? now, long id)
+    {
+        var before = old ?? (new float[(now ?? old)!.Value.Scheme.Length], 0);
+        var after = now ?? (new float[before.Scheme.Length], 0);
+        string key = GrainKeys.User(tenant, user);
+        return new MembershipReport(
+            id,
+            key,
+            (now is null ? 0 : 1) - (old is null ? 0 : 1),
+            after.Scheme.Zip(before.Scheme, (x, y) => x - y).ToArray(),
+            after.Scheme.Sum(x => (double)x * x) - before.Scheme.Sum(x => (double)x * x),
+            after.Pairs - before.Pairs,
+            now is null ? null : new MemberSnapshot(key, after.Scheme, [], after.Pairs, id));
+    }
+
+    private async Task<long> BlobBytesAsync(string tenant)
+    {
+        long bytes = -1;
+        await foreach (var blob in fixture.PrototypeContainer.GetBlobsAsync(cancellationToken: TestContext.Current.CancellationToken))
+        {
+            if (blob.Name.Contains(tenant, StringComparison.Ordinal))
+            {
+                Assert.Equal(-1, bytes);
+                bytes = blob.Properties.ContentLength ?? -1;
+            }
+        }
+
+        return bytes;
+    }
+
+    private static async Task FlushAsync(IEnumerable<IUserGrain> users)
+    {
+        foreach (var user in users)
+        {
+            await user.FlushReportsAsync(TestContext.Current.CancellationToken);
+        }
+    }
 
     private static float[] RandomVector(Random random, int length) =>
         Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() * 2) - 1)).ToArray();
@@ -288,6 +360,7 @@ public sealed class PrototypeTests(ClusterFixture fixture)
     /// <summary>Members over all prototypes = users; each user is a member exactly where its profile says; centroids are the members' mean.</summary>
     private async Task AssertConsistentAsync(string tenant, IReadOnlyList<IUserGrain> users, IReadOnlyList<UserProfile> profiles, int prototypes)
     {
+        await FlushAsync(users);
         long total = 0;
         for (int p = 0; p < prototypes; p++)
         {
@@ -303,7 +376,7 @@ public sealed class PrototypeTests(ClusterFixture fixture)
 
             for (int u = 0; u < users.Count; u++)
             {
-                Assert.Equal(profiles[u].Prototype == p, await prototype.IsMemberAsync(users[u].GetPrimaryKeyString(), TestContext.Current.CancellationToken));
+                Assert.Equal(profiles[u].Prototype == p, reservoir.Members.Any(m => m.UserKey == users[u].GetPrimaryKeyString()));
             }
         }
 

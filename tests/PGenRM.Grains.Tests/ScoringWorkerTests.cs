@@ -94,6 +94,8 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
             JudgmentSketch.Add(sketch, pair.Candidates[1].ItemId, -1);
         }
 
+        await fixture.Client.GetGrain<IUserGrain>(userKey).FlushReportsAsync(TestContext.Current.CancellationToken);
+
         string query = $"How do I sort a list of numbers? [{tenant}]";
         var response = await Worker.ScoreAsync(new ScoreRequest(tenant, "u", query, [x, y, w]), TestContext.Current.CancellationToken);
 
@@ -186,6 +188,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         string y = $"There are several considerations about dictionaries that we should discuss at length. [{tenant}]";
         await fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, "judge"))
             .ApplyFeedbackAsync(new FeedbackItem("j-1", $"Invert a dict? [{tenant}]", x, y, null, null, 1, DateTimeOffset.UnixEpoch), TestContext.Current.CancellationToken);
+        await fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, "judge")).FlushReportsAsync(TestContext.Current.CancellationToken);
 
         string query = $"How do I invert a dictionary in Python? [{tenant}]";
         string[] candidates = [x, y, $"Loop over the items and swap keys and values. [{tenant}]"];
@@ -195,8 +198,8 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         var views = await ViewsAsync(tenant, evaluator, encoded);
         string userKey = GrainKeys.User(tenant, "newbie");
 
-        // Not clustered yet: the newbie's prior is the population scheme, the running mean of prototype 0 (the judge's
-        // scheme), not a zero scheme.
+        // Not clustered yet: the newbie's prior is the population scheme, Σθ / count over the prototypes' running sums (here
+        // the judge's scheme, in prototype 0), not a zero scheme.
         var population = await fixture.Client.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, 0)).GetSummaryAsync(TestContext.Current.CancellationToken);
         Assert.Equal(1, population.Members);
         Assert.True(TensorPrimitives.Norm(population.Centroid) > 0);
@@ -335,6 +338,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
     {
         string key = GrainKeys.User(tenant, user);
         await fixture.Client.GetGrain<IUserGrain>(key).ApplyFeedbackAsync(new FeedbackItem($"{user}-1", query, chosen, rejected, null, null, 1, DateTimeOffset.UnixEpoch), TestContext.Current.CancellationToken);
+        await fixture.Client.GetGrain<IUserGrain>(key).FlushReportsAsync(TestContext.Current.CancellationToken); // its prototype report lands in the background
         var pair = await evaluator.EncodeAsync(query, [chosen, rejected], cancellationToken: TestContext.Current.CancellationToken);
         var model = new UserModel(evaluator.DefaultPrior(), evaluator.Model);
         var chosenView = chosenStats is null ? Unseen(evaluator, pair.Candidates[0]) : View(evaluator, chosenStats, pair.Candidates[0]);

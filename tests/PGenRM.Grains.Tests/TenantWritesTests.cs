@@ -63,7 +63,7 @@ public sealed class TenantWritesTests
         updated.Settings = new TenantSettings(Prototypes: 2);
         state.WriteBehindTheBack(updated);
 
-        Assert.True(await TenantWrites.StoreDirectoryAsync(state, new PrototypeDirectory(1, [[1f], [2f]], [3, 4]), 2, DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken));
+        Assert.True(await TenantWrites.StoreDirectoryAsync(state, new PrototypeDirectory(1, [[1f], [2f]], [3, 4]), 2, DateTimeOffset.UnixEpoch, 0, TestContext.Current.CancellationToken));
 
         await state.ReadStateAsync(TestContext.Current.CancellationToken);
         Assert.Equal(2, state.State.Settings.Prototypes); // the other writer's settings survive
@@ -79,7 +79,7 @@ public sealed class TenantWritesTests
         state.WriteBehindTheBack(theirs);
         int writes = state.Writes;
 
-        Assert.False(await TenantWrites.StoreDirectoryAsync(state, new PrototypeDirectory(2, [[5f]], [1]), 1, DateTimeOffset.UnixEpoch, TestContext.Current.CancellationToken));
+        Assert.False(await TenantWrites.StoreDirectoryAsync(state, new PrototypeDirectory(2, [[5f]], [1]), 1, DateTimeOffset.UnixEpoch, 0, TestContext.Current.CancellationToken));
 
         Assert.Equal(writes + 1, state.Writes); // the conflicting write only
         Assert.Equal([9f], Assert.Single(state.State.Centroids));
