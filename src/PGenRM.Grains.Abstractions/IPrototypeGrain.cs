@@ -34,4 +34,8 @@ public interface IPrototypeGrain : IGrainWithStringKey
     /// <summary>The reservoir (readers cache it by version).</summary>
     [Alias("GetReservoirAsync"), ReadOnly]
     Task<PrototypeReservoir> GetReservoirAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Forgets every member statistic (counts, sums, reservoir) of this prototype; the start of a rebuild from the feedback logs.</summary>
+    [Alias("ResetAsync")]
+    Task ResetAsync(CancellationToken cancellationToken = default);
 }

@@ -40,4 +40,11 @@ public interface IUserGrain : IGrainWithStringKey
     /// <summary>Deletes the user's stored state and its prototype membership (and its entries in items' recent-judge lists); the grain starts from the prior afterwards.</summary>
     [Alias("DeleteAsync")]
     Task DeleteAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Re-sends everything the user contributes to derived statistics (its item judgments from its feedback log and its
+    /// prototype membership) as after a reset; used by the rebuild. Idempotent against a reset store.
+    /// </summary>
+    [Alias("ReplayDerivedAsync")]
+    Task ReplayDerivedAsync(CancellationToken cancellationToken = default);
 }

@@ -81,6 +81,24 @@ public sealed partial class PrototypeGrain(
     }
 
     /// <inheritdoc />
+    public async Task ResetAsync(CancellationToken cancellationToken = default)
+    {
+        // The version moves on, so readers' reservoir caches drop what they hold.
+        state.State = new PrototypeState { Version = state.State.Version + 1 };
+        try
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        _members = new PrototypeMembers(state, this.GetPrimaryKeyString());
+    }
+
+    /// <inheritdoc />
     public Task<bool> IsMemberAsync(string userKey, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(userKey);

@@ -155,7 +155,7 @@ public static partial class PGenRMHost
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("pgenrm"))
             .WithMetrics(m => m
-                .AddMeter("Microsoft.Orleans", EncoderMetrics.MeterName, ServiceMetrics.MeterName, LlmMetrics.MeterName)
+                .AddMeter("Microsoft.Orleans", EncoderMetrics.MeterName, ServiceMetrics.MeterName, LlmMetrics.MeterName, PGenRM.Grains.Derived.DerivedStatsMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter())
             .WithTracing(t => t
