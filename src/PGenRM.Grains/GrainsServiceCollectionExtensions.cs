@@ -31,6 +31,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<Derived.DerivedStatsPipeline>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Derived.DerivedStatsPipeline>());
         services.TryAddSingleton<Derived.ItemStatsCache>();
+        services.TryAddSingleton<Derived.TenantRebuild>();
 
         // The llm evaluator's path; the host adds the configured endpoints first (none: tenants cannot use 'llm').
         services.TryAddSingleton(new LlmEndpoints([]));

@@ -239,6 +239,7 @@ public static partial class PGenRMHost
         app.MapGet("/health/ready", ReadyAsync);
         app.MapPrometheusScrapingEndpoint("/metrics");
         app.MapPGenRMApi(options);
+        app.MapRebuildApi();
         if (options.Dashboard)
         {
             app.MapOrleansDashboard(DashboardAccess.Path);
