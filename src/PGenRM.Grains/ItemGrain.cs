@@ -40,7 +40,7 @@ public sealed partial class ItemGrain(
     /// <summary>Applied judgments after which the item is written at once rather than on the next timer tick.</summary>
     public const int WriteEveryJudgments = 256;
 
-    /// <summary>Longest time applied judgments stay unwritten (while the activation lives).</summary>
+    /// <summary>Longest time applied judgments stay unwritten (while the activation lives; a failed write is retried after as long again).</summary>
     public static readonly TimeSpan WriteBehindPeriod = TimeSpan.FromSeconds(5);
 
     private readonly HashSet<string> _judgmentIds = new(StringComparer.Ordinal);
@@ -54,10 +54,6 @@ public sealed partial class ItemGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         Reload(state.State);
-        _timer = this.RegisterGrainTimer(
-            static (self, ct) => self.WriteBehindAsync(ct),
-            this,
-            new GrainTimerCreationOptions { DueTime = WriteBehindPeriod, Period = WriteBehindPeriod, Interleave = false, KeepAlive = false });
         return Task.CompletedTask;
     }
 
@@ -111,6 +107,31 @@ public sealed partial class ItemGrain(
         {
             await WriteBehindAsync(cancellationToken);
         }
+
+        ScheduleWriteBehind();
+    }
+
+    /// <summary>
+    /// A one-shot timer while judgments are unwritten: an item with nothing to write has no timer (a silo holds many
+    /// items; a periodic timer each would be that many turns every period for nothing).
+    /// </summary>
+    private void ScheduleWriteBehind()
+    {
+        if (_unwritten.Count == 0 || _timer is not null)
+        {
+            return;
+        }
+
+        _timer = this.RegisterGrainTimer(
+            static async (self, ct) =>
+            {
+                self._timer?.Dispose();
+                self._timer = null;
+                await self.WriteBehindAsync(ct);
+                self.ScheduleWriteBehind();
+            },
+            this,
+            new GrainTimerCreationOptions { DueTime = WriteBehindPeriod, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = false });
     }
 
     /// <inheritdoc />
