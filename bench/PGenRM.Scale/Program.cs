@@ -4,6 +4,8 @@
 // (PrototypeMembers), and the re-clustering passes run PrototypeClustering over their reservoirs. Writes the JSON object that docs/BENCHMARKS.md
 // "Scale" reads. Usage: dotnet run -c Release --project bench/PGenRM.Scale -- --users N --json FILE [--groups K]
 // [--seed S] [--mean-items M]
+// --azurite: the feedback path on Azurite instead (AzuriteRun): [--users N] [--feedback-per-user F] [--items I]
+// [--concurrency C] [--users-per-tenant U] [--raw-rows R] [--json FILE]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -17,6 +19,11 @@ using PGenRM.Grains.Abstractions;
 using PGenRM.Grains.Log;
 using PGenRM.Grains.Storage;
 using PGenRM.Testing;
+
+if (args.Contains("--azurite"))
+{
+    return await PGenRM.Scale.AzuriteRun.RunAsync(args);
+}
 
 int users = IntArg("--users", 1_000_000);
 string json = StringArg("--json", "scale.json");
@@ -223,6 +230,7 @@ var result = new Dictionary<string, object>
 string text = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
 File.WriteAllText(json, text);
 Console.WriteLine(text);
+return 0;
 
 static float[] Gaussian(Random r, int n)
 {

@@ -8,4 +8,5 @@ root.Subcommands.Add(ScoreCommand.Create());
 root.Subcommands.Add(ProfileCommand.Create());
 root.Subcommands.Add(EvalCommand.Create());
 root.Subcommands.Add(LoadCommand.Create());
+root.Subcommands.Add(RebuildCommand.Create());
 return await root.Parse(args).InvokeAsync();

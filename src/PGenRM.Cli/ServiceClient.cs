@@ -12,16 +12,19 @@ internal sealed class ServiceClient : IDisposable
 {
     private readonly HttpClient _http;
 
-    public ServiceClient(Uri server, string key)
+    /// <param name="server">The service.</param>
+    /// <param name="key">A tenant key, or the admin key when <paramref name="admin"/> (then <see cref="Tenant"/> is empty).</param>
+    /// <param name="admin">Whether <paramref name="key"/> is the admin key (any form the operator configured).</param>
+    public ServiceClient(Uri server, string key, bool admin = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(key);
         int dot = key.IndexOf('.', StringComparison.Ordinal);
-        if (dot <= 0)
+        if (!admin && dot <= 0)
         {
             throw new ArgumentException("The API key has no tenant part ('{tenant}.{secret}'); use the key the service printed or returned.", nameof(key));
         }
 
-        Tenant = key[..dot];
+        Tenant = admin ? "" : key[..dot];
         _http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromMinutes(5) };
         _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
     }

@@ -27,6 +27,14 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<ReclusterHooks>();
         services.TryAddSingleton(_ => new ScoringGate());
 
+        // Item judgments off the acknowledgment path: one pipeline per silo, flushed by the silo lifecycle on shutdown.
+        services.TryAddSingleton(new Derived.DerivedStatsOptions());
+        services.TryAddSingleton(sp => new Derived.DerivedStatsMetrics(sp.GetService<IMeterFactory>()));
+        services.TryAddSingleton<Derived.DerivedStatsPipeline>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Derived.DerivedStatsPipeline>());
+        services.TryAddSingleton<Derived.ItemStatsCache>();
+        services.TryAddSingleton<Derived.TenantRebuild>();
+
         // The llm evaluator's path; the host adds the configured endpoints first (none: tenants cannot use 'llm').
         services.TryAddSingleton(new LlmEndpoints([]));
         services.TryAddSingleton(sp => new LlmMetrics(sp.GetService<IMeterFactory>()));

@@ -6,10 +6,17 @@ using PGenRM.Grains.Storage;
 namespace PGenRM.Grains;
 
 /// <summary>
-/// One response's statistics. Each judgment adds an item-side observation and refits φ = [b; o] with
-/// <see cref="SchemeLearner.FitItem"/>, warm-started at the current φ, over the last <see cref="ObservationCapacity"/>
+/// One response's statistics. Judgments arrive in batches from the silos' derived-statistics pipelines
+/// (<see cref="Derived.DerivedStatsPipeline"/>): each adds an item-side observation, and the batch refits φ = [b; o] once
+/// with <see cref="SchemeLearner.FitItem"/>, warm-started at the current φ, over the last <see cref="ObservationCapacity"/>
 /// observations plus the folded summary of older ones (the same online update the offline trainer runs in rounds).
 /// </summary>
+/// <remarks>
+/// Written behind: a popular item receives judgments faster than one row can be rewritten each time, so applied
+/// judgments are stored every <see cref="WriteEveryJudgments"/> judgments, every <see cref="WriteBehindPeriod"/> and on
+/// deactivation. A silo crash loses at most what was unwritten; <c>rebuild</c> replays the feedback logs into the items
+/// (docs/RELIABILITY.md). Reads are <c>[ReadOnly]</c> and see the applied (not only the stored) statistics.
+/// </remarks>
 public sealed partial class ItemGrain(
     [PersistentState("item", "items")] IPersistentState<ItemState> state,
     EvaluatorHost evaluators,
@@ -30,8 +37,18 @@ public sealed partial class ItemGrain(
     /// <summary>Longest accepted judge key (the judgment sketch has 256 values).</summary>
     public const int MaxKeyLength = 4096;
 
+    /// <summary>Applied judgments after which the item is written at once rather than on the next timer tick.</summary>
+    public const int WriteEveryJudgments = 256;
+
+    /// <summary>Longest time applied judgments stay unwritten (while the activation lives; a failed write is retried after as long again).</summary>
+    public static readonly TimeSpan WriteBehindPeriod = TimeSpan.FromSeconds(5);
+
     private readonly HashSet<string> _judgmentIds = new(StringComparer.Ordinal);
+
+    // Applied in memory since the last successful write, oldest first: re-applied to a fresh row after an ETag conflict.
+    private readonly List<ItemJudgment> _unwritten = [];
     private FoldedEvidence? _folded;
+    private IGrainTimer? _timer;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -41,51 +58,124 @@ public sealed partial class ItemGrain(
     }
 
     /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        _timer?.Dispose();
+        await WriteBehindAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
     public async Task<ItemStats> RecordJudgmentAsync(ItemJudgment judgment, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(judgment);
+        var model = (await evaluators.GetAsync(cancellationToken)).Model;
+        Validate(judgment, model.FactorDimension);
         if (_judgmentIds.Contains(judgment.JudgmentId))
         {
             LogDuplicateJudgment(judgment.JudgmentId, this.GetPrimaryKeyString());
             return Stats();
         }
 
-        var model = (await evaluators.GetAsync(cancellationToken)).Model;
-        int f = model.FactorDimension;
-        Validate(judgment, f);
-
-        try
-        {
-            Apply(state.State, judgment, model);
-
-            // On an ETag conflict: re-read, and record the judgment again on the fresh state unless it is there already.
-            var write = await state.WriteStateWithRetryAsync(
-                fresh =>
-                {
-                    if (fresh.RecentJudgmentIds.Contains(judgment.JudgmentId, StringComparer.Ordinal))
-                    {
-                        return false;
-                    }
-
-                    Apply(fresh, judgment, model);
-                    return true;
-                },
-                Reload,
-                cancellationToken: cancellationToken);
-            LogConflict(write, judgment.JudgmentId);
-        }
-        catch
-        {
-            // The in-memory state is ahead of storage now; reload it on the next call instead of serving it.
-            DeactivateOnIdle();
-            throw;
-        }
-
+        ApplyBatch(state.State, [judgment], model, remember: true);
+        await WriteNowAsync(null, model, cancellationToken);
         return Stats();
     }
 
     /// <inheritdoc />
+    public async Task ApplyJudgmentsAsync(ItemJudgmentBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentNullException.ThrowIfNull(batch.Judgments);
+        var model = (await evaluators.GetAsync(cancellationToken)).Model;
+        var valid = new List<ItemJudgment>(batch.Judgments.Count);
+        foreach (var judgment in batch.Judgments)
+        {
+            try
+            {
+                Validate(judgment, model.FactorDimension);
+                valid.Add(judgment);
+            }
+            catch (ArgumentException e)
+            {
+                // Built by a user grain, so a bad one is a bug: the rest of the batch is still applied.
+                LogInvalidJudgment(e, judgment?.JudgmentId ?? "(null)", this.GetPrimaryKeyString());
+            }
+        }
+
+        ApplyBatch(state.State, valid, model, remember: true);
+        if (_unwritten.Count >= WriteEveryJudgments)
+        {
+            await WriteBehindAsync(cancellationToken);
+        }
+
+        ScheduleWriteBehind();
+    }
+
+    /// <summary>
+    /// A one-shot timer while judgments are unwritten: an item with nothing to write has no timer (a silo holds many
+    /// items; a periodic timer each would be that many turns every period for nothing).
+    /// </summary>
+    private void ScheduleWriteBehind()
+    {
+        if (_unwritten.Count == 0 || _timer is not null)
+        {
+            return;
+        }
+
+        _timer = this.RegisterGrainTimer(
+            static async (self, ct) =>
+            {
+                self._timer?.Dispose();
+                self._timer = null;
+                await self.WriteBehindAsync(ct);
+                self.ScheduleWriteBehind();
+            },
+            this,
+            new GrainTimerCreationOptions { DueTime = WriteBehindPeriod, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = false });
+    }
+
+    /// <inheritdoc />
     public Task<ItemStats> GetStatsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Stats());
+
+    /// <inheritdoc />
+    public Task<ItemStats?> GetStatsIfChangedAsync(long version, CancellationToken cancellationToken = default) =>
+        Task.FromResult(version == state.State.Version ? null : Stats());
+
+    /// <inheritdoc />
+    public async Task WriteAsync(CancellationToken cancellationToken = default)
+    {
+        if (_unwritten.Count > 0)
+        {
+            await WriteNowAsync(null, (await evaluators.GetAsync(cancellationToken)).Model, cancellationToken);
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task ResetAsync(CancellationToken cancellationToken = default)
+    {
+        // The version moves on (never back), so no cache holds the reset item under a version it had before.
+        long version = state.State.Version + 1;
+        state.State = new ItemState { Version = version };
+        _unwritten.Clear();
+        Reload(state.State);
+        try
+        {
+            await state.WriteStateWithRetryAsync(
+                fresh =>
+                {
+                    state.State = new ItemState { Version = Math.Max(version, fresh.Version + 1) };
+                    return true;
+                },
+                cancellationToken: cancellationToken);
+        }
+        catch
+        {
+            DeactivateOnIdle();
+            throw;
+        }
+
+        Reload(state.State);
+    }
 
     /// <inheritdoc />
     public Task<ItemStats> GetScoringStatsAsync(float[] userKey, string excludeJudgeId, int n, CancellationToken cancellationToken = default)
@@ -104,48 +194,103 @@ public sealed partial class ItemGrain(
     public async Task<bool> RemoveJudgeAsync(string judgeId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(judgeId);
-        try
+        if (!RemoveJudge(state.State, judgeId))
         {
-            if (!RemoveJudge(state.State, judgeId))
-            {
-                return false;
-            }
-
-            // On a conflict the judge is removed again from the fresh state (nothing to write when it is gone there too).
-            await state.WriteStateWithRetryAsync(fresh => RemoveJudge(fresh, judgeId), Reload, cancellationToken: cancellationToken);
-        }
-        catch
-        {
-            DeactivateOnIdle();
-            throw;
+            return false;
         }
 
+        // Stored at once (with whatever is unwritten): a deleted user must not come back with a reactivation.
+        await WriteNowAsync(fresh => RemoveJudge(fresh, judgeId), (await evaluators.GetAsync(cancellationToken)).Model, cancellationToken);
         return true;
     }
 
-    /// <summary>
-    /// Records <paramref name="judgment"/> in <paramref name="s"/> and in what the activation derives from it (the folded
-    /// evidence and the id set): adds the observation, folds the oldest beyond capacity, refits [b; o], and updates the
-    /// tallies, recent judges and the de-duplication window. Memory only.
-    /// </summary>
-    private void Apply(ItemState s, ItemJudgment judgment, HybridModelOptions model)
+    /// <summary>The timer's and the deactivation's write: failures are logged, and the judgments stay unwritten for the next try.</summary>
+    private async Task WriteBehindAsync(CancellationToken cancellationToken)
     {
-        int f = model.FactorDimension;
-        var p = new double[f];
-        for (int k = 0; k < f; k++)
+        if (_unwritten.Count == 0)
         {
-            p[k] = judgment.JudgeScheme[judgment.JudgeScheme.Length - f + k];
+            return;
         }
 
-        var u = Array.ConvertAll(judgment.FactorPrior, x => (double)x);
-        var observation = SchemeLearner.ItemObservation(judgment.Sign, p, u, judgment.Rest, judgment.Weight);
-        var current = Current(s, f);
-        s.Observations.Add(StoredObservation.From(observation));
-        while (s.Observations.Count > ObservationCapacity)
+        try
         {
-            _folded ??= new FoldedEvidence(1 + f);
-            _folded.Fold(s.Observations[0].ToObservation(), current);
-            s.Observations.RemoveAt(0);
+            await WriteNowAsync(null, (await evaluators.GetAsync(cancellationToken)).Model, cancellationToken);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogWriteBehindFailed(e, this.GetPrimaryKeyString(), _unwritten.Count);
+        }
+    }
+
+    /// <summary>
+    /// Writes the state. On an ETag conflict the row is re-read and the unwritten judgments (those the fresh row lacks)
+    /// and <paramref name="extra"/> are applied to it again, never written over it. A failure leaves the activation to
+    /// be reloaded from storage on its next call.
+    /// </summary>
+    private async Task WriteNowAsync(Func<ItemState, bool>? extra, HybridModelOptions model, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var write = await state.WriteStateWithRetryAsync(
+                fresh =>
+                {
+                    var missing = _unwritten.Where(j => !fresh.RecentJudgmentIds.Contains(j.JudgmentId, StringComparer.Ordinal)).ToList();
+                    ApplyBatch(fresh, missing, model, remember: false);
+                    bool changed = missing.Count > 0;
+                    if (extra is not null)
+                    {
+                        changed |= extra(fresh);
+                    }
+
+                    return changed;
+                },
+                Reload,
+                cancellationToken: cancellationToken);
+            if (write.Attempts > 1)
+            {
+                LogWriteConflict(this.GetPrimaryKeyString(), write.Attempts, write.Written);
+            }
+
+            _unwritten.Clear();
+        }
+        catch
+        {
+            // The in-memory state is ahead of storage now; reload it on the next call instead of serving it.
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Records <paramref name="judgments"/> (those not recorded yet) in <paramref name="s"/> and in what the activation
+    /// derives from it (the folded evidence and the id set): adds each observation, folds the oldest beyond capacity,
+    /// updates the tallies, recent judges and the de-duplication window, then refits [b; o] once and moves the version.
+    /// <paramref name="remember"/>: keep them for the next write (false when re-applying them to a re-read row). Memory only.
+    /// </summary>
+    private void ApplyBatch(ItemState s, IReadOnlyList<ItemJudgment> judgments, HybridModelOptions model, bool remember)
+    {
+        int f = model.FactorDimension;
+        var current = Current(s, f);
+        int applied = 0;
+        foreach (var judgment in judgments)
+        {
+            if (_judgmentIds.Contains(judgment.JudgmentId))
+            {
+                LogDuplicateJudgment(judgment.JudgmentId, this.GetPrimaryKeyString());
+                continue;
+            }
+
+            Add(s, judgment, f, current);
+            applied++;
+            if (remember)
+            {
+                _unwritten.Add(judgment);
+            }
+        }
+
+        if (applied == 0)
+        {
+            return;
         }
 
         var fit = SchemeLearner.FitItem(s.Observations.ConvertAll(o => o.ToObservation()), model, _folded, current);
@@ -156,6 +301,28 @@ public sealed partial class ItemGrain(
             s.FoldedMean = _folded.Mean.ToArray();
             s.FoldedPrecision = _folded.Precision.ToArray();
             s.FoldedCount = _folded.Count;
+        }
+
+        s.Version++;
+    }
+
+    /// <summary>One judgment's observation, tallies, judge entry and id; folds at <paramref name="current"/> (the fit before the batch).</summary>
+    private void Add(ItemState s, ItemJudgment judgment, int f, double[] current)
+    {
+        var p = new double[f];
+        for (int k = 0; k < f; k++)
+        {
+            p[k] = judgment.JudgeScheme[judgment.JudgeScheme.Length - f + k];
+        }
+
+        var u = Array.ConvertAll(judgment.FactorPrior, x => (double)x);
+        var observation = SchemeLearner.ItemObservation(judgment.Sign, p, u, judgment.Rest, judgment.Weight);
+        s.Observations.Add(StoredObservation.From(observation));
+        while (s.Observations.Count > ObservationCapacity)
+        {
+            _folded ??= new FoldedEvidence(1 + f);
+            _folded.Fold(s.Observations[0].ToObservation(), current);
+            s.Observations.RemoveAt(0);
         }
 
         var tally = s.PrototypeTallies.Find(t => t.Prototype == judgment.JudgePrototype);
@@ -207,14 +374,6 @@ public sealed partial class ItemGrain(
         _folded = s.FoldedCount > 0
             ? new FoldedEvidence((double[])s.FoldedMean.Clone(), (double[])s.FoldedPrecision.Clone(), s.FoldedCount)
             : null;
-    }
-
-    private void LogConflict(StateWriteResult write, string judgmentId)
-    {
-        if (write.Attempts > 1)
-        {
-            LogWriteConflict(judgmentId, this.GetPrimaryKeyString(), write.Attempts, write.Written);
-        }
     }
 
     private static double[] Current(ItemState s, int f)
@@ -292,11 +451,18 @@ public sealed partial class ItemGrain(
             s.Losses,
             s.RecentJudges.ConvertAll(j => new ItemJudge(j.JudgeId, j.Sign, j.At, j.Prototype)),
             s.PrototypeTallies.ConvertAll(t => new PrototypeTally(t.Prototype, t.Wins, t.Losses)),
-            nearest ?? []);
+            nearest ?? [],
+            s.Version);
     }
 
-    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "Judgment {JudgmentId} on {ItemKey}: ETag conflict, stored after {Attempts} writes (written by this call: {Written})")]
-    private partial void LogWriteConflict(string judgmentId, string itemKey, int attempts, bool written);
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Information, Message = "{ItemKey}: ETag conflict, stored after {Attempts} writes (written by this call: {Written})")]
+    private partial void LogWriteConflict(string itemKey, int attempts, bool written);
+
+    [LoggerMessage(EventId = 2203, Level = LogLevel.Warning, Message = "{ItemKey}: writing {Count} applied judgments behind failed; retried on the next tick (lost with the activation: 'rebuild' repairs)")]
+    private partial void LogWriteBehindFailed(Exception exception, string itemKey, int count);
+
+    [LoggerMessage(EventId = 2204, Level = LogLevel.Error, Message = "Judgment {JudgmentId} for {ItemKey} is invalid and was not applied")]
+    private partial void LogInvalidJudgment(Exception exception, string judgmentId, string itemKey);
 
     [LoggerMessage(EventId = 2201, Level = LogLevel.Debug, Message = "Judgment {JudgmentId} already recorded on {ItemKey}; ignored")]
     private partial void LogDuplicateJudgment(string judgmentId, string itemKey);

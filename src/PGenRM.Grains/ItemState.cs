@@ -4,7 +4,11 @@ namespace PGenRM.Grains;
 /// What an item grain stores (storage "items", state "item"): its fitted [b; o], tallies, and bounded lists
 /// (observations beyond <see cref="ItemGrain.ObservationCapacity"/> are folded into <see cref="FoldedMean"/>/<see cref="FoldedPrecision"/>).
 /// </summary>
-/// <remarks>Persisted (JSON with type names) and serialized by Orleans: never renumber ids or rename the alias.</remarks>
+/// <remarks>
+/// Stored through <see cref="Storage.PGenRMGrainStorageSerializer"/> (the Orleans serializer, fields by <c>[Id]</c>) and
+/// written behind by <see cref="ItemGrain"/>: never renumber ids or rename the alias. A row stored before
+/// <see cref="Version"/> existed reads as version 0.
+/// </remarks>
 [GenerateSerializer, Alias("PGenRM.ItemState")]
 public sealed class ItemState
 {
@@ -40,4 +44,7 @@ public sealed class ItemState
 
     /// <summary>Wins and losses per judge prototype.</summary>
     [Id(10)] public List<StoredTally> PrototypeTallies { get; set; } = [];
+
+    /// <summary>Incremented by every applied batch of judgments and by a reset (readers cache statistics by it).</summary>
+    [Id(11)] public long Version { get; set; }
 }

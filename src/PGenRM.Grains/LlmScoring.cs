@@ -21,6 +21,7 @@ public sealed class LlmScoring : IDisposable
 
     private readonly EvaluatorHost _evaluators;
     private readonly PrototypeReservoirCache _reservoirs;
+    private readonly Derived.ItemStatsCache _itemStats;
     private readonly LlmEndpoints _endpoints;
     private readonly LlmMetrics _metrics;
     private readonly ILoggerFactory _loggers;
@@ -28,10 +29,11 @@ public sealed class LlmScoring : IDisposable
     private readonly ConcurrentDictionary<string, LlmJudge> _judges = new(StringComparer.Ordinal);
 
     /// <summary>Creates the path; judges are built per tenant configuration on first use.</summary>
-    public LlmScoring(EvaluatorHost evaluators, PrototypeReservoirCache reservoirs, LlmEndpoints endpoints, LlmMetrics metrics, ILoggerFactory loggers)
+    public LlmScoring(EvaluatorHost evaluators, PrototypeReservoirCache reservoirs, Derived.ItemStatsCache itemStats, LlmEndpoints endpoints, LlmMetrics metrics, ILoggerFactory loggers)
     {
         _evaluators = evaluators;
         _reservoirs = reservoirs;
+        _itemStats = itemStats;
         _endpoints = endpoints;
         _metrics = metrics;
         _loggers = loggers;
@@ -77,7 +79,7 @@ public sealed class LlmScoring : IDisposable
         // The compact path's scaling over the same candidates: its collaborative part (items' statistics, neighbours'
         // actual judgments) fuses with the judge's scores as it does with the compact content part.
         var compactTask = ScoringWorker.EvaluateAsync(
-            grains, _evaluators, _reservoirs, evaluator, request.Tenant, userKey, request.Query, encoded, m, n, cancellationToken);
+            grains, _evaluators, _reservoirs, _itemStats, evaluator, request.Tenant, userKey, request.Query, encoded, m, n, cancellationToken);
         var historyTask = user.GetHistoryPairsAsync(UserGrain.RecentWindow, cancellationToken);
         var profileTask = user.GetProfileAsync(cancellationToken);
         await Task.WhenAll(compactTask, historyTask, profileTask);

@@ -22,7 +22,7 @@ namespace PGenRM.Grains;
 /// </remarks>
 [StatelessWorker]
 [Reentrant]
-public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants, PrototypeReservoirCache reservoirs, ScoringGate gate)
+public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants, PrototypeReservoirCache reservoirs, Derived.ItemStatsCache itemStats, ScoringGate gate)
     : Grain, IScoringWorker
 {
     /// <summary>
@@ -72,7 +72,7 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
         var evaluator = await evaluators.GetAsync(cancellationToken);
         var encoded = await evaluator.EncodeAsync(request.Query, request.Candidates, request.CandidateIds, cancellationToken);
         var (result, schemes) = await EvaluateAsync(
-            GrainFactory, evaluators, reservoirs, evaluator, request.Tenant, userKey, request.Query, encoded, m, n, cancellationToken);
+            GrainFactory, evaluators, reservoirs, itemStats, evaluator, request.Tenant, userKey, request.Query, encoded, m, n, cancellationToken);
 
         return new ScoreResponse(
             result.Rewards,
@@ -99,6 +99,7 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
         IGrainFactory grains,
         EvaluatorHost evaluators,
         PrototypeReservoirCache reservoirs,
+        Derived.ItemStatsCache itemStats,
         CompactEvaluator evaluator,
         string tenant,
         string userKey,
@@ -119,7 +120,8 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
         {
             // No prototype level: the user's schemes and the items' statistics are independent, so fetch them together.
             var schemesTask = user.GetSchemesAsync(schemeRequest, cancellationToken);
-            var statsTask = Task.WhenAll(items.Select(i => i.GetStatsAsync(cancellationToken)));
+            // Through the silo's cache by (item, version): an unchanged item answers with nothing.
+            var statsTask = Task.WhenAll(encoded.Candidates.Select(c => itemStats.GetAsync(GrainKeys.Item(tenant, c.ItemId), cancellationToken)));
             await Task.WhenAll(schemesTask, statsTask);
             schemes = await schemesTask;
             stats = await statsTask;

@@ -1,7 +1,7 @@
 namespace PGenRM.Grains;
 
 /// <summary>A recent judge in <see cref="ItemState"/>.</summary>
-/// <remarks>Persisted (JSON) and serialized by Orleans: never renumber ids or rename the alias.</remarks>
+/// <remarks>Part of the stored <see cref="ItemState"/> (Orleans serializer, fields by <c>[Id]</c>): never renumber ids or rename the alias.</remarks>
 [GenerateSerializer, Alias("PGenRM.StoredJudge")]
 public sealed class StoredJudge
 {

@@ -3,7 +3,7 @@ using PGenRM.Core.Model;
 namespace PGenRM.Grains;
 
 /// <summary>One item-side observation in <see cref="ItemState"/> (a <see cref="LogisticObservation"/> as plain values).</summary>
-/// <remarks>Persisted (JSON) and serialized by Orleans: never renumber ids or rename the alias.</remarks>
+/// <remarks>Part of the stored <see cref="ItemState"/> (Orleans serializer, fields by <c>[Id]</c>): never renumber ids or rename the alias.</remarks>
 [GenerateSerializer, Alias("PGenRM.StoredObservation")]
 public sealed class StoredObservation
 {

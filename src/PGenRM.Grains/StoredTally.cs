@@ -1,7 +1,7 @@
 namespace PGenRM.Grains;
 
 /// <summary>Wins and losses of an item among one prototype's judges, in <see cref="ItemState"/>.</summary>
-/// <remarks>Persisted (JSON) and serialized by Orleans: never renumber ids or rename the alias.</remarks>
+/// <remarks>Part of the stored <see cref="ItemState"/> (Orleans serializer, fields by <c>[Id]</c>): never renumber ids or rename the alias.</remarks>
 [GenerateSerializer, Alias("PGenRM.StoredTally")]
 public sealed class StoredTally
 {

@@ -265,16 +265,6 @@ public sealed partial class UserGrain
         }
     }
 
-    /// <summary>
-    /// The item half of <see cref="ReplayDerivedAsync"/>: re-emit the user's judgments from its feedback log to the item
-    /// statistics. NOT BUILT on this branch: the derived-statistics branch (issue 9, part B) replaces this method.
-    /// </summary>
-    private static Task ReplayJudgmentsAsync(CancellationToken cancellationToken)
-    {
-        _ = cancellationToken;
-        return Task.CompletedTask;
-    }
-
     /// <summary>Leaves the user's prototype (before its state is deleted): finishes the outbox, then sends the leave and waits for it.</summary>
     private async Task LeavePrototypesAsync(CancellationToken cancellationToken)
     {

@@ -37,7 +37,7 @@ public sealed partial class UserGrain
         double weight = RatingPairs.Weight(indexPairs);
 
         var involved = indexPairs.SelectMany(p => new[] { p.High, p.Low }).Distinct().ToArray();
-        var stats = await Task.WhenAll(involved.Select(i => ItemGrain(candidates[i].ItemId).GetStatsAsync(cancellationToken)));
+        var stats = await Task.WhenAll(involved.Select(i => ItemCache.GetAsync(GrainKeys.Item(_tenant, candidates[i].ItemId), cancellationToken)));
         var views = new Dictionary<int, ItemView>();
         for (int k = 0; k < involved.Length; k++)
         {

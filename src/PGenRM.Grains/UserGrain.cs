@@ -10,9 +10,10 @@ namespace PGenRM.Grains;
 
 /// <summary>
 /// One user's preference model (key "{tenant}/{user}"). Feedback is applied in one turn: encode, read both items'
-/// statistics, append the operation to the <see cref="FeedbackLog"/> (the source of truth; a repeated id is rejected
-/// there), update the <see cref="UserModel"/>, record the judgment on both item grains, and acknowledge once the log
-/// row is durable. The compact state is a checkpoint written every <see cref="CheckpointEvery"/> operations (and on
+/// statistics (through the silo's <see cref="Derived.ItemStatsCache"/>), update the <see cref="UserModel"/>, append the
+/// operation with the updated scheme to the <see cref="FeedbackLog"/> (the source of truth; a repeated id is rejected
+/// there), post the items' judgments to the silo's <see cref="Derived.DerivedStatsPipeline"/> (not awaited by the
+/// acknowledgment; it waits only while the pipeline's queue is full), and acknowledge once the log row is durable. The compact state is a checkpoint written every <see cref="CheckpointEvery"/> operations (and on
 /// deactivation); on activation the verbatim history and the entries above the checkpoint come back from the log
 /// (docs/STORAGE.md). The grain is not reentrant, so concurrent feedback for one user is applied one item at a time.
 /// An activation idle for <see cref="IdleMinutes"/> is deactivated (checkpointed) instead of Orleans' default two hours.
@@ -45,6 +46,9 @@ public sealed partial class UserGrain(
     private long _checkpointed;
     private double[] _sketch = [];
 
+    // Memory holds an update that is not in the log and could not be undone: never checkpoint it.
+    private bool _stale;
+
     /// <summary>Longest accepted feedback id.</summary>
     public const int MaxFeedbackIdLength = 256;
 
@@ -74,7 +78,7 @@ public sealed partial class UserGrain(
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if ((state.State.LogSequence > _checkpointed || MembershipDirty()) && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
+        if (!_stale && (state.State.LogSequence > _checkpointed || MembershipDirty()) && reason.ReasonCode != DeactivationReasonCode.ApplicationError)
         {
             try
             {
@@ -102,8 +106,8 @@ public sealed partial class UserGrain(
             throw new InvalidRequestException("rejected", $"Feedback {item.FeedbackId}: chosen and rejected are the same item ({chosen.ItemId}).");
         }
 
-        var chosenStats = ItemGrain(chosen.ItemId).GetStatsAsync(cancellationToken);
-        var rejectedStats = ItemGrain(rejected.ItemId).GetStatsAsync(cancellationToken);
+        var chosenStats = ItemCache.GetAsync(GrainKeys.Item(_tenant, chosen.ItemId), cancellationToken);
+        var rejectedStats = ItemCache.GetAsync(GrainKeys.Item(_tenant, rejected.ItemId), cancellationToken);
         var chosenView = View(await chosenStats, chosen.FactorPrior);
         var rejectedView = View(await rejectedStats, rejected.FactorPrior);
         var pair = StoredPair.From(item.FeedbackId, CompactEvaluator.Evidence(encoded, chosenView, rejectedView, item.Weight), item.At);
@@ -203,6 +207,8 @@ public sealed partial class UserGrain(
     /// <inheritdoc />
     public async Task DeleteAsync(CancellationToken cancellationToken = default)
     {
+        // Judgments of this user still queued in this silo land first, so the removal below takes them too.
+        await Pipeline.FlushAsync(cancellationToken);
         await RemoveFromItemJudgesAsync(cancellationToken);
         await LeavePrototypesAsync(cancellationToken);
         try
@@ -228,27 +234,44 @@ public sealed partial class UserGrain(
     }
 
     /// <summary>
-    /// Applies one feedback operation (one id, one or more pairs): append its log entry (a row with the same id means a
-    /// duplicate, and nothing else happens), update the model and the state, record the judgments on the item grains,
-    /// write the state. An ETag conflict re-reads the state and re-applies the operation unless the stored state already
-    /// has its id in its recent window (<see cref="PersistentStateWrites"/>).
+    /// Applies one feedback operation (one id, one or more pairs): update the model and the state in memory, append the
+    /// log entry with the updated scheme (a row with the same id means a duplicate: the activation is reloaded from
+    /// storage, undoing the update), post the judgments to the silo's pipeline, write the state when a checkpoint is due.
     /// </summary>
     private async Task<FeedbackReceipt> ApplyAndStoreAsync(LogEntry entry, IReadOnlyList<PendingPair> pairs, CancellationToken cancellationToken)
     {
         entry.Sequence = state.State.LogSequence + 1;
+
+        // The model first: the log row carries the scheme the judgments are made with, so a replay re-sends them exactly.
+        PlaceBeforeFirstUpdate(pairs.Select(p => p.Stored.ToEvidence()), null);
+        Apply(state.State, entry, pairs);
+        entry.JudgeScheme = FloatBytes.Pack(ToFloats(_model.Scheme));
+        entry.JudgePrototype = state.State.Prototype;
+        bool appended;
         try
         {
-            if (!await log.TryAppendAsync(_key, [entry], cancellationToken))
-            {
-                LogDuplicateFeedback(entry.FeedbackId, _key);
-                return new FeedbackReceipt(FeedbackStatus.Duplicate, state.State.FeedbackCount);
-            }
+            appended = await log.TryAppendAsync(_key, [entry], cancellationToken);
+        }
+        catch (Exception e)
+        {
+            // Not known to be durable: the update must not stay in memory (nor reach a checkpoint). The reload takes the
+            // row back from the log if the append did land after all.
+            LogFeedbackFailed(e, entry.FeedbackId, _key);
+            await ReloadAsync(cancellationToken);
+            throw;
+        }
 
-            PlaceBeforeFirstUpdate(pairs.Select(p => p.Stored.ToEvidence()), null);
-            Apply(state.State, entry, pairs);
+        if (!appended)
+        {
+            LogDuplicateFeedback(entry.FeedbackId, _key);
+            await ReloadAsync(cancellationToken);
+            return new FeedbackReceipt(FeedbackStatus.Duplicate, state.State.FeedbackCount);
+        }
 
-            // The judgment ids are deterministic, so a replay after a failure below re-records them without double counting.
-            await RecordJudgmentsAsync(pairs, cancellationToken);
+        try
+        {
+            // Durable from here. The judgment ids are deterministic, so a replay re-posts them without double counting.
+            await PostJudgmentsAsync(entry, pairs, cancellationToken);
 
             // Membership in memory; a join or move is stored now, its reports leave in the background after the write.
             bool joinOrMove = await MembershipStepAsync(updated: true, writing: false, cancellationToken);
@@ -257,11 +280,30 @@ public sealed partial class UserGrain(
         }
         catch (Exception e)
         {
-            // Memory may be ahead of storage, and the log row may be durable without the state: drop the activation. The
-            // next one replays the log tail, and the client's retry with the same id is then a duplicate of a counted item.
+            // Memory may be ahead of the checkpoint, and the log row is durable: drop the activation. The next one
+            // replays the log tail, and the client's retry with the same id is then a duplicate of a counted item.
             LogFeedbackFailed(e, entry.FeedbackId, _key);
             DeactivateOnIdle();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds the activation from storage (checkpoint and log), dropping whatever memory holds that the log does not.
+    /// If that fails too the activation is dropped without a checkpoint.
+    /// </summary>
+    private async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await state.ReadStateAsync(cancellationToken);
+            await RestoreAsync(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            _stale = true;
+            DeactivateOnIdle();
+            LogReloadFailed(e, _key);
         }
     }
 
@@ -313,18 +355,12 @@ public sealed partial class UserGrain(
         {
             var pairs = entry.Pairs().ConvertAll(p => new PendingPair(p, FactorPrior(entry, p.ChosenItemId), FactorPrior(entry, p.RejectedItemId)));
             Apply(state.State, entry, pairs);
-            await RecordJudgmentsAsync(pairs, cancellationToken);
+            await PostJudgmentsAsync(entry, pairs, cancellationToken);
         }
 
         LogTailReplayed(_key, tail.Count, state.State.LogSequence);
         await MembershipStepAsync(updated: true, writing: true, cancellationToken);
         await CheckpointAsync(force: true, reapply: null, cancellationToken);
-
-        static double[] FactorPrior(LogEntry entry, string itemId)
-        {
-            int i = entry.ItemIds.IndexOf(itemId);
-            return i >= 0 && i < entry.FactorPriors.Count ? Array.ConvertAll(entry.FactorPriors[i], x => (double)x) : [];
-        }
     }
 
     /// <summary>
@@ -367,12 +403,6 @@ public sealed partial class UserGrain(
                 reapply(state.State);
             }
         }
-    }
-
-    private Task RecordJudgmentsAsync(IReadOnlyList<PendingPair> pairs, CancellationToken cancellationToken)
-    {
-        var scheme = Array.ConvertAll(_model.Scheme, x => (float)x);
-        return Task.WhenAll(pairs.SelectMany(p => RecordJudgments(p, scheme, cancellationToken)));
     }
 
     /// <summary>The log entry of an operation (texts and ids of the responses, the pairs as applied).</summary>
@@ -432,21 +462,6 @@ public sealed partial class UserGrain(
         TrimFront(s.RecentFeedback, RecentWindow);
     }
 
-    private IEnumerable<Task> RecordJudgments(PendingPair pair, float[] scheme, CancellationToken cancellationToken)
-    {
-        var stored = pair.Stored;
-        string judgmentId = $"{_key}/{stored.FeedbackId}";
-        var (chosenRest, rejectedRest) = Rests(stored.ToEvidence());
-        var judgeKey = NeighbourKey();
-        int? prototype = state.State.Prototype;
-        yield return ItemGrain(stored.ChosenItemId).RecordJudgmentAsync(
-            new ItemJudgment(judgmentId, _key, 1, scheme, ScaledPrior(pair.ChosenFactorPrior), chosenRest, stored.Weight, stored.At, judgeKey, prototype), cancellationToken);
-        yield return ItemGrain(stored.RejectedItemId).RecordJudgmentAsync(
-            new ItemJudgment(judgmentId, _key, -1, scheme, ScaledPrior(pair.RejectedFactorPrior), rejectedRest, stored.Weight, stored.At, judgeKey, prototype), cancellationToken);
-    }
-
-    private IItemGrain ItemGrain(string itemId) => GrainFactory.GetGrain<IItemGrain>(GrainKeys.Item(_tenant, itemId));
-
     private static void ValidateFeedbackId(string? feedbackId, string paramName)
     {
         if (string.IsNullOrWhiteSpace(feedbackId) || feedbackId.Length > MaxFeedbackIdLength)
@@ -499,30 +514,6 @@ public sealed partial class UserGrain(
         return Array.ConvertAll(factorPrior, x => (float)(scale * x));
     }
 
-    /// <summary>
-    /// The margin parts each item does not own, at the updated scheme θ = [w; p] (as HybridTrainer.FitItems): for the
-    /// chosen item w·Δx − (b_r + p·v_r), for the rejected one w·Δx + (b_c + p·v_c).
-    /// </summary>
-    private (double Chosen, double Rejected) Rests(PairEvidence evidence)
-    {
-        var theta = _model.Scheme;
-        int d = evidence.ContentDiff.Length;
-        double content = 0;
-        for (int i = 0; i < d; i++)
-        {
-            content += theta[i] * evidence.ContentDiff[i];
-        }
-
-        double chosenScore = evidence.Chosen.Strength, rejectedScore = evidence.Rejected.Strength;
-        for (int k = 0; k < evidence.Chosen.Factor.Length && d + k < theta.Length; k++)
-        {
-            chosenScore += theta[d + k] * evidence.Chosen.Factor[k];
-            rejectedScore += theta[d + k] * evidence.Rejected.Factor[k];
-        }
-
-        return (content - rejectedScore, content + chosenScore);
-    }
-
     private UserProfile Profile()
     {
         var s = state.State;
@@ -553,6 +544,9 @@ public sealed partial class UserGrain(
 
     [LoggerMessage(EventId = 2107, Level = LogLevel.Warning, Message = "The state of {UserKey} met an ETag conflict on write {Attempt}; re-read and rebuilt from the row and the feedback log")]
     private partial void LogWriteConflict(string userKey, int attempt);
+
+    [LoggerMessage(EventId = 2109, Level = LogLevel.Error, Message = "User {UserKey} could not be reloaded from storage after a failed or duplicate append; the activation is dropped without a checkpoint")]
+    private partial void LogReloadFailed(Exception exception, string userKey);
 
     [LoggerMessage(EventId = 2108, Level = LogLevel.Warning, Message = "The checkpoint of {UserKey} on deactivation failed; the next activation replays the feedback log")]
     private partial void LogCheckpointFailed(Exception exception, string userKey);

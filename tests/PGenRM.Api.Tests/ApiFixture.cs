@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using PGenRM.Host.Hosting;
 using PGenRM.Testing;
 
@@ -29,6 +30,13 @@ public sealed class ApiFixture : IAsyncLifetime
 
     /// <summary>The running host's services (its endpoint data source, for the OpenAPI test).</summary>
     public IServiceProvider Services => _service?.App.Services ?? throw new InvalidOperationException("The host is not started.");
+
+    /// <summary>
+    /// Completes when the item judgments posted so far in the service's silo are applied (its derived-statistics
+    /// pipeline), for tests that compare scores taken before and after such a flush could happen.
+    /// </summary>
+    public Task FlushDerivedAsync(CancellationToken cancellationToken) =>
+        _service!.App.Services.GetRequiredService<PGenRM.Grains.Derived.DerivedStatsPipeline>().FlushAsync(cancellationToken);
 
     /// <summary>Client on the service's address, without credentials.</summary>
     public HttpClient Http { get; private set; } = null!;

@@ -7,6 +7,31 @@ namespace PGenRM.Api.Tests;
 public sealed class CliTests(ApiFixture api)
 {
     [Fact(Timeout = TestTimeouts.ChildHost)]
+    public async Task Rebuild_NeedsTheAdminKey_AndReplaysTheTenantsFeedbackLogs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string key = await api.CreateTenantAsync("rebuild", null, ct);
+        foreach (var (id, query, chosen, rejected) in new[] { ("r1", "How do I reverse a list?", "xs[::-1]", "Lists are old."), ("r2", "Learn SQL?", "Do 20 joins.", "SQL is a language.") })
+        {
+            var sent = await api.SendAsync(HttpMethod.Post, "/v1/tenants/rebuild/users/ann/feedback", key, new { id, query, chosen, rejected });
+            Assert.Equal(HttpStatusCode.OK, sent.Status);
+        }
+
+        string server = api.Http.BaseAddress!.ToString();
+        var tenantKey = await CliProcess.RunAsync(ct, "rebuild", "rebuild", "--server", server, "--key", key);
+        Assert.Equal(1, tenantKey.Code);
+        Assert.Contains("401", tenantKey.Output);
+
+        var unknown = await CliProcess.RunAsync(ct, "rebuild", "no-such-tenant", "--server", server, "--key", ApiFixture.AdminKey);
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("404", unknown.Output);
+
+        var rebuilt = await CliProcess.RunAsync(ct, "rebuild", "rebuild", "--server", server, "--key", ApiFixture.AdminKey);
+        Assert.True(rebuilt.Code == 0, rebuilt.Output);
+        Assert.Contains("1 users, 4 items, 1 prototypes from 2 log entries", rebuilt.Output);
+    }
+
+    [Fact(Timeout = TestTimeouts.ChildHost)]
     public async Task Import_ResumesAndIsIdempotent_ThenProfileAndScoreReadTheUsers()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -156,6 +156,9 @@ public sealed class WalkThroughTests(ApiFixture api)
             new { id = "r1", query = Query, chosen = Concise, rejected = Rambling });
         Assert.True(fb.Status == HttpStatusCode.OK, fb.Raw);
 
+        // The items learn from the feedback shortly after its acknowledgment: let them, so both calls below see the same items.
+        await api.FlushDerivedAsync(ct);
+
         // OpenRLHF style: full prompt+response strings, the prompts, and the user in "labels".
         var withPrompts = await api.SendAsync(HttpMethod.Post, "/get_reward", key, new
         {

@@ -42,6 +42,33 @@ public class ClusterFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Completes when every item judgment posted so far on any silo has been applied by its item (each silo's
+    /// <see cref="Derived.DerivedStatsPipeline.FlushAsync"/>): what a test reads from items afterwards includes them.
+    /// </summary>
+    public Task FlushDerivedAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAll(Cluster.Silos.Select(silo => silo.ServiceProvider.GetRequiredService<Derived.DerivedStatsPipeline>().FlushAsync(cancellationToken)));
+
+    /// <summary>Holds (<paramref name="hold"/>) or releases the judgment batches sent to the items of <paramref name="tenant"/> on every silo.</summary>
+    public void HoldItems(string tenant, bool hold)
+    {
+        foreach (var silo in Cluster.Silos)
+        {
+            var gate = silo.ServiceProvider.GetRequiredService<ItemApplyGate>();
+            if (hold)
+            {
+                gate.Hold(tenant);
+            }
+            else
+            {
+                gate.Release(tenant);
+            }
+        }
+    }
+
+    /// <summary>Judgments posted and not yet applied, over every silo's pipeline.</summary>
+    public long PendingJudgments() => Cluster.Silos.Sum(s => s.ServiceProvider.GetRequiredService<Derived.DerivedStatsPipeline>().Pending);
+
     /// <summary>Table holding item states.</summary>
     public TableClient ItemTable { get; private set; } = null!;
 
@@ -62,6 +89,8 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddSingleton<ISentenceEncoder>(_ => new OnnxSentenceEncoder());
             silo.Services.AddPGenRMGrains();
             silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", PrototypeContainerName(run)));
+            silo.Services.AddSingleton<ItemApplyGate>();
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<ItemApplyGate>());
             ConfigureSilo(silo);
         });
         _cluster = builder.Build();

@@ -49,7 +49,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         string[] candidates = [texts[0], texts[1], texts[6], texts[7], $"An answer nobody has judged yet. [{tenant}]"];
         foreach (int m in new[] { 1, 3 })
         {
-            var response = await Worker.ScoreAsync(new ScoreRequest(tenant, "u", query, candidates, M: m), TestContext.Current.CancellationToken);
+            var response = await ScoreAsync(new ScoreRequest(tenant, "u", query, candidates, M: m), TestContext.Current.CancellationToken);
 
             var encoded = await evaluator.EncodeAsync(query, candidates, cancellationToken: TestContext.Current.CancellationToken);
             var views = await ViewsAsync(tenant, evaluator, encoded);
@@ -97,7 +97,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         await fixture.Client.GetGrain<IUserGrain>(userKey).FlushReportsAsync(TestContext.Current.CancellationToken);
 
         string query = $"How do I sort a list of numbers? [{tenant}]";
-        var response = await Worker.ScoreAsync(new ScoreRequest(tenant, "u", query, [x, y, w]), TestContext.Current.CancellationToken);
+        var response = await ScoreAsync(new ScoreRequest(tenant, "u", query, [x, y, w]), TestContext.Current.CancellationToken);
 
         // The library side as ScaledScorer.Margin runs it: individual schemes, then Fuse with each item's judges.
         var scaling = host.Scaling with { N = 4 };
@@ -155,7 +155,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         string x = $"Great question! Sorting is a deep topic, and there are many algorithms worth reviewing at length first. [{tenant}]";
         string y = $"Use sorted(xs). [{tenant}]";
         var request = new ScoreRequest(tenant, "c", $"How do I sort a list in Python? [{tenant}]", [x, y]);
-        var before = await Worker.ScoreAsync(request, TestContext.Current.CancellationToken);
+        var before = await ScoreAsync(request, TestContext.Current.CancellationToken);
         Assert.Empty(before.Neighbours);
 
         foreach (string mate in new[] { "a", "b" })
@@ -164,8 +164,8 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
             await fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, mate)).ApplyFeedbackAsync(feedback, TestContext.Current.CancellationToken);
         }
 
-        var after = await Worker.ScoreAsync(request, TestContext.Current.CancellationToken);
-        var withoutPrototypeLevel = await Worker.ScoreAsync(request with { N = 0 }, TestContext.Current.CancellationToken);
+        var after = await ScoreAsync(request, TestContext.Current.CancellationToken);
+        var withoutPrototypeLevel = await ScoreAsync(request with { N = 0 }, TestContext.Current.CancellationToken);
 
         double marginBefore = before.Rewards[0] - before.Rewards[1];
         double marginAfter = after.Rewards[0] - after.Rewards[1];
@@ -192,7 +192,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
 
         string query = $"How do I invert a dictionary in Python? [{tenant}]";
         string[] candidates = [x, y, $"Loop over the items and swap keys and values. [{tenant}]"];
-        var response = await Worker.ScoreAsync(new ScoreRequest(tenant, "newbie", query, candidates, M: 3, Explain: true), TestContext.Current.CancellationToken);
+        var response = await ScoreAsync(new ScoreRequest(tenant, "newbie", query, candidates, M: 3, Explain: true), TestContext.Current.CancellationToken);
 
         var encoded = await evaluator.EncodeAsync(query, candidates, cancellationToken: TestContext.Current.CancellationToken);
         var views = await ViewsAsync(tenant, evaluator, encoded);
@@ -317,11 +317,23 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         return (await host.GetAsync(TestContext.Current.CancellationToken), host);
     }
 
-    private Task<ItemStats> ItemAsync(string tenant, string text) =>
-        fixture.Client.GetGrain<IItemGrain>(GrainKeys.Item(tenant, ItemIds.For(text))).GetStatsAsync(TestContext.Current.CancellationToken);
+    /// <summary>Reads the item once the judgments posted so far are applied (the pipeline's lag is not what these tests check).</summary>
+    private async Task<ItemStats> ItemAsync(string tenant, string text)
+    {
+        await fixture.FlushDerivedAsync(TestContext.Current.CancellationToken);
+        return await fixture.Client.GetGrain<IItemGrain>(GrainKeys.Item(tenant, ItemIds.For(text))).GetStatsAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Scores once the judgments posted so far are applied, so the worker and the library read the same items.</summary>
+    private async Task<ScoreResponse> ScoreAsync(ScoreRequest request, CancellationToken cancellationToken)
+    {
+        await fixture.FlushDerivedAsync(cancellationToken);
+        return await Worker.ScoreAsync(request, cancellationToken);
+    }
 
     private async Task<List<ItemView>> ViewsAsync(string tenant, CompactEvaluator evaluator, EncodedQuery encoded)
     {
+        await fixture.FlushDerivedAsync(TestContext.Current.CancellationToken);
         var views = new List<ItemView>();
         foreach (var candidate in encoded.Candidates)
         {

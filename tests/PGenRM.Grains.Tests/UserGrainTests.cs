@@ -45,6 +45,7 @@ public sealed class UserGrainTests(ClusterFixture fixture)
         Assert.Equal(1, (await user.GetProfileAsync(TestContext.Current.CancellationToken)).FeedbackCount);
 
         // The items saw the judgment once, too.
+        await fixture.FlushDerivedAsync(TestContext.Current.CancellationToken);
         var export = await user.ExportAsync(TestContext.Current.CancellationToken);
         var item = fixture.Client.GetGrain<IItemGrain>(GrainKeys.Item(GrainKeys.Parse(key).Tenant, export.Feedback.Single().ChosenItemId));
         var stats = await item.GetStatsAsync(TestContext.Current.CancellationToken);

@@ -116,6 +116,7 @@ public sealed class UserStorageTests(ClusterFixture fixture)
         Assert.Equal(10, (await user.GetProfileAsync(TestContext.Current.CancellationToken)).HistoryCount);
 
         // Each item saw its pairs once: "concise" (rated highest) won all four.
+        await fixture.FlushDerivedAsync(TestContext.Current.CancellationToken);
         var concise = await fixture.Client.GetGrain<IItemGrain>(GrainKeys.Item(GrainKeys.Parse(key).Tenant, "concise")).GetStatsAsync(TestContext.Current.CancellationToken);
         Assert.Equal((4L, 0L), (concise.Wins, concise.Losses));
     }

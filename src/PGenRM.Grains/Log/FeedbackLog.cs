@@ -113,6 +113,22 @@ public sealed class FeedbackLog
         }
     }
 
+    /// <summary>
+    /// Every entry of one tenant's users (the rebuild's replay), by a partition-key range scan: the user keys
+    /// "{tenant}/{user}" escape to "{tenant}%2F{user}", so the tenant's partitions are exactly those in
+    /// ["{tenant}%2F", "{tenant}%2G").
+    /// </summary>
+    public async IAsyncEnumerable<(string UserKey, LogEntry Entry)> ReadTenantAsync(string tenant, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tenant);
+        string from = TableKeys.Escape(tenant + "/"), to = from[..^1] + (char)(from[^1] + 1);
+        await EnsureCreatedAsync(cancellationToken);
+        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to}"), cancellationToken: cancellationToken))
+        {
+            yield return (TableKeys.Unescape(row.PartitionKey), FromRow(row));
+        }
+    }
+
     /// <summary>Deletes every row of a user (batches of <see cref="MaxBatch"/>); returns how many.</summary>
     public async Task<int> DeleteUserAsync(string userKey, CancellationToken cancellationToken = default)
     {

@@ -36,6 +36,15 @@ public sealed class LogEntry
     /// <summary>Each item's content factor prior u (unscaled), parallel to <see cref="ItemIds"/>, for re-recording judgments on replay.</summary>
     [Id(8)] public List<float[]> FactorPriors { get; set; } = [];
 
+    /// <summary>
+    /// The user's scheme θ = [w; p] right after this operation, float32 as raw bytes (what the items' judgments carried);
+    /// empty in entries written before it was kept. A replay re-sends exactly the live judgments from it.
+    /// </summary>
+    [Id(9)] public byte[] JudgeScheme { get; set; } = [];
+
+    /// <summary>The user's prototype when the operation was applied (the items' per-prototype tallies), or null.</summary>
+    [Id(10)] public int? JudgePrototype { get; set; }
+
     /// <summary>The pairs as applied.</summary>
     public List<StoredPair> Pairs() => Storage.UserStatePacker.UnpackPairs(PackedPairs);
 

@@ -159,7 +159,7 @@ public static partial class PGenRMHost
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("pgenrm"))
             .WithMetrics(m => m
-                .AddMeter("Microsoft.Orleans", EncoderMetrics.MeterName, ServiceMetrics.MeterName, LlmMetrics.MeterName)
+                .AddMeter("Microsoft.Orleans", EncoderMetrics.MeterName, ServiceMetrics.MeterName, LlmMetrics.MeterName, PGenRM.Grains.Derived.DerivedStatsMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter())
             .WithTracing(t => t
@@ -241,6 +241,7 @@ public static partial class PGenRMHost
         app.UseMiddleware<TransientRetry>();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapPGenRMApi();
+        app.MapRebuildApi();
         if (options.Dashboard)
         {
             // Not part of the API: its own UI and JSON, behind DashboardAccess.

@@ -1,0 +1,296 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using PGenRM.Core.Encoding;
+using PGenRM.Grains;
+using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Derived;
+using PGenRM.Grains.Storage;
+using PGenRM.Testing;
+
+namespace PGenRM.Scale;
+
+/// <summary>
+/// `--azurite`: the feedback path on Azurite. One silo (localhost clustering, client co-hosted) with the service's
+/// storage, texts encoded by <see cref="PrecomputedEncoder"/> (no MiniLM in the loop). Users × feedback each over a
+/// pool of shared items, `--concurrency` in flight; next to it, in the same run, the raw insert rate of rows of the log
+/// row's size into an Azurite table with the same concurrency. Then the derived statistics' lag (the pipeline's
+/// histogram), the stored sizes, and the silo's heap per active user.
+/// </summary>
+internal static class AzuriteRun
+{
+    private static int s_timeouts;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        int users = Int(args, "--users", 100_000);
+        int perUser = Int(args, "--feedback-per-user", 3);
+        int itemPool = Int(args, "--items", 20_000);
+        int concurrency = Int(args, "--concurrency", 64);
+        int usersPerTenant = Int(args, "--users-per-tenant", 100);
+        int rawRows = Int(args, "--raw-rows", 5_000);
+        string json = Arg(args, "--json") ?? "scale-azurite.json";
+        var total = Stopwatch.StartNew();
+        Console.WriteLine(Inv($"# Scale --azurite {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {users} users x {perUser} feedback, {itemPool} items, {concurrency} in flight; {Environment.ProcessorCount} CPUs, load {Load()}"));
+
+        await using var azurite = new AzuriteFixture();
+        await azurite.InitializeAsync();
+        string storage = azurite.ConnectionString;
+        string run = Guid.NewGuid().ToString("N")[..8];
+        var names = new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", $"prototypes-{run}");
+
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering();
+            silo.Services.AddSingleton<ISentenceEncoder>(_ => new PrecomputedEncoder());
+            silo.Services.AddPGenRMGrains();
+            silo.AddPGenRMStorage(storage, names);
+        });
+        using var host = builder.Build();
+
+        // The pipeline's lag histogram, read in-process.
+        var lags = new ConcurrentBag<double>();
+        var flushSizes = new ConcurrentBag<int>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == DerivedStatsMetrics.MeterName)
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == "pgenrm.derived.lag")
+            {
+                lags.Add(value);
+            }
+        });
+        listener.SetMeasurementEventCallback<int>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == "pgenrm.derived.flush.size")
+            {
+                flushSizes.Add(value);
+            }
+        });
+        listener.Start();
+
+        await host.StartAsync();
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        var pipeline = host.Services.GetRequiredService<DerivedStatsPipeline>();
+        Console.WriteLine(Inv($"Azurite and a 1-silo cluster up in {total.Elapsed.TotalSeconds:F1} s"));
+
+        // The tenants (a user of a tenant that does not exist is not served), then a warm-up: tables created, grain types loaded.
+        int tenants = ((users - 1) / usersPerTenant) + 1;
+        await Parallel.ForEachAsync(Enumerable.Range(0, tenants).Select(t => $"t{t}").Append("warm"), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (tenant, ct) =>
+            await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant)).CreateAsync(new TenantSettings(), new string('0', 64), ct));
+        await grains.GetGrain<IUserGrain>(GrainKeys.User("warm", "up")).ApplyFeedbackAsync(Pair(0, 0, itemPool, "warm"));
+        await pipeline.FlushAsync();
+        lags.Clear();
+        long heapBefore = Heap();
+
+        // Feedback: user u sends its items in order; users interleave, `concurrency` calls in flight. The first round
+        // activates every user (state read, log query, membership); the later rounds reach active users.
+        var latencies = new double[users * perUser];
+        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var feedback = Stopwatch.StartNew();
+        var firstRound = await RoundAsync(grains, latencies, 0, users, users, usersPerTenant, itemPool, concurrency);
+        var laterRounds = perUser > 1 ? await RoundAsync(grains, latencies, users, users * perUser, users, usersPerTenant, itemPool, concurrency) : TimeSpan.Zero;
+        feedback.Stop();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var flushClock = Stopwatch.StartNew();
+        await pipeline.FlushAsync();
+        flushClock.Stop();
+        double feedbackPerSecond = users * perUser / feedback.Elapsed.TotalSeconds;
+        Console.WriteLine(Inv($"{users * perUser} feedback in {feedback.Elapsed.TotalSeconds:F1} s = {feedbackPerSecond:F1}/s; final flush {flushClock.Elapsed.TotalMilliseconds:F0} ms; load {Load()}"));
+
+        // Memory: the heap with every user active, then after collecting the activations.
+        long heapActive = Heap();
+        await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        long heapCollected = Heap();
+
+        // The raw insert rate, same concurrency, rows of a log row's size, in the same Azurite.
+        var sizes = await LogRowBytesAsync(new TableClient(storage, names.LogTable));
+        var raw = new TableClient(storage, $"raw{run}");
+        await raw.CreateIfNotExistsAsync();
+        var payload = new byte[(int)sizes.Mean];
+        Random.Shared.NextBytes(payload);
+        int rawNext = -1;
+        var rawClock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            for (int k = Interlocked.Increment(ref rawNext); k < rawRows; k = Interlocked.Increment(ref rawNext))
+            {
+                await raw.AddEntityAsync(new TableEntity($"p{k % 997}", $"r{k}") { ["Seq"] = (long)k, ["Data0"] = payload });
+            }
+        }));
+        rawClock.Stop();
+        double rawPerSecond = rawRows / rawClock.Elapsed.TotalSeconds;
+        Console.WriteLine(Inv($"raw inserts: {rawRows} rows of {payload.Length} bytes in {rawClock.Elapsed.TotalSeconds:F1} s = {rawPerSecond:F1}/s; load {Load()}"));
+
+        var states = await PayloadBytesAsync(new TableClient(storage, names.UsersTable));
+        var itemsStored = await PayloadBytesAsync(new TableClient(storage, names.ItemsTable));
+        Array.Sort(latencies);
+        var lagValues = lags.ToArray();
+        Array.Sort(lagValues);
+        double checkpointsPerFeedback = (1.0 + (perUser / UserGrain.CheckpointEvery)) / perUser;
+        var result = new Dictionary<string, object>
+        {
+            ["mode"] = "azurite",
+            ["users"] = users,
+            ["feedbackPerUser"] = perUser,
+            ["feedbackItems"] = users * perUser,
+            ["itemPool"] = itemPool,
+            ["usersPerTenant"] = usersPerTenant,
+            ["concurrency"] = concurrency,
+            ["feedbackPerSecond"] = Math.Round(feedbackPerSecond, 1),
+            ["feedbackPerSecondFirstRound"] = Math.Round(users / firstRound.TotalSeconds, 1),
+            ["feedbackPerSecondActiveUsers"] = perUser > 1 ? Math.Round(users * (perUser - 1) / laterRounds.TotalSeconds, 1) : 0,
+            ["ackLatencyMsP50ActiveUsers"] = perUser > 1 ? Math.Round(Percentile(latencies[users..].Order().ToArray(), 0.50), 2) : 0,
+            ["ackLatencyMsP99ActiveUsers"] = perUser > 1 ? Math.Round(Percentile(latencies[users..].Order().ToArray(), 0.99), 2) : 0,
+            ["rawInsertsPerSecond"] = Math.Round(rawPerSecond, 1),
+            ["feedbackToRawInsertRatio"] = Math.Round(feedbackPerSecond / rawPerSecond, 3),
+            ["ackTimeoutsRetried"] = s_timeouts,
+            ["siloCpuMsPerFeedback"] = Math.Round(cpu.TotalMilliseconds / (users * perUser), 2),
+            ["ackLatencyMsP50"] = Math.Round(Percentile(latencies, 0.50), 2),
+            ["ackLatencyMsP99"] = Math.Round(Percentile(latencies, 0.99), 2),
+            ["derivedLagMsP50"] = Math.Round(Percentile(lagValues, 0.50), 1),
+            ["derivedLagMsP99"] = Math.Round(Percentile(lagValues, 0.99), 1),
+            ["derivedLagMsMax"] = Math.Round(lagValues.Length > 0 ? lagValues[^1] : 0, 1),
+            ["derivedJudgmentsApplied"] = lagValues.Length,
+            ["derivedFlushSizeMean"] = Math.Round(flushSizes.IsEmpty ? 0 : flushSizes.Average(), 1),
+            ["finalFlushMs"] = Math.Round(flushClock.Elapsed.TotalMilliseconds, 1),
+            ["derivedDropped"] = pipeline.Dropped,
+            ["userStateBytesP50"] = Percentile(states.Sorted, 0.50),
+            ["userStateBytesP99"] = Percentile(states.Sorted, 0.99),
+            ["logRowBytes"] = Math.Round(sizes.Mean, 1),
+            ["bytesWrittenPerFeedback"] = Math.Round(sizes.Mean + (checkpointsPerFeedback * states.Mean), 1),
+            ["itemStateBytesMean"] = Math.Round(itemsStored.Mean, 1),
+            ["itemsStored"] = itemsStored.Sorted.Length,
+            ["heapBytesBefore"] = heapBefore,
+            ["heapBytesAllUsersActive"] = heapActive,
+            ["heapBytesAfterCollection"] = heapCollected,
+            ["memoryPerActiveUserBytes"] = Math.Round((double)(heapActive - heapCollected) / users, 0),
+            ["loadAverageEnd"] = Load(),
+            ["totalSeconds"] = Math.Round(total.Elapsed.TotalSeconds, 1),
+        };
+        string text = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
+        await File.WriteAllTextAsync(json, text);
+        Console.WriteLine(text);
+        await host.StopAsync();
+        return 0;
+    }
+
+    /// <summary>Feedback k in [<paramref name="from"/>, <paramref name="to"/>) (user k mod users, its item k / users), latency of each into <paramref name="latencies"/>.</summary>
+    private static async Task<TimeSpan> RoundAsync(IGrainFactory grains, double[] latencies, int from, int to, int users, int usersPerTenant, int itemPool, int concurrency)
+    {
+        int next = from - 1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            for (int k = Interlocked.Increment(ref next); k < to; k = Interlocked.Increment(ref next))
+            {
+                int u = k % users, i = k / users;
+                var user = grains.GetGrain<IUserGrain>(GrainKeys.User($"t{u / usersPerTenant}", $"u{u}"));
+                long start = Stopwatch.GetTimestamp();
+                for (int attempt = 1; ; attempt++)
+                {
+                    try
+                    {
+                        // A retry after a timeout may find the first send applied: then it is a duplicate, as for a client.
+                        var receipt = await user.ApplyFeedbackAsync(Pair(u, i, itemPool, $"f-{i}"));
+                        if (receipt.Status != FeedbackStatus.Applied && attempt == 1)
+                        {
+                            throw new InvalidOperationException($"Feedback {k} was {receipt.Status}.");
+                        }
+
+                        break;
+                    }
+                    catch (TimeoutException) when (attempt < 3)
+                    {
+                        Interlocked.Increment(ref s_timeouts);
+                    }
+                }
+
+                latencies[k] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }));
+        Console.WriteLine(Inv($"feedback {from}..{to}: {clock.Elapsed.TotalSeconds:F1} s = {(to - from) / clock.Elapsed.TotalSeconds:F1}/s; load {Load()}"));
+        return clock.Elapsed;
+    }
+
+    /// <summary>Feedback <paramref name="i"/> of user <paramref name="u"/>: a pair of two items from the shared pool (skewed toward the first ones).</summary>
+    private static FeedbackItem Pair(int u, int i, int itemPool, string id)
+    {
+        var r = new Random(HashCode.Combine(u, i));
+        int a = Skewed(r, itemPool), b = Skewed(r, itemPool);
+        if (b == a)
+        {
+            b = (a + 1) % itemPool;
+        }
+
+        int topic = r.Next(1000);
+        return new FeedbackItem(id, Feedback.Query(topic), $"Answer {a}: {Feedback.Concise(a)}", $"Answer {b}: {Feedback.Verbose(b)}", $"item-{a}", $"item-{b}", 1, DateTimeOffset.UnixEpoch.AddMinutes(i));
+    }
+
+    private static int Skewed(Random r, int n) => (int)(n * Math.Pow(r.NextDouble(), 2));
+
+    private static async Task<(double Mean, int[] Sorted)> LogRowBytesAsync(TableClient table)
+    {
+        var sizes = new List<int>();
+        await foreach (var row in table.QueryAsync<TableEntity>())
+        {
+            sizes.Add(row.Keys.Sum(k => row[k] switch { byte[] b => b.Length, string s => s.Length, long => 8, _ => 0 }) + row.PartitionKey.Length + row.RowKey.Length);
+        }
+
+        var sorted = sizes.Order().ToArray();
+        return (sorted.Length == 0 ? 0 : sorted.Average(), sorted);
+    }
+
+    private static async Task<(double Mean, int[] Sorted)> PayloadBytesAsync(TableClient table)
+    {
+        var sizes = new List<int>();
+        await foreach (var row in table.QueryAsync<TableEntity>())
+        {
+            sizes.Add(row.Keys.Sum(k => row[k] is byte[] b ? b.Length : 0));
+        }
+
+        var sorted = sizes.Order().ToArray();
+        return (sorted.Length == 0 ? 0 : sorted.Average(), sorted);
+    }
+
+    private static double Percentile(double[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    private static int Percentile(int[] sorted, double p) => sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))];
+
+    private static long Heap()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";
+
+    private static string? Arg(string[] args, string name)
+    {
+        int i = Array.IndexOf(args, name);
+        return i < 0 ? null : i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{name} needs a value.");
+    }
+
+    private static int Int(string[] args, string name, int fallback) =>
+        Arg(args, name) is string s
+            ? int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v) && v > 0 ? v : throw new ArgumentException($"{name} must be a positive integer, got '{s}'.")
+            : fallback;
+
+    private static string Inv(FormattableString s) => FormattableString.Invariant(s);
+}
