@@ -4,6 +4,8 @@ using Azure;
 using Azure.Data.Tables;
 using Orleans.Serialization;
 
+using PGenRM.Grains.Abstractions;
+
 namespace PGenRM.Grains.Log;
 
 /// <summary>
@@ -48,7 +50,8 @@ public sealed class FeedbackLog
     /// Appends a user's entries in one entity-group transaction (one insert for a single entry). Returns false, writing
     /// nothing, when a row with one of the feedback ids already exists.
     /// </summary>
-    /// <exception cref="ArgumentException">More than <see cref="MaxBatch"/> entries, or an entry too large for a row.</exception>
+    /// <exception cref="ArgumentException">More than <see cref="MaxBatch"/> entries.</exception>
+    /// <exception cref="InvalidRequestException">An entry too large for a row (the client's texts).</exception>
     public async Task<bool> TryAppendAsync(string userKey, IReadOnlyList<LogEntry> entries, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
@@ -170,8 +173,9 @@ public sealed class FeedbackLog
         int chunks = Math.Max(1, (data.Length + ChunkSize - 1) / ChunkSize);
         if (chunks > MaxChunks)
         {
-            throw new ArgumentException(
-                $"Feedback {entry.FeedbackId} takes {data.Length} bytes compressed; a log row holds at most {MaxChunks * ChunkSize}. Send shorter texts.", nameof(entry));
+            // The client's texts are too large for one row: its mistake (400), not a bug.
+            throw new InvalidRequestException(
+                "texts", $"Feedback {entry.FeedbackId} takes {data.Length} bytes compressed; a log row holds at most {MaxChunks * ChunkSize}. Send shorter texts.");
         }
 
         var row = new TableEntity(TableKeys.Escape(userKey), TableKeys.Escape(entry.FeedbackId)) { ["Seq"] = entry.Sequence };
