@@ -135,9 +135,15 @@ internal sealed class UserMembership(string userKey)
             return false;
         }
 
+        // What the prototype held for this user is its last reported contribution (the outbox's reports included: each
+        // moved ReportedScheme when it was queued), so the rebuilt sums equal the live ones; a user that never reported
+        // joins with its scheme now.
+        bool reported = s.ReportedScheme.Length == scheme.Length;
+        var contribution = reported ? (float[])s.ReportedScheme.Clone() : scheme;
+        int contributedPairs = reported ? s.ReportedPairs : pairs;
         s.Outbox.Clear();
         long id = ((long)Core.Model.StableHash.Of($"{UserKey}#replay") << 32) | (uint)Core.Model.StableHash.Of($"{s.LogSequence}/{prototype}/{s.MembershipVersion}");
-        Join(s, prototype, scheme, pairs, id == 0 ? 1 : id);
+        Join(s, prototype, contribution, contributedPairs, id == 0 ? 1 : id);
         return true;
     }
 

@@ -112,6 +112,8 @@ public sealed class LlmEvaluatorTests(ApiFixture api)
             Assert.True(fed.Status == HttpStatusCode.OK, fed.Raw);
         }
 
+        // Items learn from the judgments after the acknowledgment (the silo's derived-statistics pipeline).
+        await api.FlushDerivedAsync(ct);
         var after = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-collab/users/w/score", key, pair);
         Assert.True(after.Status == HttpStatusCode.OK, after.Raw);
         var shift = Rewards(after).Zip(Rewards(before), (x, y) => x - y).ToArray();

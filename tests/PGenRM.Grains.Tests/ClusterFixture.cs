@@ -39,6 +39,7 @@ public class ClusterFixture : IAsyncLifetime
         foreach (var silo in Cluster.Silos)
         {
             silo.ServiceProvider.GetRequiredService<TenantCache>().Invalidate(tenant);
+            silo.ServiceProvider.GetRequiredService<PopulationCache>().Invalidate(tenant);
         }
     }
 

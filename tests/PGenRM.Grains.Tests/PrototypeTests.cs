@@ -166,7 +166,9 @@ public sealed class PrototypeTests(ClusterFixture fixture)
         await AssertConsistentAsync(tenant, users.Select(u => u.Grain).ToList(), await ProfilesAsync(users), 2);
 
         // Cold start in a clustered tenant: a user with no feedback is scored by the population scheme (Σθ / count over the
-        // prototypes), says so, and joins nothing by being scored.
+        // prototypes), says so, and joins nothing by being scored. The silo's population cache (5 s) may hold the sums
+        // from before the moves above; a fresh silo would read these.
+        fixture.InvalidateTenantCaches(tenant);
         var fresh = await fixture.Client.GetGrain<IScoringWorker>(0).ScoreAsync(
             new ScoreRequest(tenant, "fresh", "How should I sort a list?", ["Use sorted(xs).", "Sorting is a deep topic; let us review it at length."]),
             TestContext.Current.CancellationToken);

@@ -42,6 +42,12 @@ public sealed class RebuildTests(ClusterFixture fixture)
             }
         }
 
+        // Prototype reports leave after the acknowledgment: wait until each user's are stored before reading the live sums.
+        for (int u = 0; u < 4; u++)
+        {
+            await User(tenant, u).FlushReportsAsync(token);
+        }
+
         var live = await ItemsAsync(tenant, items);
         var livePopulation = await Prototype(tenant).GetSummaryAsync(token);
         Assert.Equal(4, livePopulation.Members);
