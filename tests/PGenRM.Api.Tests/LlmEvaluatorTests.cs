@@ -70,6 +70,7 @@ public sealed class LlmEvaluatorTests(ApiFixture api)
         });
         Assert.True(reward.Status == HttpStatusCode.OK, reward.Raw);
         Assert.Equal([8.0, 3.0], reward.Body.GetProperty("rewards").EnumerateArray().Select(r => r.GetDouble()));
+        Assert.Equal([false, false], reward.Body.GetProperty("fallback").EnumerateArray().Select(r => r.GetBoolean()));
 
         // The judge failing is an error, not a reward, until the tenant allows the flagged fallback.
         api.Judge.Handler = (_, _) => FakeReply.Error(500);
@@ -87,6 +88,19 @@ public sealed class LlmEvaluatorTests(ApiFixture api)
         Assert.True(fallback.Body.GetProperty("fallback").GetBoolean());
         Assert.Equal("compact", fallback.Body.GetProperty("evaluator").GetString());
         Assert.Contains("500", fallback.Body.GetProperty("llm").GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        // Through /get_reward the substitute is flagged per query too: the compact rewards, each marked.
+        var compactReward = await api.SendAsync(HttpMethod.Post, "/get_reward", key, new
+        {
+            query = new[] { "A new question?" + Concise, "A new question?" + Rambling },
+            prompts = new[] { "A new question?", "A new question?" },
+            user_id = "u1",
+        });
+        Assert.True(compactReward.Status == HttpStatusCode.OK, compactReward.Raw);
+        Assert.Equal(
+            fallback.Body.GetProperty("rewards").EnumerateArray().Select(r => r.GetDouble()),
+            compactReward.Body.GetProperty("rewards").EnumerateArray().Select(r => r.GetDouble()));
+        Assert.Equal([true, true], compactReward.Body.GetProperty("fallback").EnumerateArray().Select(r => r.GetBoolean()));
     }
 
     [Fact(Timeout = TestTimeouts.Api)]

@@ -167,7 +167,9 @@ public sealed class WalkThroughTests(ApiFixture api)
             labels = new[] { "u1", "u1", "u2" },
         });
         Assert.True(withPrompts.Status == HttpStatusCode.OK, withPrompts.Raw);
-        Assert.Equal(["rewards"], withPrompts.Body.EnumerateObject().Select(p => p.Name));
+        // OpenRLHF reads "rewards"; "fallback" flags a reward the compact evaluator gave in place of a failed judge.
+        Assert.Equal(["rewards", "fallback"], withPrompts.Body.EnumerateObject().Select(p => p.Name));
+        Assert.Equal([false, false, false], withPrompts.Body.GetProperty("fallback").EnumerateArray().Select(f => f.GetBoolean()));
         var rewards = withPrompts.Body.GetProperty("rewards").EnumerateArray().Select(r => r.GetDouble()).ToList();
         Assert.Equal(3, rewards.Count);
         Assert.All(rewards, r => Assert.True(double.IsFinite(r)));

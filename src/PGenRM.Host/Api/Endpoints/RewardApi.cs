@@ -26,11 +26,11 @@ internal static class RewardApi
     {
         var info = ApiKeyAuthentication.Tenant(http);
         var body = await JsonBody.ReadAsync<RewardRequest>(http);
-        return TypedResults.Ok(new RewardResponse(await ScoreAsync(body, info, options.RewardPromptSeparator, grains, http.RequestAborted)));
+        return TypedResults.Ok(await ScoreAsync(body, info, options.RewardPromptSeparator, grains, http.RequestAborted));
     }
 
-    /// <summary>The rewards, in query order.</summary>
-    public static async Task<double[]> ScoreAsync(RewardRequest body, TenantInfo info, string separator, IGrainFactory grains, CancellationToken cancellationToken)
+    /// <summary>The rewards and their fallback flags, in query order.</summary>
+    public static async Task<RewardResponse> ScoreAsync(RewardRequest body, TenantInfo info, string separator, IGrainFactory grains, CancellationToken cancellationToken)
     {
         var s = info.Settings;
         var queries = body.Query ?? throw Check.Bad("'query' is required: a list of prompt+response strings.");
@@ -86,6 +86,7 @@ internal static class RewardApi
         // The worker only after validation: a bad request is answered without touching the cluster.
         var worker = grains.GetGrain<IScoringWorker>(0);
         var rewards = new double[rows.Length];
+        var fallback = new bool[rows.Length];
         var calls = rows.Select((row, i) => (row, i))
             .GroupBy(x => (x.row.User, x.row.Prompt))
             .SelectMany(g => g.Chunk(s.MaxCandidates))
@@ -102,12 +103,13 @@ internal static class RewardApi
                 for (int j = 0; j < chunk.Length; j++)
                 {
                     rewards[chunk[j].i] = response.Rewards[j];
+                    fallback[chunk[j].i] = response.Fallback;
                 }
             });
         await Task.WhenAll(calls);
         ServiceMetrics.Scores.Add(1, new KeyValuePair<string, object?>("endpoint", "get_reward"));
         ServiceMetrics.Candidates.Add(rows.Length, new KeyValuePair<string, object?>("endpoint", "get_reward"));
-        return rewards;
+        return new RewardResponse(rewards, fallback);
     }
 
     private static void CheckCount<T>(IReadOnlyList<T>? list, string field, int count)
