@@ -10,7 +10,7 @@ namespace PGenRM.Grains;
 public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the silo's <see cref="EvaluatorHost"/>. The host must also register an
+    /// Adds the silo's <see cref="SiloEvaluator"/>. The host must also register an
     /// <see cref="PGenRM.Core.Encoding.ISentenceEncoder"/> singleton and the grain storages "users", "items", "tenants" and "prototypes"
     /// (with <c>DeleteStateOnClear = true</c>, so that deleting a user removes its stored state), each configured with
     /// <see cref="Storage.StorageOptionsExtensions.UsePGenRMSerializer{TOptions}"/> (docs/STORAGE.md).
@@ -20,7 +20,7 @@ public static class GrainsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(model ?? new HybridModelOptions());
         services.TryAddSingleton(scaling ?? new ScalingOptions());
-        services.TryAddSingleton<EvaluatorHost>();
+        services.TryAddSingleton<SiloEvaluator>();
         services.TryAddSingleton<TenantCache>();
         services.TryAddSingleton<PrototypeReservoirCache>();
         services.TryAddSingleton<PopulationCache>();

@@ -19,7 +19,7 @@ namespace PGenRM.Grains;
 /// </remarks>
 public sealed partial class ItemGrain(
     [PersistentState("item", "items")] IPersistentState<ItemState> state,
-    EvaluatorHost evaluators,
+    SiloEvaluator evaluators,
     ILogger<ItemGrain> logger) : Grain, IItemGrain
 {
     /// <summary>Observations kept verbatim; older ones are folded (the fit cost and the stored size stay bounded).</summary>
@@ -436,7 +436,7 @@ public sealed partial class ItemGrain(
             }
         }
 
-        return SimilarityRanking.Rank(latest.Values, j => j.JudgeId, j => NeighbourKeys.Similarity(j.Key, userKey), n)
+        return SimilarityRanking.Rank(latest.Values, j => j.JudgeId, j => VectorSimilarity.Cosine(j.Key, userKey), n)
             .Select(j => new ItemJudge(j.Item.JudgeId, j.Item.Sign, j.Item.At, j.Item.Prototype, j.Item.Scheme, j.Item.Key))
             .ToList();
     }

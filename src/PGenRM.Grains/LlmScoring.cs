@@ -19,7 +19,7 @@ public sealed class LlmScoring : IDisposable
 {
     private static readonly JsonSerializerOptions TraceJson = new(JsonSerializerDefaults.Web);
 
-    private readonly EvaluatorHost _evaluators;
+    private readonly SiloEvaluator _evaluators;
     private readonly PrototypeReservoirCache _reservoirs;
     private readonly Derived.ItemStatsCache _itemStats;
     private readonly LlmEndpoints _endpoints;
@@ -29,7 +29,7 @@ public sealed class LlmScoring : IDisposable
     private readonly ConcurrentDictionary<string, LlmJudge> _judges = new(StringComparer.Ordinal);
 
     /// <summary>Creates the path; judges are built per tenant configuration on first use.</summary>
-    public LlmScoring(EvaluatorHost evaluators, PrototypeReservoirCache reservoirs, Derived.ItemStatsCache itemStats, LlmEndpoints endpoints, LlmMetrics metrics, ILoggerFactory loggers)
+    public LlmScoring(SiloEvaluator evaluators, PrototypeReservoirCache reservoirs, Derived.ItemStatsCache itemStats, LlmEndpoints endpoints, LlmMetrics metrics, ILoggerFactory loggers)
     {
         _evaluators = evaluators;
         _reservoirs = reservoirs;
@@ -167,7 +167,7 @@ public sealed class LlmScoring : IDisposable
         var members = await _reservoirs.GetAsync(tenant, prototype, cancellationToken);
         var nearest = members
             .Where(p => !string.Equals(p.UserKey, userKey, StringComparison.Ordinal))
-            .OrderByDescending(p => NeighbourKeys.Similarity(p.Key, userVector))
+            .OrderByDescending(p => VectorSimilarity.Cosine(p.Key, userVector))
             .ThenBy(p => p.UserKey, StringComparer.Ordinal)
             .Take(n)
             .ToList();

@@ -19,7 +19,7 @@ namespace PGenRM.Grains;
 [Reentrant]
 public sealed partial class PrototypeGrain(
     [PersistentState("prototype", "prototypes")] IPersistentState<PrototypeState> state,
-    EvaluatorHost evaluators,
+    SiloEvaluator evaluators,
     TenantCache tenants,
     ILogger<PrototypeGrain> logger) : Grain, IPrototypeGrain
 {

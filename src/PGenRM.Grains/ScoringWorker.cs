@@ -22,7 +22,7 @@ namespace PGenRM.Grains;
 /// </remarks>
 [StatelessWorker]
 [Reentrant]
-public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants, PrototypeReservoirCache reservoirs, Derived.ItemStatsCache itemStats, ScoringGate gate)
+public sealed class ScoringWorker(SiloEvaluator evaluators, TenantCache tenants, PrototypeReservoirCache reservoirs, Derived.ItemStatsCache itemStats, ScoringGate gate)
     : Grain, IScoringWorker
 {
     /// <summary>
@@ -97,7 +97,7 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
     /// </summary>
     internal static async Task<(EvaluationResult Result, UserSchemes Schemes)> EvaluateAsync(
         IGrainFactory grains,
-        EvaluatorHost evaluators,
+        SiloEvaluator evaluators,
         PrototypeReservoirCache reservoirs,
         Derived.ItemStatsCache itemStats,
         CompactEvaluator evaluator,
@@ -218,7 +218,7 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
 
         var judgeNeighbours = latest.Values.ToDictionary(
             j => j.JudgeId,
-            j => new Neighbour(j.JudgeId, Array.ConvertAll(j.Scheme!, x => (double)x), NeighbourKeys.Similarity(j.Key ?? [], userVector), JudgmentsOf(j.JudgeId)),
+            j => new Neighbour(j.JudgeId, Array.ConvertAll(j.Scheme!, x => (double)x), VectorSimilarity.Cosine(j.Key ?? [], userVector), JudgmentsOf(j.JudgeId)),
             StringComparer.Ordinal);
         var judges = stats
             .Select(s => (IReadOnlyList<Neighbour>)s.NearestJudges
@@ -228,7 +228,7 @@ public sealed class ScoringWorker(EvaluatorHost evaluators, TenantCache tenants,
             .ToList();
 
         var pool = SimilarityRanking.Rank(
-                members.Where(p => !string.Equals(p.UserKey, userKey, StringComparison.Ordinal)), p => p.UserKey, p => NeighbourKeys.Similarity(p.Key, userVector))
+                members.Where(p => !string.Equals(p.UserKey, userKey, StringComparison.Ordinal)), p => p.UserKey, p => VectorSimilarity.Cosine(p.Key, userVector))
             .Select(p => new Neighbour(p.Item.UserKey, p.Item.Scheme, p.Similarity, JudgmentsOf(p.Item.UserKey)))
             .ToList();
         return (pool, judges);

@@ -20,7 +20,7 @@ namespace PGenRM.Grains;
 [Reentrant]
 public sealed partial class TenantGrain(
     [PersistentState("tenant", "tenants")] IPersistentState<TenantState> state,
-    EvaluatorHost evaluators,
+    SiloEvaluator evaluators,
     TenantCache cache,
     ReclusterHooks hooks,
     ILogger<TenantGrain> logger) : Grain, ITenantGrain

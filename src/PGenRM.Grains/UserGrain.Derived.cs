@@ -76,7 +76,7 @@ public sealed partial class UserGrain
         {
             var stored = pair.Stored;
             string judgmentId = $"{_key}/{stored.FeedbackId}";
-            var (chosenRest, rejectedRest) = Rests(stored.ToEvidence(), theta);
+            var (chosenRest, rejectedRest) = UnownedMargins(stored.ToEvidence(), theta);
             result.Add((stored.ChosenItemId, new ItemJudgment(
                 judgmentId, _key, 1, scheme, ScaledPrior(pair.ChosenFactorPrior), chosenRest, stored.Weight, stored.At, judgeKey, entry.JudgePrototype)));
             result.Add((stored.RejectedItemId, new ItemJudgment(
@@ -97,7 +97,7 @@ public sealed partial class UserGrain
     /// The margin parts each item does not own, at the updated scheme θ = [w; p] (as HybridTrainer.FitItems): for the
     /// chosen item w·Δx − (b_r + p·v_r), for the rejected one w·Δx + (b_c + p·v_c).
     /// </summary>
-    private static (double Chosen, double Rejected) Rests(PairEvidence evidence, double[] theta)
+    private static (double Chosen, double Rejected) UnownedMargins(PairEvidence evidence, double[] theta)
     {
         int d = evidence.ContentDiff.Length;
         double content = 0;

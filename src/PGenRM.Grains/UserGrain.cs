@@ -21,7 +21,7 @@ namespace PGenRM.Grains;
 [CollectionAgeLimit(Minutes = IdleMinutes)]
 public sealed partial class UserGrain(
     [PersistentState("user", "users")] IPersistentState<UserState> state,
-    EvaluatorHost evaluators,
+    SiloEvaluator evaluators,
     FeedbackLog log,
     ILogger<UserGrain> logger) : Grain, IUserGrain
 {

@@ -86,7 +86,7 @@ public sealed class DerivedStatsTests(ClusterFixture fixture)
     public async Task WriteBehind_AppliedJudgmentsSurviveDeactivation()
     {
         var token = TestContext.Current.CancellationToken;
-        int f = (await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<EvaluatorHost>().GetAsync(token)).Model.FactorDimension;
+        int f = (await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SiloEvaluator>().GetAsync(token)).Model.FactorDimension;
         string key = GrainKeys.Item("t-wb" + Guid.NewGuid().ToString("N")[..8], "item");
         var item = fixture.Client.GetGrain<IItemGrain>(key);
         var judgments = Enumerable.Range(0, 5).Select(j => new ItemJudgment(

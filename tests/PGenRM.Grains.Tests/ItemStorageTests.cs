@@ -13,7 +13,7 @@ public sealed class ItemStorageTests(ClusterFixture fixture)
     [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task RecordAndRemove_AfterAnotherWriterChangedTheRow_ReReadAndKeepBothWrites()
     {
-        int f = (await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<EvaluatorHost>().GetAsync(TestContext.Current.CancellationToken)).Model.FactorDimension;
+        int f = (await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SiloEvaluator>().GetAsync(TestContext.Current.CancellationToken)).Model.FactorDimension;
         string key = GrainKeys.Item("t" + Guid.NewGuid().ToString("N")[..8], "i" + Guid.NewGuid().ToString("N")[..8]);
         var item = fixture.Client.GetGrain<IItemGrain>(key);
         await item.RecordJudgmentAsync(Judgment("j-0", "judge-0", +1, f), TestContext.Current.CancellationToken);

@@ -12,7 +12,7 @@ public sealed class PrototypeReservoirCacheTests(ClusterFixture fixture)
     public async Task Expired_KeepsTheMembersWhileTheVersionIsUnchanged_AndRereadsAfterAChange()
     {
         var ct = TestContext.Current.CancellationToken;
-        var evaluator = await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<EvaluatorHost>().GetAsync(ct);
+        var evaluator = await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SiloEvaluator>().GetAsync(ct);
         int dimension = evaluator.Features.Dimension + evaluator.Model.FactorDimension;
         string tenant = "c-" + Guid.NewGuid().ToString("N")[..10];
         var prototype = fixture.Client.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, 0));

@@ -387,7 +387,7 @@ public sealed class PrototypeTests(ClusterFixture fixture)
 
     private async Task<(string Bank, int Dimension)> EvaluatorAsync()
     {
-        var evaluator = await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<EvaluatorHost>().GetAsync(TestContext.Current.CancellationToken);
+        var evaluator = await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SiloEvaluator>().GetAsync(TestContext.Current.CancellationToken);
         return (evaluator.Features.Bank.Version, evaluator.Features.Dimension + evaluator.Model.FactorDimension);
     }
 

@@ -310,10 +310,10 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         }
     }
 
-    private async Task<(CompactEvaluator Evaluator, EvaluatorHost Host)> EvaluatorAsync()
+    private async Task<(CompactEvaluator Evaluator, SiloEvaluator Host)> EvaluatorAsync()
     {
         // The library side runs on a silo's own evaluator (same encoder, same embedding cache as that silo's grains).
-        var host = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<EvaluatorHost>();
+        var host = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SiloEvaluator>();
         return (await host.GetAsync(TestContext.Current.CancellationToken), host);
     }
 

@@ -99,7 +99,7 @@ public static partial class PGenRMHost
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             // Start building the evaluator now, so the first request (and readiness) does not wait for it.
-            _ = app.Services.GetRequiredService<EvaluatorHost>().GetAsync(CancellationToken.None);
+            _ = app.Services.GetRequiredService<SiloEvaluator>().GetAsync(CancellationToken.None);
             string? demoKey = await EnsureDemoTenantAsync(app, options, console, cancellationToken).ConfigureAwait(false);
             await console.WriteLineAsync($"PGenRM listening on {address} (storage: {(azurite is null ? "configured connection string" : $"embedded Azurite, data in {Path.GetFullPath(Path.Combine(options.DataDirectory, "azurite"))}")})").ConfigureAwait(false);
             return new PGenRMService(app, azurite, address, demoKey);

@@ -20,7 +20,7 @@ internal static class HealthApi
 
     /// <summary>GET /health/ready: 200 when the evaluator is built (encoder loaded) and a grain call through storage answers, else 503.</summary>
     public static async Task<Results<Ok<HealthResponse>, JsonHttpResult<HealthResponse>>> ReadyAsync(
-        EvaluatorHost evaluators, IGrainFactory grains, CancellationToken cancellationToken)
+        SiloEvaluator evaluators, IGrainFactory grains, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromSeconds(5));

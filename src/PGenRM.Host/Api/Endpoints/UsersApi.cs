@@ -23,7 +23,7 @@ internal static class UsersApi
     }
 
     /// <summary>PUT /v1/tenants/{tenant}/users/{user}/stated-preference.</summary>
-    public static async Task<Ok<ProfileResponse>> SetStatedPreferenceAsync(HttpContext http, IGrainFactory grains, EvaluatorHost evaluators, string user)
+    public static async Task<Ok<ProfileResponse>> SetStatedPreferenceAsync(HttpContext http, IGrainFactory grains, SiloEvaluator evaluators, string user)
     {
         var info = ApiKeyAuthentication.Tenant(http);
         Check.Id(user, "user");
@@ -35,7 +35,7 @@ internal static class UsersApi
 
     /// <summary>GET /v1/tenants/{tenant}/users/{user}/profile.</summary>
     public static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> GetProfileAsync(
-        HttpContext http, IGrainFactory grains, EvaluatorHost evaluators, string user)
+        HttpContext http, IGrainFactory grains, SiloEvaluator evaluators, string user)
     {
         var info = ApiKeyAuthentication.Tenant(http);
         var profile = await ProfileAsync(grains, info, user, http.RequestAborted);

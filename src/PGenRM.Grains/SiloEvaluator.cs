@@ -10,16 +10,16 @@ namespace PGenRM.Grains;
 /// scenarios (a few hundred texts), so it happens once per silo, lazily, off the grain scheduler; grains only await it.
 /// A failed build is retried by the next caller instead of poisoning the silo.
 /// </summary>
-public sealed partial class EvaluatorHost
+public sealed partial class SiloEvaluator
 {
     private readonly ISentenceEncoder _encoder;
     private readonly HybridModelOptions _model;
-    private readonly ILogger<EvaluatorHost> _logger;
+    private readonly ILogger<SiloEvaluator> _logger;
     private readonly Lock _gate = new();
     private Task<CompactEvaluator>? _creation;
 
     /// <summary>Creates the host; nothing is built until the first <see cref="GetAsync"/>.</summary>
-    public EvaluatorHost(ISentenceEncoder encoder, HybridModelOptions model, ScalingOptions scaling, ILogger<EvaluatorHost> logger)
+    public SiloEvaluator(ISentenceEncoder encoder, HybridModelOptions model, ScalingOptions scaling, ILogger<SiloEvaluator> logger)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(model);
