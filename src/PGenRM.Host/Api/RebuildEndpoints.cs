@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using PGenRM.Grains.Abstractions;
 using PGenRM.Grains.Derived;
 
@@ -12,15 +13,19 @@ internal static class RebuildEndpoints
     /// </summary>
     public static void MapRebuildApi(this WebApplication app)
     {
-        app.MapPost("/v1/tenants/{tenant}/rebuild", async (HttpContext http, IGrainFactory grains, TenantRebuild rebuild, string tenant) =>
-        {
-            Check.Id(tenant, "tenant");
-            _ = await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant)).GetAsync(http.RequestAborted)
-                ?? throw new ApiException(404, "Not found", $"Tenant '{tenant}' does not exist.");
-            var result = await rebuild.RunAsync(tenant, http.RequestAborted);
-            return Results.Json(
-                new { tenant = result.Tenant, users = result.Users, items = result.Items, prototypes = result.Prototypes, entries = result.Entries, seconds = result.Seconds },
-                JsonBody.Options);
-        }).WithMetadata(new EndpointAccess(AccessKind.Admin));
+        app.MapPost("/v1/tenants/{tenant}/rebuild", RebuildAsync)
+            .WithTags("Tenants").WithName(nameof(RebuildAsync))
+            .WithSummary("Replay a tenant's feedback logs into its item, prototype and population statistics (admin)")
+            .WithMetadata(new EndpointAccess(AccessKind.Admin))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+    }
+
+    /// <summary>POST /v1/tenants/{tenant}/rebuild.</summary>
+    public static async Task<Ok<RebuildResult>> RebuildAsync(string tenant, HttpContext http, IGrainFactory grains, TenantRebuild rebuild)
+    {
+        Check.Id(tenant, "tenant");
+        _ = await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant)).GetAsync(http.RequestAborted)
+            ?? throw new ApiException(404, "Not found", $"Tenant '{tenant}' does not exist.");
+        return TypedResults.Ok(await rebuild.RunAsync(tenant, http.RequestAborted));
     }
 }
