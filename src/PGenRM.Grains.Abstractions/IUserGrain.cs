@@ -25,6 +25,10 @@ public interface IUserGrain : IGrainWithStringKey
     [Alias("GetHistoryPairsAsync"), ReadOnly]
     Task<IReadOnlyList<HistoryPair>> GetHistoryPairsAsync(int count, CancellationToken cancellationToken = default);
 
+    /// <summary>The user's stated preference as written, or null (a pure read of the state; the judge's prompt quotes it).</summary>
+    [Alias("GetStatedPreferenceAsync"), ReadOnly]
+    Task<string?> GetStatedPreferenceAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Sets or replaces the user's stated preference ("I like short answers with code").</summary>
     [Alias("SetStatedPreferenceAsync")]
     Task<UserProfile> SetStatedPreferenceAsync(string statedPreference, CancellationToken cancellationToken = default);

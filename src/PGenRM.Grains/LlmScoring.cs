@@ -81,10 +81,11 @@ public sealed class LlmScoring : IDisposable
         var compactTask = ScoringWorker.EvaluateAsync(
             grains, _evaluators, _reservoirs, _itemStats, evaluator, request.Tenant, userKey, request.Query, encoded, m, n, cancellationToken);
         var historyTask = user.GetHistoryPairsAsync(UserGrain.RecentWindow, cancellationToken);
-        var profileTask = user.GetProfileAsync(cancellationToken);
-        await Task.WhenAll(compactTask, historyTask, profileTask);
+        // The stated text from the state: not through ExportAsync, which reads the user's whole feedback log.
+        var statedTask = user.GetStatedPreferenceAsync(cancellationToken);
+        await Task.WhenAll(compactTask, historyTask, statedTask);
         var (collaborative, schemes) = await compactTask;
-        var stated = (await profileTask).HasStatedPreference ? (await user.ExportAsync(cancellationToken)).StatedPreference : null;
+        var stated = await statedTask;
         var neighbours = n > 0 && schemes.Prototype is int prototype
             ? await NeighboursAsync(grains, request.Tenant, prototype, userKey, schemes.Key, n, cancellationToken)
             : [];

@@ -156,6 +156,10 @@ public sealed partial class UserGrain(
     public Task<UserProfile> GetProfileAsync(CancellationToken cancellationToken = default) => Task.FromResult(Profile());
 
     /// <inheritdoc />
+    public Task<string?> GetStatedPreferenceAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(state.State.StatedPreferenceText);
+
+    /// <inheritdoc />
     public async Task<UserExport> ExportAsync(CancellationToken cancellationToken = default)
     {
         var entries = await log.ReadAllAsync(_key, cancellationToken);
@@ -240,6 +244,14 @@ public sealed partial class UserGrain(
     /// </summary>
     private async Task<FeedbackReceipt> ApplyAndStoreAsync(LogEntry entry, IReadOnlyList<PendingPair> pairs, CancellationToken cancellationToken)
     {
+        // A resend of a recent id (the usual retry) is known to be applied: answer it without touching the model, so the
+        // log's refusal below — and the reload it costs — is left to ids older than the window.
+        if (state.State.RecentFeedback.Contains(entry.FeedbackId))
+        {
+            LogDuplicateFeedback(entry.FeedbackId, _key);
+            return new FeedbackReceipt(FeedbackStatus.Duplicate, state.State.FeedbackCount);
+        }
+
         entry.Sequence = state.State.LogSequence + 1;
 
         // The model first: the log row carries the scheme the judgments are made with, so a replay re-sends them exactly.

@@ -142,6 +142,8 @@ public sealed class LlmEvaluatorTests(ApiFixture api)
         var score = await api.SendAsync(HttpMethod.Post, "/v1/tenants/llm-collab/users/w/score", key, new { pair.query, pair.candidates, explain = true });
         Assert.True(score.Status == HttpStatusCode.OK, score.Raw);
         Assert.Equal("llm", score.Body.GetProperty("evaluator").GetString());
+        // The judge's prompt quotes the user's stated preference (read from the user's state).
+        Assert.Contains(api.Judge.Calls.Last().Messages, m => m.Content.Contains("Short answers.", StringComparison.Ordinal));
         var trace = score.Body.GetProperty("llm");
         var collaborative = trace.GetProperty("collaborative").EnumerateArray().Select(x => x.GetDouble()).ToArray();
         Assert.Equal(shift[0], collaborative[0], 9);
