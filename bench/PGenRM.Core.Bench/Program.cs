@@ -101,9 +101,10 @@ Console.WriteLine(Inv($"{Environment.ProcessorCount} logical cores, {Environment
 }
 
 {
-    // Memory per user model: GC.GetTotalMemory deltas over many restored models (each with its own pairs, whose
-    // arrays count in both; query embeddings empty here), the reference copy holding what the old UserModel held.
-    Console.WriteLine("Bytes per user model after Restore (GC.GetTotalMemory delta over many models; pairs included, empty query embeddings):");
+    // Memory per user model: GC.GetTotalMemory deltas over many restored models (each restored from its own copy of
+    // the pairs, allocated before the measurement, so only what the model itself holds counts), the reference copy
+    // holding what the old UserModel held (dense folded precision, dense posterior factor).
+    Console.WriteLine("Bytes per user model after Restore (GC.GetTotalMemory delta over many models; the model's own objects: its pairs are allocated before and not counted):");
     Console.WriteLine("| pairs | models | before bytes | after bytes | ratio |");
     Console.WriteLine("|---|---|---|---|---|");
     foreach (int n in new[] { 0, 1, 3, 16, 64, 256, 300 })

@@ -146,6 +146,7 @@ public static class BayesianLogistic
             {
                 var hess = new double[d * d];
                 Hessian(data, lambda, curvature, null, hess, new double[Math.Max(n, d)]);
+                data.ReleaseCaches();
                 DenseCholesky.Factor(hess, d);
                 DenseCholesky.ClearUpper(hess, d);
                 return hess;
@@ -167,8 +168,13 @@ public static class BayesianLogistic
             lower = () => hess;
         }
 
+        // The leave-one-out likelihood needs the observations; a dual fit keeps them anyway (for its factor, at most
+        // d rows, less than the d×d factor), a primal one computes it when settled (SchemeLearner, for the fit it keeps).
         LaplacePosterior? posterior = null;
-        posterior = new LaplacePosterior(theta, lower, logEvidence, scale, () => LeaveOneOut(theta, posterior!.CholeskyLower, data));
+        posterior = new LaplacePosterior(theta, lower, logEvidence, scale, () => LeaveOneOut(theta, posterior!.CholeskyLower, data))
+        {
+            LeaveOneOutOnSettle = !dual,
+        };
         return posterior;
     }
 

@@ -50,6 +50,24 @@ public sealed class LaplacePosterior
         }
     }
 
+    /// <summary>
+    /// Whether <see cref="Settle"/> computes the leave-one-out likelihood now (a primal fit, whose deferred computation
+    /// would keep all its observations alive for as long as the posterior).
+    /// </summary>
+    internal bool LeaveOneOutOnSettle { get; init; }
+
+    /// <summary>
+    /// Called on a posterior that is kept (a user's): computes what would otherwise hold large inputs alive, so the
+    /// posterior keeps no more than its own numbers (and, for a dual fit, its at most d observations).
+    /// </summary>
+    internal void Settle()
+    {
+        if (LeaveOneOutOnSettle)
+        {
+            _ = LeaveOneOutLogLikelihood;
+        }
+    }
+
     /// <summary>The prior-strength multiplier this posterior was fitted with.</summary>
     public double Scale { get; }
 

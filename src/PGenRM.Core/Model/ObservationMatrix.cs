@@ -147,6 +147,18 @@ internal sealed class ObservationMatrix
         return gram;
     }
 
+    /// <summary>
+    /// Drops the column layout and the Gram matrix (recomputed if asked again): a posterior that computes its factor
+    /// when read keeps these observations, and should keep no more of them than the rows.
+    /// </summary>
+    public void ReleaseCaches()
+    {
+        _columns = null;
+        _zeroColumn = null;
+        _gram = null;
+        _gramPrecision = null;
+    }
+
     private void EnsureColumns()
     {
         if (_columns is not null)

@@ -47,7 +47,9 @@ public static class SchemeLearner
             }
         }
 
-        return split is { } contentLength ? FitCollaborativeOnResidual(prior, best!, observations, contentLength, options, folded, start) : best!;
+        content.ReleaseCaches();
+        best!.Settle();
+        return split is { } contentLength ? FitCollaborativeOnResidual(prior, best, observations, contentLength, options, folded, start) : best;
     }
 
     private static double Criterion(LaplacePosterior fit, HybridModelOptions options) =>
@@ -72,10 +74,15 @@ public static class SchemeLearner
         int? split = options.CollaborativeOnResidual ? ContentSplit(observations, prior.Dimension) : null;
         if (split is not { } d)
         {
-            return BayesianLogistic.Fit(prior, scale, observations, folded, start, options.NewtonIterations);
+            var fit = BayesianLogistic.Fit(prior, scale, ObservationMatrix.Of(observations, prior.Dimension), folded, start, options.NewtonIterations);
+            fit.Settle();
+            return fit;
         }
 
-        var content = BayesianLogistic.Fit(prior, scale, ObservationMatrix.ContentStage(observations, prior.Dimension, d), folded, start, options.NewtonIterations);
+        var data = ObservationMatrix.ContentStage(observations, prior.Dimension, d);
+        var content = BayesianLogistic.Fit(prior, scale, data, folded, start, options.NewtonIterations);
+        data.ReleaseCaches();
+        content.Settle();
         return FitCollaborativeOnResidual(prior, content, observations, d, options, folded, start);
     }
 
@@ -144,16 +151,18 @@ public static class SchemeLearner
             Array.Copy(factor.Mean, 0, scheme, contentLength, f);
         }
 
-        // The block factor is assembled only when read (the online update reads only the mean).
+        // The block factor is assembled only when read (the online update reads only the mean); the factor block's
+        // own factor (F×F) is computed now, so the residual observations are not kept.
+        var factorLower = factor?.CholeskyLower;
         return new LaplacePosterior(
             scheme,
-            () => BlockLower(content, factor, dimension, contentLength),
+            () => BlockLower(content, factorLower, dimension, contentLength),
             content.LogEvidence + (factor?.LogEvidence ?? 0),
             content.Scale,
             () => content.LeaveOneOutLogLikelihood);
     }
 
-    private static double[] BlockLower(LaplacePosterior content, LaplacePosterior? factor, int dimension, int contentLength)
+    private static double[] BlockLower(LaplacePosterior content, double[]? factorLower, int dimension, int contentLength)
     {
         int f = dimension - contentLength;
         var lower = new double[dimension * dimension];
@@ -164,8 +173,8 @@ public static class SchemeLearner
             {
                 lower[j * dimension + i] = j < contentLength
                     ? (i < contentLength ? contentLower[j * dimension + i] : 0)
-                    : factor is null ? contentLower[j * dimension + i]
-                    : factor.CholeskyLower[(j - contentLength) * f + (i - contentLength)];
+                    : factorLower is null ? contentLower[j * dimension + i]
+                    : factorLower[(j - contentLength) * f + (i - contentLength)];
             }
         }
 
