@@ -17,6 +17,23 @@ int streams = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture)
 var everyPair = defaults with { PriorScaleSearchInterval = 1 };
 int[] counts = [1, 2, 3, 8, 16, 64, 256, 300];
 
+if (args.Contains("--profile"))
+{
+    // For a profiler (dotnet-trace): the service's model only, streams of 300 pairs (past 256, folding).
+    var random = new Random(3);
+    var (prior, truth) = Setup(random);
+    for (int stream = 0; stream < streams; stream++)
+    {
+        var model = new UserModel(prior, defaults);
+        for (int n = 0; n < (args.Contains("--folding") ? 600 : 300); n++)
+        {
+            model.Add(Pair(random, truth));
+        }
+    }
+
+    return;
+}
+
 Console.WriteLine(Inv($"{Environment.ProcessorCount} logical cores, {Environment.OSVersion}, .NET {Environment.Version}; dimension {Content + factors}, history {defaults.HistoryCapacity}"));
 {
     // Per add index: ticks of the reference and of the service's model, summed over streams (the two alternate per add,

@@ -194,22 +194,43 @@ public static class BayesianLogistic
     private static double LeaveOneOut(double[] theta, double[] lower, ObservationMatrix data)
     {
         int d = theta.Length;
-        double total = 0;
-        var y = new double[d];
-        for (int k = 0; k < data.Count; k++)
+        int n = data.Count;
+        if (n == 0)
         {
-            // h = |L⁻¹ z|² by forward substitution.
-            var z = data.Row(k);
-            z.CopyTo(y);
-            DenseCholesky.ForwardSubstitute(lower, d, y);
-            double h = TensorPrimitives.Dot(y, y);
+            return 0;
+        }
+
+        // hₖ = |L⁻¹ zₖ|² for all k at once: Y = L⁻¹ Zᵀ by forward substitution over the feature rows (each step a
+        // length-n span operation), then hₖ = Σⱼ Yⱼₖ².
+        var y = new double[d * n];
+        var h = new double[n];
+        for (int j = 0; j < d; j++)
+        {
+            var row = y.AsSpan(j * n, n);
+            data.Column(j).CopyTo(row);
+            for (int k = 0; k < j; k++)
+            {
+                double ljk = lower[(k * d) + j];
+                if (ljk != 0)
+                {
+                    TensorPrimitives.MultiplyAdd(y.AsSpan(k * n, n), -ljk, row, row);
+                }
+            }
+
+            TensorPrimitives.Divide(row, lower[(j * d) + j], row);
+            TensorPrimitives.MultiplyAdd(row, row, h, h);
+        }
+
+        double total = 0;
+        for (int k = 0; k < n; k++)
+        {
             double weight = data.Weights[k];
-            double eta = TensorPrimitives.Dot(theta.AsSpan(), z) + data.Offsets[k];
+            double eta = TensorPrimitives.Dot(theta.AsSpan(), data.Row(k)) + data.Offsets[k];
             double p = Sigmoid(eta);
             double first = -weight * (1 - p);
             double second = weight * p * (1 - p);
-            double denominator = Math.Max(1 - second * h, 1e-6);
-            total += weight * LogSigmoid(eta + first * h / denominator);
+            double denominator = Math.Max(1 - second * h[k], 1e-6);
+            total += weight * LogSigmoid(eta + first * h[k] / denominator);
         }
 
         return total;

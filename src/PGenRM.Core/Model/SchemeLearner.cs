@@ -47,8 +47,8 @@ public static class SchemeLearner
             }
         }
 
-        content.ReleaseCaches();
         best!.Settle();
+        content.ReleaseCaches();
         return split is { } contentLength ? FitCollaborativeOnResidual(prior, best, observations, contentLength, options, folded, start) : best;
     }
 
@@ -74,15 +74,17 @@ public static class SchemeLearner
         int? split = options.CollaborativeOnResidual ? ContentSplit(observations, prior.Dimension) : null;
         if (split is not { } d)
         {
-            var fit = BayesianLogistic.Fit(prior, scale, ObservationMatrix.Of(observations, prior.Dimension), folded, start, options.NewtonIterations);
+            var all = ObservationMatrix.Of(observations, prior.Dimension);
+            var fit = BayesianLogistic.Fit(prior, scale, all, folded, start, options.NewtonIterations);
             fit.Settle();
+            all.ReleaseCaches();
             return fit;
         }
 
         var data = ObservationMatrix.ContentStage(observations, prior.Dimension, d);
         var content = BayesianLogistic.Fit(prior, scale, data, folded, start, options.NewtonIterations);
-        data.ReleaseCaches();
         content.Settle();
+        data.ReleaseCaches();
         return FitCollaborativeOnResidual(prior, content, observations, d, options, folded, start);
     }
 
