@@ -191,7 +191,6 @@ public static class SchemeLearner
     {
         int dimension = folded.Mean.Length;
         int f = dimension - contentLength;
-        var precision = folded.Precision;
         var mean = folded.Mean;
         var block = new double[f * f];
         var rhs = new double[f];
@@ -199,7 +198,7 @@ public static class SchemeLearner
         {
             for (int i = 0; i < f; i++)
             {
-                block[j * f + i] = precision[(contentLength + j) * dimension + contentLength + i];
+                block[j * f + i] = folded.PrecisionAt(contentLength + i, contentLength + j);
             }
         }
 
@@ -213,7 +212,7 @@ public static class SchemeLearner
 
             for (int j = 0; j < contentLength; j++)
             {
-                total -= precision[j * dimension + contentLength + i] * (w[j] - mean[j]);
+                total -= folded.PrecisionAt(contentLength + i, j) * (w[j] - mean[j]);
             }
 
             rhs[i] = total;
