@@ -70,9 +70,19 @@ public sealed class TenantCache : IDisposable
     /// <summary>Hits, misses and entries since the start (for metrics and tests).</summary>
     public MemoryCacheStatistics? Statistics => _entries.Value.GetCurrentStatistics();
 
-    /// <summary>The tenant; throws <see cref="KeyNotFoundException"/> if it does not exist.</summary>
-    public async Task<TenantInfo> RequireAsync(string tenant, CancellationToken cancellationToken = default) =>
-        await GetAsync(tenant, cancellationToken) ?? throw new KeyNotFoundException($"Tenant '{tenant}' does not exist.");
+    /// <summary>
+    /// The tenant; throws <see cref="KeyNotFoundException"/> if it does not exist. A cached miss is read again first:
+    /// a tenant created since (on another silo) is served at once, not after the miss expires.
+    /// </summary>
+    public async Task<TenantInfo> RequireAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        if (_entries.Value.TryGetValue(tenant, out TenantInfo? cached) && cached is null)
+        {
+            Invalidate(tenant);
+        }
+
+        return await GetAsync(tenant, cancellationToken) ?? throw new KeyNotFoundException($"Tenant '{tenant}' does not exist.");
+    }
 
     /// <summary>Drops the cached entry (after this silo changed the tenant).</summary>
     public void Invalidate(string tenant) => _entries.Value.Remove(tenant);
