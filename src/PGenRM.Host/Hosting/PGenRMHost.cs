@@ -241,7 +241,6 @@ public static partial class PGenRMHost
         app.UseMiddleware<TransientRetry>();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapPGenRMApi();
-        app.MapRebuildApi();
         if (options.Dashboard)
         {
             // Not part of the API: its own UI and JSON, behind DashboardAccess.
