@@ -18,12 +18,13 @@ public sealed class PrototypeReservoirCache(IGrainFactory grains, TimeProvider? 
 
     private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = MaxEntries, TrackStatistics = true });
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly CacheEvictions _evictions = new();
 
     /// <summary>How long a reservoir is served before it is read again.</summary>
     public TimeSpan TimeToLive { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Hits, misses and entries of the underlying cache.</summary>
-    public MemoryCacheStatistics? Statistics => _entries.GetCurrentStatistics();
+    /// <summary>Hits, misses, evictions and entries (published by <see cref="CacheMetrics"/>).</summary>
+    public CacheCounts Counts => CacheCounts.Of(_entries, _evictions);
 
     /// <summary>The members of prototype <paramref name="prototype"/> of <paramref name="tenant"/> (schemes as doubles).</summary>
     public async Task<IReadOnlyList<PoolMember>> GetAsync(string tenant, int prototype, CancellationToken cancellationToken = default)
@@ -55,7 +56,7 @@ public sealed class PrototypeReservoirCache(IGrainFactory grains, TimeProvider? 
     /// <inheritdoc />
     public void Dispose() => _entries.Dispose();
 
-    private void Store(string key, Entry entry) => _entries.Set(key, entry, new MemoryCacheEntryOptions { Size = 1 });
+    private void Store(string key, Entry entry) => _entries.Set(key, entry, _evictions.Options());
 
     /// <summary>A reservoir member as the prototype level uses it.</summary>
     /// <param name="UserKey">The member's grain key.</param>
