@@ -24,12 +24,7 @@ public sealed class PopulationCache : IDisposable
         _grains = grains;
         _time = time ?? TimeProvider.System;
         // Created on first use: MaxEntries is an init property, set after the constructor.
-        _entries = new Lazy<MemoryCache>(() => new MemoryCache(new MemoryCacheOptions
-        {
-            SizeLimit = MaxEntries,
-            Clock = new TimeProviderClock(_time),
-            TrackStatistics = true,
-        }));
+        _entries = new Lazy<MemoryCache>(() => BoundedMemoryCache.Create(MaxEntries, _time));
     }
 
     /// <summary>How long a population scheme is served before it is read again.</summary>

@@ -16,7 +16,7 @@ public sealed class PrototypeReservoirCache(IGrainFactory grains, TimeProvider? 
     /// <summary>Most prototypes held per silo.</summary>
     public const int MaxEntries = 2_048;
 
-    private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = MaxEntries, TrackStatistics = true });
+    private readonly MemoryCache _entries = BoundedMemoryCache.Create(MaxEntries);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly CacheEvictions _evictions = new();
 
@@ -61,8 +61,8 @@ public sealed class PrototypeReservoirCache(IGrainFactory grains, TimeProvider? 
     /// <summary>A reservoir member as the prototype level uses it.</summary>
     /// <param name="UserKey">The member's grain key.</param>
     /// <param name="Scheme">Its scheme θ.</param>
-    /// <param name="Key">Its neighbour key.</param>
-    public sealed record PoolMember(string UserKey, double[] Scheme, float[] Key);
+    /// <param name="Sketch">Its judgment sketch.</param>
+    public sealed record PoolMember(string UserKey, double[] Scheme, float[] Sketch);
 
     private sealed record Entry(long Version, IReadOnlyList<PoolMember> Members, DateTimeOffset Expires);
 }

@@ -23,12 +23,7 @@ public sealed class TenantCache : IDisposable
         _grains = grains;
         _time = time ?? TimeProvider.System;
         // Created on first use: MaxEntries is an init property, set after the constructor.
-        _entries = new Lazy<MemoryCache>(() => new MemoryCache(new MemoryCacheOptions
-        {
-            SizeLimit = MaxEntries,
-            Clock = new TimeProviderClock(_time),
-            TrackStatistics = true,
-        }));
+        _entries = new Lazy<MemoryCache>(() => BoundedMemoryCache.Create(MaxEntries, _time));
     }
 
     /// <summary>How long an entry is served before it is read again.</summary>

@@ -21,7 +21,7 @@ public sealed class ItemStatsCache : IDisposable
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(options);
         _grains = grains;
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.ItemCacheEntries, TrackStatistics = true });
+        _cache = BoundedMemoryCache.Create(options.ItemCacheEntries);
     }
 
     /// <summary>The current statistics of item <paramref name="itemKey"/> (<see cref="GrainKeys.Item"/>), without nearest judges.</summary>
