@@ -26,7 +26,17 @@ public sealed class RebuildJobTests(ApiFixture api)
 
         var rebuild = api.Services.GetRequiredService<TenantRebuild>();
         var hold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        rebuild.BeforeReset = (t, _) => t == tenant ? hold.Task : Task.CompletedTask;
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        rebuild.BeforeReset = (t, _) =>
+        {
+            if (t != tenant)
+            {
+                return Task.CompletedTask;
+            }
+
+            held.TrySetResult();
+            return hold.Task;
+        };
         try
         {
             // Held after the scan: running, with the scan's counts and nobody replayed yet.
@@ -40,6 +50,8 @@ public sealed class RebuildJobTests(ApiFixture api)
             Assert.Equal(HttpStatusCode.Conflict, second.Status);
             Assert.Equal($"A rebuild of tenant '{tenant}' is running (job '{id}'); wait for it to finish.", second.Body.GetProperty("detail").GetString());
 
+            // Once the job has scanned the log and waits in the hook: the status shows the scan's counts.
+            await held.Task.WaitAsync(ct);
             var running = await api.SendAsync(HttpMethod.Get, location, ApiFixture.AdminKey);
             Assert.Equal(HttpStatusCode.OK, running.Status);
             Assert.Equal("running", running.Body.GetProperty("state").GetString());
