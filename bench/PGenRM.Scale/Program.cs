@@ -6,6 +6,7 @@
 // [--seed S] [--mean-items M]
 // --azurite: the feedback path on Azurite instead (AzuriteRun): [--users N] [--feedback-per-user F] [--items I]
 // [--concurrency C] [--users-per-tenant U] [--raw-rows R] [--json FILE]
+// --prototype: one busy prototype grain on Azurite (PrototypeRun): [--reporters C] [--seconds S] [--users N] [--json FILE]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -19,6 +20,11 @@ using PGenRM.Grains.Abstractions;
 using PGenRM.Grains.Log;
 using PGenRM.Grains.Storage;
 using PGenRM.Testing;
+
+if (args.Contains("--prototype"))
+{
+    return await PGenRM.Scale.PrototypeRun.RunAsync(args);
+}
 
 if (args.Contains("--azurite"))
 {

@@ -15,7 +15,8 @@ namespace PGenRM.Encoding.Onnx;
 /// </summary>
 internal sealed class EmbeddingCache : IDisposable
 {
-    private static readonly MemoryCacheEntryOptions OneUnit = new() { Size = 1 };
+    private readonly MemoryCacheEntryOptions _counted;
+    private long _evictions;
     private readonly MemoryCache? _cache;
     private long _hits;
     private long _misses;
@@ -27,6 +28,15 @@ internal sealed class EmbeddingCache : IDisposable
         Capacity = capacity;
         // Each entry counts 1 toward SizeLimit; compaction frees a tenth of the entries when the limit is reached.
         _cache = capacity > 0 ? new MemoryCache(new MemoryCacheOptions { SizeLimit = capacity, CompactionPercentage = 0.1 }) : null;
+        _counted = new MemoryCacheEntryOptions { Size = 1 }.RegisterPostEvictionCallback(
+            static (_, _, reason, state) =>
+            {
+                if (reason == EvictionReason.Capacity)
+                {
+                    Interlocked.Increment(ref ((EmbeddingCache)state!)._evictions);
+                }
+            },
+            this);
     }
 
     public string ModelId { get; }
@@ -38,6 +48,9 @@ internal sealed class EmbeddingCache : IDisposable
     public long Misses => Interlocked.Read(ref _misses);
 
     public int Count => _cache?.Count ?? 0;
+
+    /// <summary>Embeddings dropped to make room.</summary>
+    public long Evictions => Interlocked.Read(ref _evictions);
 
     public void Dispose() => _cache?.Dispose();
 
@@ -88,5 +101,5 @@ internal sealed class EmbeddingCache : IDisposable
     }
 
     /// <summary>Stores a private copy of <paramref name="embedding"/> (replacing the entry of the same key).</summary>
-    public void Add(in EmbeddingCacheKey key, ReadOnlySpan<float> embedding) => _cache?.Set(key, embedding.ToArray(), OneUnit);
+    public void Add(in EmbeddingCacheKey key, ReadOnlySpan<float> embedding) => _cache?.Set(key, embedding.ToArray(), _counted);
 }

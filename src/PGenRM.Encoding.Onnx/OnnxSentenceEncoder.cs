@@ -116,6 +116,9 @@ public sealed partial class OnnxSentenceEncoder : ISentenceEncoder, IDisposable
     /// <summary>Embeddings currently held by the cache.</summary>
     public int CacheCount => _cache.Count;
 
+    /// <summary>Embeddings the cache dropped to make room since start-up.</summary>
+    public long CacheEvictions => _cache.Evictions;
+
     /// <inheritdoc />
     /// <exception cref="ArgumentNullException"><paramref name="text"/> is null.</exception>
     /// <exception cref="ObjectDisposedException">The encoder was disposed.</exception>

@@ -24,11 +24,11 @@ public interface IItemGrain : IGrainWithStringKey
 
     /// <summary>
     /// The statistics for scoring one user: <see cref="ItemStats.NearestJudges"/> holds up to <paramref name="n"/> distinct
-    /// recent judges other than <paramref name="excludeJudgeId"/>, most similar (cosine of keys) to <paramref name="userKey"/>
+    /// recent judges other than <paramref name="excludeJudgeId"/>, most similar (cosine of judgment sketches) to <paramref name="userSketch"/>
     /// first, ties by judge id (ordinal).
     /// </summary>
     [Alias("GetScoringStatsAsync"), ReadOnly]
-    Task<ItemStats> GetScoringStatsAsync(float[] userKey, string excludeJudgeId, int n, CancellationToken cancellationToken = default);
+    Task<ItemStats> GetScoringStatsAsync(float[] userSketch, string excludeJudgeId, int n, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Removes every recent-judge entry of <paramref name="judgeId"/> (a deleted user). Tallies and the fitted strength keep

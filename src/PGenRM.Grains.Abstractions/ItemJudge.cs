@@ -6,7 +6,7 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="At">When.</param>
 /// <param name="Prototype">The judge's prototype at the time, or null.</param>
 /// <param name="Scheme">The judge's scheme θ after the judgment; set only in <see cref="ItemStats.NearestJudges"/> (null in the light list).</param>
-/// <param name="Key">The judge's neighbour key after the judgment; set only in <see cref="ItemStats.NearestJudges"/> (null in the light list).</param>
+/// <param name="Key">The judge's judgment sketch after the judgment; set only in <see cref="ItemStats.NearestJudges"/> (null in the light list).</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.ItemJudge")]
 public sealed record ItemJudge(
     [property: Id(0)] string JudgeId,

@@ -13,7 +13,7 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="Rest">Margin part owned by the judge's content weights and the other item.</param>
 /// <param name="Weight">Weight of the pair.</param>
 /// <param name="At">When the judgment was made.</param>
-/// <param name="JudgeKey">The judge's neighbour key (judgment sketch) after the pair; null or empty = unknown (similarity 0).</param>
+/// <param name="JudgeKey">The judge's judgment sketch after the pair; null or empty = unknown (similarity 0).</param>
 /// <param name="JudgePrototype">The judge's prototype, or null before clustering (the item tallies wins and losses per prototype).</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.ItemJudgment")]
 public sealed record ItemJudgment(

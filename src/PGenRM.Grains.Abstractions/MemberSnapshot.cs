@@ -3,7 +3,7 @@ namespace PGenRM.Grains.Abstractions;
 /// <summary>A prototype member as neighbour search and re-clustering see it.</summary>
 /// <param name="UserKey">The member's grain key "{tenant}/{user}".</param>
 /// <param name="Scheme">The member's scheme θ = [w; p].</param>
-/// <param name="Key">The member's neighbour key (its judgment sketch; empty before its first pair).</param>
+/// <param name="Key">The member's judgment sketch (empty before its first pair).</param>
 /// <param name="PairCount">Pairs behind the scheme.</param>
 /// <param name="Sequence">The member's own update counter: a prototype ignores a snapshot older than one it holds.</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.MemberSnapshot")]

@@ -35,6 +35,13 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<Derived.ItemStatsCache>();
         services.TryAddSingleton<Derived.TenantRebuild>();
 
+        // The caches' counts as OpenTelemetry metrics (meter CacheMetrics.MeterName); the host adds the encoder's source.
+        services.AddSingleton(sp => new CacheSource("tenant", () => sp.GetRequiredService<TenantCache>().Counts));
+        services.AddSingleton(sp => new CacheSource("prototype_reservoir", () => sp.GetRequiredService<PrototypeReservoirCache>().Counts));
+        services.AddSingleton(sp => new CacheSource("population", () => sp.GetRequiredService<PopulationCache>().Counts));
+        services.AddSingleton(sp => new CacheSource("item_stats", () => sp.GetRequiredService<Derived.ItemStatsCache>().Counts));
+        services.TryAddSingleton(sp => new CacheMetrics(sp.GetServices<CacheSource>(), sp.GetService<IMeterFactory>()));
+
         // The llm evaluator's path; the host adds the configured endpoints first (none: tenants cannot use 'llm').
         services.TryAddSingleton(new LlmEndpoints([]));
         services.TryAddSingleton(sp => new LlmMetrics(sp.GetService<IMeterFactory>()));

@@ -34,8 +34,8 @@ public sealed partial class ItemGrain(
     /// </summary>
     public const int RecentJudgeCapacity = 32;
 
-    /// <summary>Longest accepted judge key (the judgment sketch has 256 values).</summary>
-    public const int MaxKeyLength = 4096;
+    /// <summary>Longest accepted judge sketch (the judgment sketch has 256 values).</summary>
+    public const int MaxSketchLength = 4096;
 
     /// <summary>Applied judgments after which the item is written at once rather than on the next timer tick.</summary>
     public const int WriteEveryJudgments = 256;
@@ -178,16 +178,16 @@ public sealed partial class ItemGrain(
     }
 
     /// <inheritdoc />
-    public Task<ItemStats> GetScoringStatsAsync(float[] userKey, string excludeJudgeId, int n, CancellationToken cancellationToken = default)
+    public Task<ItemStats> GetScoringStatsAsync(float[] userSketch, string excludeJudgeId, int n, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(userKey);
+        ArgumentNullException.ThrowIfNull(userSketch);
         ArgumentNullException.ThrowIfNull(excludeJudgeId);
         if (n < 0)
         {
             throw new ArgumentException($"n must be non-negative, got {n}.", nameof(n));
         }
 
-        return Task.FromResult(Stats(NearestJudges(userKey, excludeJudgeId, n)));
+        return Task.FromResult(Stats(NearestJudges(userSketch, excludeJudgeId, n)));
     }
 
     /// <inheritdoc />
@@ -350,7 +350,7 @@ public sealed partial class ItemGrain(
             At = judgment.At,
             Prototype = judgment.JudgePrototype,
             Scheme = judgment.JudgeScheme,
-            Key = judgment.JudgeKey ?? [],
+            Sketch = judgment.JudgeKey ?? [],
         });
         TrimFront(s.RecentJudges, RecentJudgeCapacity);
         _judgmentIds.Add(judgment.JudgmentId);
@@ -407,9 +407,9 @@ public sealed partial class ItemGrain(
             throw new ArgumentException("Rest must be finite and Weight positive and finite.", nameof(judgment));
         }
 
-        if (judgment.JudgeKey is { } key && (key.Length > MaxKeyLength || !key.All(float.IsFinite)))
+        if (judgment.JudgeKey is { } key && (key.Length > MaxSketchLength || !key.All(float.IsFinite)))
         {
-            throw new ArgumentException($"JudgeKey must hold at most {MaxKeyLength} finite values.", nameof(judgment));
+            throw new ArgumentException($"JudgeKey must hold at most {MaxSketchLength} finite values.", nameof(judgment));
         }
     }
 
@@ -422,10 +422,10 @@ public sealed partial class ItemGrain(
     }
 
     /// <summary>
-    /// The distinct judges most similar to <paramref name="userKey"/>, as ScaledScorer.JudgesOf picks them in the evaluation
+    /// The distinct judges most similar to <paramref name="userSketch"/>, as ScaledScorer.JudgesOf picks them in the evaluation
     /// (most similar first, ties by id), each with its latest entry's scheme and key.
     /// </summary>
-    private List<ItemJudge> NearestJudges(float[] userKey, string excludeJudgeId, int n)
+    private List<ItemJudge> NearestJudges(float[] userSketch, string excludeJudgeId, int n)
     {
         var latest = new Dictionary<string, StoredJudge>(StringComparer.Ordinal);
         foreach (var judge in state.State.RecentJudges)
@@ -436,8 +436,8 @@ public sealed partial class ItemGrain(
             }
         }
 
-        return SimilarityRanking.Rank(latest.Values, j => j.JudgeId, j => VectorSimilarity.Cosine(j.Key, userKey), n)
-            .Select(j => new ItemJudge(j.Item.JudgeId, j.Item.Sign, j.Item.At, j.Item.Prototype, j.Item.Scheme, j.Item.Key))
+        return SimilarityRanking.Rank(latest.Values, j => j.JudgeId, j => VectorSimilarity.Cosine(j.Sketch, userSketch), n)
+            .Select(j => new ItemJudge(j.Item.JudgeId, j.Item.Sign, j.Item.At, j.Item.Prototype, j.Item.Scheme, j.Item.Sketch))
             .ToList();
     }
 

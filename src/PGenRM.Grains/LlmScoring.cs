@@ -10,7 +10,7 @@ namespace PGenRM.Grains;
 
 /// <summary>
 /// The scoring path of tenants whose evaluator is <c>llm</c>: the user's recent pairs with texts and stated preference,
-/// the n nearest other members of the user's prototype (ranked by neighbour key, as the compact prototype level ranks
+/// the n nearest other members of the user's prototype (ranked by judgment sketch, as the compact prototype level ranks
 /// them) lending their pairs, and the tenant's judge (endpoint, model, concurrency limit). A failed judgment is an error
 /// (<see cref="JudgeUnavailableException"/>) unless the tenant allows the compact evaluator's answer, flagged <c>fallback</c>.
 /// Kept apart from <see cref="ScoringWorker"/>, which only branches here.
@@ -168,7 +168,7 @@ public sealed class LlmScoring : IDisposable
         var members = await _reservoirs.GetAsync(tenant, prototype, cancellationToken);
         var nearest = members
             .Where(p => !string.Equals(p.UserKey, userKey, StringComparison.Ordinal))
-            .OrderByDescending(p => VectorSimilarity.Cosine(p.Key, userVector))
+            .OrderByDescending(p => VectorSimilarity.Cosine(p.Sketch, userVector))
             .ThenBy(p => p.UserKey, StringComparer.Ordinal)
             .Take(n)
             .ToList();

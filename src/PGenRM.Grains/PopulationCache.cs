@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Caching.Memory;
 using System.Numerics.Tensors;
 using PGenRM.Grains.Abstractions;
 
@@ -7,54 +7,70 @@ namespace PGenRM.Grains;
 /// <summary>
 /// Silo-wide cache of each tenant's population scheme: Σθ / count over all its prototypes' running sums
 /// (<see cref="Of"/>), the prior of a user with no data from the tenant's first feedback on. Read from the prototypes'
-/// summaries at most once per <see cref="TimeToLive"/> per tenant and silo, never from the tenant grain.
+/// summaries at most once per <see cref="TimeToLive"/> per tenant and silo, never from the tenant grain. Held in a
+/// <see cref="MemoryCache"/> of at most <see cref="MaxEntries"/> tenants (least recently used out first when it compacts),
+/// with hit, miss and eviction counts (<see cref="Counts"/>, published by <see cref="CacheMetrics"/>).
 /// </summary>
-public sealed class PopulationCache(IGrainFactory grains, TimeProvider? time = null)
+public sealed class PopulationCache : IDisposable
 {
-    private readonly ConcurrentDictionary<string, (float[]? Population, DateTimeOffset Expires)> _entries = new(StringComparer.Ordinal);
-    private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly IGrainFactory _grains;
+    private readonly TimeProvider _time;
+    private readonly Lazy<MemoryCache> _entries;
+    private readonly CacheEvictions _evictions = new();
+
+    /// <summary>Creates the cache over the tenants' prototype grains; <paramref name="time"/> drives the expiry (tests pass a fake clock).</summary>
+    public PopulationCache(IGrainFactory grains, TimeProvider? time = null)
+    {
+        _grains = grains;
+        _time = time ?? TimeProvider.System;
+        // Created on first use: MaxEntries is an init property, set after the constructor.
+        _entries = new Lazy<MemoryCache>(() => BoundedMemoryCache.Create(MaxEntries, _time));
+    }
 
     /// <summary>How long a population scheme is served before it is read again.</summary>
     public TimeSpan TimeToLive { get; init; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Most tenants held (past it, expired entries are dropped first, then any).</summary>
+    /// <summary>Most tenants held (past it, a tenant is read on every use until compaction makes room).</summary>
     public int MaxEntries { get; init; } = 10_000;
+
+    /// <summary>Hits, misses, evictions and entries (published by <see cref="CacheMetrics"/>).</summary>
+    public CacheCounts Counts => CacheCounts.Of(_entries.Value, _evictions);
 
     /// <summary>The population scheme of <paramref name="tenant"/> over the prototypes of <paramref name="directory"/>, or null while no member has reported.</summary>
     public async Task<float[]?> GetAsync(string tenant, PrototypeDirectory directory, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(directory);
-        var now = _time.GetUtcNow();
-        if (_entries.TryGetValue(tenant, out var entry) && entry.Expires > now)
+        if (_entries.Value.TryGetValue(tenant, out float[]? cached) && cached is not null)
         {
-            return entry.Population;
+            return cached;
         }
 
         var summaries = await Task.WhenAll(Enumerable.Range(0, directory.EffectiveSlots).Select(i =>
-            grains.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, i)).GetSummaryAsync(cancellationToken)));
+            _grains.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, i)).GetSummaryAsync(cancellationToken)));
         var population = Of(summaries);
-        if (_entries.Count >= MaxEntries)
-        {
-            foreach (var (name, cached) in _entries)
-            {
-                if (cached.Expires <= now || _entries.Count >= MaxEntries)
-                {
-                    _entries.TryRemove(name, out _);
-                }
-            }
-        }
 
         // Not cached while no member reported: the tenant's first feedback then reaches the next new user at once.
         if (population is not null)
         {
-            _entries[tenant] = (population, now + TimeToLive);
+            var options = _evictions.Options();
+            options.AbsoluteExpirationRelativeToNow = TimeToLive;
+            _entries.Value.Set(tenant, population, options);
         }
 
         return population;
     }
 
     /// <summary>Drops the cached entry.</summary>
-    public void Invalidate(string tenant) => _entries.TryRemove(tenant, out _);
+    public void Invalidate(string tenant) => _entries.Value.Remove(tenant);
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_entries.IsValueCreated)
+        {
+            _entries.Value.Dispose();
+        }
+    }
 
     /// <summary>The count-weighted mean of the prototypes' centroids, i.e. Σθ / count over all members; null when there is none or it is zero.</summary>
     public static float[]? Of(IReadOnlyList<PrototypeSummary> summaries)

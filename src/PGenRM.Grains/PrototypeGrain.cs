@@ -21,6 +21,7 @@ public sealed partial class PrototypeGrain(
     [PersistentState("prototype", "prototypes")] IPersistentState<PrototypeState> state,
     SiloEvaluator evaluators,
     TenantCache tenants,
+    Derived.DerivedStatsMetrics metrics,
     ILogger<PrototypeGrain> logger) : Grain, IPrototypeGrain
 {
     /// <summary>Reservoir capacity: the sample neighbour search and re-clustering see.</summary>
@@ -138,6 +139,7 @@ public sealed partial class PrototypeGrain(
                 state.State = new PrototypeState { Format = PrototypeMembers.Format, Packed = _members.Pack() };
                 await state.WriteStateWithRetryAsync(Reapply);
                 _unwritten.RemoveRange(0, Math.Min(batch, _unwritten.Count));
+                metrics.PrototypeCommit.Record(batch);
                 _durable = target;
                 _resetPending &= !reset;
             }

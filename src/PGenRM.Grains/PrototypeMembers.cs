@@ -24,8 +24,8 @@ internal sealed class PrototypeMembers
     /// <summary>Report ids remembered for idempotency (a retry older than this many later reports would count again).</summary>
     public const int RecentReportCapacity = 1024;
 
-    /// <summary>Length of a neighbour key (judgment sketch) a snapshot may carry (or none).</summary>
-    public const int KeyLength = Core.Model.JudgmentSketch.DefaultLength;
+    /// <summary>Length of the judgment sketch a snapshot may carry (or none).</summary>
+    public const int SketchLength = Core.Model.JudgmentSketch.DefaultLength;
 
     /// <summary>Bytes reserved per user key in a slot: the longest key "{tenant}/{user}" in UTF-8.</summary>
     public const int KeyBytes = GrainKeys.MaxTenantLength + 1 + (3 * GrainKeys.MaxEntityLength);
@@ -175,9 +175,9 @@ internal sealed class PrototypeMembers
                 return $"The snapshot's scheme must have {Dimension} finite values.";
             }
 
-            if (snapshot.Key is null || (snapshot.Key.Length != 0 && snapshot.Key.Length != KeyLength) || !AllFinite(snapshot.Key))
+            if (snapshot.Key is null || (snapshot.Key.Length != 0 && snapshot.Key.Length != SketchLength) || !AllFinite(snapshot.Key))
             {
-                return $"The snapshot's key must be empty or {KeyLength} finite values.";
+                return $"The snapshot's sketch must be empty or {SketchLength} finite values.";
             }
 
             if (snapshot.PairCount < 0 || snapshot.Sequence < 0)
@@ -222,7 +222,7 @@ internal sealed class PrototypeMembers
         var bytes = new byte[PackedLength(d)];
         var w = new Writer(bytes);
         w.Int32(d);
-        w.Int32(KeyLength);
+        w.Int32(SketchLength);
         w.Int32(ReservoirCapacity);
         w.Int32(RecentReportCapacity);
         w.Int32(KeyBytes);
@@ -262,7 +262,7 @@ internal sealed class PrototypeMembers
                 w.Single(slot?.Scheme[i] ?? 0);
             }
 
-            for (int i = 0; i < KeyLength; i++)
+            for (int i = 0; i < SketchLength; i++)
             {
                 w.Single(slot is not null && slot.Key.Length > 0 ? slot.Key[i] : 0);
             }
@@ -274,7 +274,7 @@ internal sealed class PrototypeMembers
     /// <summary>Bytes of <see cref="Pack"/>'s layout for schemes of <paramref name="dimension"/> values.</summary>
     public static int PackedLength(int dimension) =>
         (5 * 4) + (7 * 8) + 8 + (dimension * 8) + 4 + (RecentReportCapacity * 8)
-        + (ReservoirCapacity * (2 + KeyBytes + 8 + 4 + 2 + (dimension * 4) + (KeyLength * 4)));
+        + (ReservoirCapacity * (2 + KeyBytes + 8 + 4 + 2 + (dimension * 4) + (SketchLength * 4)));
 
     /// <summary>
     /// The statistics <paramref name="state"/> holds for prototype <paramref name="key"/>; empty ones of
@@ -304,7 +304,7 @@ internal sealed class PrototypeMembers
 
         var r = new Reader(state.Packed);
         int d = r.Int32();
-        if (d != dimension || r.Int32() != KeyLength || r.Int32() != ReservoirCapacity || r.Int32() != RecentReportCapacity || r.Int32() != KeyBytes
+        if (d != dimension || r.Int32() != SketchLength || r.Int32() != ReservoirCapacity || r.Int32() != RecentReportCapacity || r.Int32() != KeyBytes
             || state.Packed.Length != PackedLength(d))
         {
             throw new InvalidDataException($"Prototype {key} is stored for schemes of {d} values (this model has {dimension}) or another layout; reset and rebuild it.");
@@ -350,7 +350,7 @@ internal sealed class PrototypeMembers
             }
 
             var sketchValues = new float[sketch];
-            for (int i = 0; i < KeyLength; i++)
+            for (int i = 0; i < SketchLength; i++)
             {
                 float x = r.Single();
                 if (i < sketch)

@@ -16,14 +16,15 @@ public sealed class PrototypeReservoirCache(IGrainFactory grains, TimeProvider? 
     /// <summary>Most prototypes held per silo.</summary>
     public const int MaxEntries = 2_048;
 
-    private readonly MemoryCache _entries = new(new MemoryCacheOptions { SizeLimit = MaxEntries, TrackStatistics = true });
+    private readonly MemoryCache _entries = BoundedMemoryCache.Create(MaxEntries);
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly CacheEvictions _evictions = new();
 
     /// <summary>How long a reservoir is served before it is read again.</summary>
     public TimeSpan TimeToLive { get; init; } = TimeSpan.FromSeconds(2);
 
-    /// <summary>Hits, misses and entries of the underlying cache.</summary>
-    public MemoryCacheStatistics? Statistics => _entries.GetCurrentStatistics();
+    /// <summary>Hits, misses, evictions and entries (published by <see cref="CacheMetrics"/>).</summary>
+    public CacheCounts Counts => CacheCounts.Of(_entries, _evictions);
 
     /// <summary>The members of prototype <paramref name="prototype"/> of <paramref name="tenant"/> (schemes as doubles).</summary>
     public async Task<IReadOnlyList<PoolMember>> GetAsync(string tenant, int prototype, CancellationToken cancellationToken = default)
@@ -55,13 +56,13 @@ public sealed class PrototypeReservoirCache(IGrainFactory grains, TimeProvider? 
     /// <inheritdoc />
     public void Dispose() => _entries.Dispose();
 
-    private void Store(string key, Entry entry) => _entries.Set(key, entry, new MemoryCacheEntryOptions { Size = 1 });
+    private void Store(string key, Entry entry) => _entries.Set(key, entry, _evictions.Options());
 
     /// <summary>A reservoir member as the prototype level uses it.</summary>
     /// <param name="UserKey">The member's grain key.</param>
     /// <param name="Scheme">Its scheme θ.</param>
-    /// <param name="Key">Its neighbour key.</param>
-    public sealed record PoolMember(string UserKey, double[] Scheme, float[] Key);
+    /// <param name="Sketch">Its judgment sketch.</param>
+    public sealed record PoolMember(string UserKey, double[] Scheme, float[] Sketch);
 
     private sealed record Entry(long Version, IReadOnlyList<PoolMember> Members, DateTimeOffset Expires);
 }

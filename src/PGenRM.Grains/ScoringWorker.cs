@@ -228,7 +228,7 @@ public sealed class ScoringWorker(SiloEvaluator evaluators, TenantCache tenants,
             .ToList();
 
         var pool = SimilarityRanking.Rank(
-                members.Where(p => !string.Equals(p.UserKey, userKey, StringComparison.Ordinal)), p => p.UserKey, p => VectorSimilarity.Cosine(p.Key, userVector))
+                members.Where(p => !string.Equals(p.UserKey, userKey, StringComparison.Ordinal)), p => p.UserKey, p => VectorSimilarity.Cosine(p.Sketch, userVector))
             .Select(p => new Neighbour(p.Item.UserKey, p.Item.Scheme, p.Similarity, JudgmentsOf(p.Item.UserKey)))
             .ToList();
         return (pool, judges);

@@ -20,6 +20,6 @@ public sealed class StoredJudge
     /// <summary>The judge's scheme θ after the judgment (empty in entries stored before it was kept).</summary>
     [Id(4)] public float[] Scheme { get; set; } = [];
 
-    /// <summary>The judge's neighbour key after the judgment (empty if unknown).</summary>
-    [Id(5)] public float[] Key { get; set; } = [];
+    /// <summary>The judge's judgment sketch after the judgment (empty if unknown).</summary>
+    [Id(5)] public float[] Sketch { get; set; } = [];
 }

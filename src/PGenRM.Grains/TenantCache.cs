@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Caching.Memory;
-using Microsoft.Extensions.Internal;
 using PGenRM.Grains.Abstractions;
 
 namespace PGenRM.Grains;
@@ -9,13 +8,14 @@ namespace PGenRM.Grains;
 /// so that user grains, scoring workers and the API do not call the tenant grain on every request (it would be the
 /// tenant's hot spot). A change reaches every reader within <see cref="TimeToLive"/>. Held in a <see cref="MemoryCache"/>
 /// of at most <see cref="MaxEntries"/> entries (past it an entry is not stored until compaction, least recently used
-/// first, made room), with hit and miss statistics (<see cref="Statistics"/>).
+/// first, made room), with hit, miss and eviction counts (<see cref="Counts"/>, published by <see cref="CacheMetrics"/>).
 /// </summary>
 public sealed class TenantCache : IDisposable
 {
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private readonly Lazy<MemoryCache> _entries;
+    private readonly CacheEvictions _evictions = new();
 
     /// <summary>Creates the cache over the tenant grains; <paramref name="time"/> drives the expiry (tests pass a fake clock).</summary>
     public TenantCache(IGrainFactory grains, TimeProvider? time = null)
@@ -23,12 +23,7 @@ public sealed class TenantCache : IDisposable
         _grains = grains;
         _time = time ?? TimeProvider.System;
         // Created on first use: MaxEntries is an init property, set after the constructor.
-        _entries = new Lazy<MemoryCache>(() => new MemoryCache(new MemoryCacheOptions
-        {
-            SizeLimit = MaxEntries,
-            Clock = new Clock(_time),
-            TrackStatistics = true,
-        }));
+        _entries = new Lazy<MemoryCache>(() => BoundedMemoryCache.Create(MaxEntries, _time));
     }
 
     /// <summary>How long an entry is served before it is read again.</summary>
@@ -50,12 +45,10 @@ public sealed class TenantCache : IDisposable
         if (info is not null || cacheMissing)
         {
             // A miss costs the same one unit as a tenant but is dropped first when the cache compacts.
-            _entries.Value.Set(tenant, info, new MemoryCacheEntryOptions
-            {
-                Size = 1,
-                AbsoluteExpirationRelativeToNow = TimeToLive,
-                Priority = info is null ? CacheItemPriority.Low : CacheItemPriority.Normal,
-            });
+            var options = _evictions.Options();
+            options.AbsoluteExpirationRelativeToNow = TimeToLive;
+            options.Priority = info is null ? CacheItemPriority.Low : CacheItemPriority.Normal;
+            _entries.Value.Set(tenant, info, options);
         }
 
         return info;
@@ -67,12 +60,22 @@ public sealed class TenantCache : IDisposable
     /// <summary>Entries held now (expired ones until the cache next scans).</summary>
     public int Count => _entries.Value.Count;
 
-    /// <summary>Hits, misses and entries since the start (for metrics and tests).</summary>
-    public MemoryCacheStatistics? Statistics => _entries.Value.GetCurrentStatistics();
+    /// <summary>Hits, misses, evictions and entries (published by <see cref="CacheMetrics"/>).</summary>
+    public CacheCounts Counts => CacheCounts.Of(_entries.Value, _evictions);
 
-    /// <summary>The tenant; throws <see cref="KeyNotFoundException"/> if it does not exist.</summary>
-    public async Task<TenantInfo> RequireAsync(string tenant, CancellationToken cancellationToken = default) =>
-        await GetAsync(tenant, cancellationToken) ?? throw new KeyNotFoundException($"Tenant '{tenant}' does not exist.");
+    /// <summary>
+    /// The tenant; throws <see cref="KeyNotFoundException"/> if it does not exist. A cached miss is read again first:
+    /// a tenant created since (on another silo) is served at once, not after the miss expires.
+    /// </summary>
+    public async Task<TenantInfo> RequireAsync(string tenant, CancellationToken cancellationToken = default)
+    {
+        if (_entries.Value.TryGetValue(tenant, out TenantInfo? cached) && cached is null)
+        {
+            Invalidate(tenant);
+        }
+
+        return await GetAsync(tenant, cancellationToken) ?? throw new KeyNotFoundException($"Tenant '{tenant}' does not exist.");
+    }
 
     /// <summary>Drops the cached entry (after this silo changed the tenant).</summary>
     public void Invalidate(string tenant) => _entries.Value.Remove(tenant);
@@ -86,9 +89,4 @@ public sealed class TenantCache : IDisposable
         }
     }
 
-    /// <summary>The cache's clock on a <see cref="TimeProvider"/> (MemoryCacheOptions still takes an ISystemClock).</summary>
-    private sealed class Clock(TimeProvider time) : ISystemClock
-    {
-        public DateTimeOffset UtcNow => time.GetUtcNow();
-    }
 }

@@ -27,6 +27,7 @@ public sealed partial class TenantGrain(
 {
     private readonly SemaphoreSlim _writes = new(1, 1);
     private IGrainTimer? _timer;
+    private IGrainTimer? _absent;
     private Task<bool>? _pass;
 
     /// <inheritdoc />
@@ -61,8 +62,10 @@ public sealed partial class TenantGrain(
     {
         if (!state.State.Created)
         {
-            // Asked for a tenant that does not exist (a wrong or guessed key): leave no activation behind.
-            DeactivateOnIdle();
+            // Asked for a tenant that does not exist (a wrong or guessed key): leave no activation behind, but not at
+            // once. Deactivating here made the calls that raced this one (many first calls of a new tenant, or its
+            // creation) be forwarded to a new activation that deactivated in turn, until Orleans rejected them.
+            ScheduleAbsentDeactivation();
             return Task.FromResult<TenantInfo?>(null);
         }
 
@@ -209,6 +212,32 @@ public sealed partial class TenantGrain(
         }
     }
 
+    /// <summary>How long an activation of a tenant that does not exist stays to answer further calls.</summary>
+    internal static readonly TimeSpan AbsentTenantLifetime = TimeSpan.FromSeconds(30);
+
+    private void ScheduleAbsentDeactivation()
+    {
+        if (_absent is not null)
+        {
+            return;
+        }
+
+        // One-shot, without keeping the activation alive: calls arriving meanwhile are answered here; one arriving while
+        // it deactivates is forwarded once, to an activation that stays for the same time.
+        _absent = this.RegisterGrainTimer(
+            static (self, _) =>
+            {
+                if (!self.Created)
+                {
+                    self.DeactivateOnIdle();
+                }
+
+                return Task.CompletedTask;
+            },
+            this,
+            new GrainTimerCreationOptions { DueTime = AbsentTenantLifetime, Period = Timeout.InfiniteTimeSpan, Interleave = true, KeepAlive = false });
+    }
+
     private void StartTimer()
     {
         var period = state.State.Settings.EffectiveReclusterPeriod;
@@ -234,6 +263,8 @@ public sealed partial class TenantGrain(
     }
 
     private long ChurnAtLastPass => state.State.ChurnAtLastPass;
+
+    private bool Created => state.State.Created;
 
     /// <summary>Joins + leaves counted by the tenant's prototypes (their summaries).</summary>
     private async Task<long> ChurnAsync(CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using PGenRM.Core.Clustering;
 using PGenRM.Grains.Abstractions;
 
@@ -51,6 +52,82 @@ public sealed class PrototypeTests(ClusterFixture fixture)
         Assert.Equal(0, (await prototype.GetSummaryAsync(ct)).Members);
         await fixture.Cluster.DeactivateAsync(prototype);
         Assert.Empty((await prototype.GetReservoirAsync(ct)).Members);
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Apply_AfterASecondWriterChangedTheBlob_ReappliesTheUnwrittenReports_NoneLostOrCountedTwice()
+    {
+        var (_, dimension) = await EvaluatorAsync();
+        string tenant = NewTenantId();
+        var ct = TestContext.Current.CancellationToken;
+        var prototype = Prototype(tenant, 0);
+        string key = prototype.GetPrimaryKeyString();
+        var random = new Random(23);
+        var reports = Enumerable.Range(1, 12).Select(i => Join(tenant, $"u{i}", RandomVector(random, dimension), i, i)).ToList();
+        Assert.True(await prototype.ApplyAsync(reports[0], ct));
+        Assert.True(await prototype.ApplyAsync(reports[1], ct));
+
+        // A second writer (another activation that believed it owned the prototype) stores report 3 behind the grain's back.
+        var blob = await BlobAsync(tenant);
+        var download = await blob.DownloadContentAsync(ct);
+        var storage = StorageSerializer();
+        var theirs = PrototypeMembers.Load(storage.Deserialize<PrototypeState>(download.Value.Content)!, true, key, dimension);
+        Assert.Equal(2, theirs.Count);
+        Assert.True(theirs.Apply(reports[2]));
+        await blob.UploadAsync(
+            storage.Serialize(new PrototypeState { Format = PrototypeMembers.Format, Packed = theirs.Pack() }),
+            new Azure.Storage.Blobs.Models.BlobUploadOptions { Conditions = new() { IfMatch = download.Value.Details.ETag } },
+            ct);
+
+        // The grain's next write conflicts: it re-reads (reports 1–3) and re-applies its unwritten ones (4–12, sent at once
+        // so that they ride on one group commit). Had it written over the blob, report 3 would be lost (11 members).
+        Assert.All(await Task.WhenAll(reports.Skip(3).Select(r => prototype.ApplyAsync(r, ct))), Assert.True);
+
+        var expected = new PrototypeMembers(key, dimension);
+        reports.ForEach(r => expected.Apply(r));
+        var stored = PrototypeMembers.Load(storage.Deserialize<PrototypeState>((await blob.DownloadContentAsync(ct)).Value.Content)!, true, key, dimension);
+        Assert.Equal((12L, 12L, 0L, 12L, 78L), (stored.Count, stored.Joins, stored.Leaves, stored.Reports, stored.SumPairs));
+        Assert.Equal(expected.SumSquares, stored.SumSquares, 9);
+        Assert.Equal(expected.Sum.ToArray(), stored.Sum.ToArray(), (x, y) => Math.Abs(x - y) <= 1e-9);
+
+        // The activation's memory is what was stored (report 3 is known by its id), and so is a fresh activation's.
+        Assert.Equal(12, (await prototype.GetSummaryAsync(ct)).Members);
+        Assert.False(await prototype.ApplyAsync(reports[2], ct));
+        await fixture.Cluster.DeactivateAsync(prototype);
+        Assert.Equal(expected.Summary(0).Centroid, (await prototype.GetSummaryAsync(ct)).Centroid, (x, y) => Math.Abs(x - y) <= 1e-6);
+        Assert.All(await Task.WhenAll(reports.Select(r => prototype.ApplyAsync(r, ct))), Assert.False);
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Activate_AFormat1Blob_IsRefusedNamingTheStorageDoc_UntilReset()
+    {
+        var (_, dimension) = await EvaluatorAsync();
+        string tenant = NewTenantId();
+        var ct = TestContext.Current.CancellationToken;
+        var prototype = Prototype(tenant, 0);
+        Assert.True(await prototype.ApplyAsync(Join(tenant, "a", RandomVector(new Random(5), dimension), 1, 1), ct));
+        await fixture.Cluster.DeactivateAsync(prototype);
+
+        // The blob as the member-list layout stored it (format 1: members with their schemes, the reservoir as a list).
+        var old = new LegacyPrototypeState { Joined = 2, Version = 2 };
+        old.Members["p/a"] = new LegacyPrototypeState.Member { Sequence = 1, Scheme = new byte[4 * dimension], PairCount = 3 };
+        old.Members["p/b"] = new LegacyPrototypeState.Member { Sequence = 2, Scheme = new byte[4 * dimension], PairCount = 1 };
+        var serializer = new ServiceCollection().AddSerializer(b => b.AddAssembly(typeof(LegacyPrototypeState).Assembly))
+            .BuildServiceProvider().GetRequiredService<Serializer>();
+        var blob = await BlobAsync(tenant);
+        await blob.UploadAsync(new Orleans.Storage.OrleansGrainStorageSerializer(serializer).Serialize(old), overwrite: true, ct);
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => prototype.GetSummaryAsync(ct));
+        Assert.Equal(
+            $"Prototype {prototype.GetPrimaryKeyString()} is stored in format 1, this silo reads format {PrototypeMembers.Format}: reset the prototypes " +
+            "(IPrototypeGrain.ResetAsync, or delete the prototypes container) and rebuild them from the feedback logs (docs/STORAGE.md, 'Prototypes').",
+            e.Message);
+        await Assert.ThrowsAsync<InvalidDataException>(() => prototype.ApplyAsync(Join(tenant, "c", new float[dimension], 1, 7), ct));
+
+        // Reset is the way out: an empty prototype in the current format, stored.
+        await prototype.ResetAsync(ct);
+        await fixture.Cluster.DeactivateAsync(prototype);
+        Assert.Equal(0, (await prototype.GetSummaryAsync(ct)).Members);
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
@@ -338,6 +415,24 @@ public sealed class PrototypeTests(ClusterFixture fixture)
 
         return bytes;
     }
+
+    /// <summary>The one blob of <paramref name="tenant"/>'s prototypes.</summary>
+    private async Task<Azure.Storage.Blobs.BlobClient> BlobAsync(string tenant)
+    {
+        await foreach (var blob in fixture.PrototypeContainer.GetBlobsAsync(cancellationToken: TestContext.Current.CancellationToken))
+        {
+            if (blob.Name.Contains(tenant, StringComparison.Ordinal))
+            {
+                return fixture.PrototypeContainer.GetBlobClient(blob.Name);
+            }
+        }
+
+        throw new InvalidOperationException($"no prototype blob of {tenant}");
+    }
+
+    /// <summary>The silos' storage serializer (what the grain's blob holds).</summary>
+    private Storage.PGenRMGrainStorageSerializer StorageSerializer() =>
+        new(fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Serializer>());
 
     private static async Task FlushAsync(IEnumerable<IUserGrain> users)
     {

@@ -1,6 +1,4 @@
-using Microsoft.Extensions.DependencyInjection;
 using PGenRM.Grains.Abstractions;
-using PGenRM.Grains.Derived;
 using PGenRM.Testing;
 
 namespace PGenRM.Grains.Tests;
@@ -57,10 +55,12 @@ public sealed class RebuildTests(ClusterFixture fixture)
         await Item(tenant, items.First()).ResetAsync(token);
         Assert.Equal(0, (await Item(tenant, items.First()).GetStatsAsync(token)).Judgments);
 
-        var rebuild = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<TenantRebuild>();
-        var result = await rebuild.RunAsync(tenant, token);
+        // Through the background job, as the route and `pgenrm rebuild` run it.
+        var job = await fixture.Client.GetGrain<IRebuildGrain>(GrainKeys.Tenant(tenant)).StartAsync(token);
+        var result = await WaitAsync(tenant, job.Id);
 
-        Assert.Equal((4, items.Count, 1, 13L), (result.Users, result.Items, result.Prototypes, result.Entries));
+        Assert.Equal((RebuildState.Succeeded, (string?)null), (result.State, result.Error));
+        Assert.Equal((4, 4, items.Count, 1, 13L), (result.Users, result.UsersReplayed, result.Items, result.Prototypes, result.Entries));
         var rebuilt = await ItemsAsync(tenant, items);
         foreach (string item in items)
         {
@@ -83,6 +83,22 @@ public sealed class RebuildTests(ClusterFixture fixture)
         var first = Item(tenant, items.First());
         await fixture.Cluster.DeactivateAsync(first);
         Assert.Equal(rebuilt[items.First()].Strength, (await first.GetStatsAsync(token)).Strength);
+    }
+
+    /// <summary>Polls the job's status until it ends (it runs in the background; there is nothing to await).</summary>
+    private async Task<RebuildJob> WaitAsync(string tenant, string id)
+    {
+        var grain = fixture.Client.GetGrain<IRebuildGrain>(GrainKeys.Tenant(tenant));
+        while (true)
+        {
+            var job = await grain.GetAsync(id, TestContext.Current.CancellationToken) ?? throw new InvalidOperationException($"job {id} vanished");
+            if (job.State != RebuildState.Running)
+            {
+                return job;
+            }
+
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 
     private async Task<Dictionary<string, ItemStats>> ItemsAsync(string tenant, IEnumerable<string> items)

@@ -1,4 +1,6 @@
+using Microsoft.Extensions.DependencyInjection;
 using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Derived;
 
 namespace PGenRM.Grains.Tests;
 
@@ -100,12 +102,64 @@ public sealed class SiloRestartTests(SiloRestartFixture fixture)
         }
     }
 
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task GracefulStop_WithJudgmentsQueued_FlushesThem_ItemsAndPrototypeHoldThemOnceAfterRestart()
+    {
+        var token = TestContext.Current.CancellationToken;
+        const int Items = 6;
+        const string Tenant = "t-stop";
+        var user = fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(Tenant, "u-" + Guid.NewGuid().ToString("N")[..8]));
+        await ResendAsync(user, Feedback.Item(100), token);
+
+        // On a secondary (the primary is never stopped), every feedback acknowledged with its judgments still queued in
+        // that silo's pipeline (this collection's pipelines flush only when asked or stopped).
+        var victim = fixture.Cluster.Silos.First(s => s != fixture.Cluster.Silos[0]);
+        Assert.True(fixture.Cluster.TryGetGrainContext(user.GetGrainId(), out var context), "the user has no activation");
+        if (context.Address.SiloAddress != victim.SiloAddress)
+        {
+            await fixture.Cluster.MigrateAsync(user, victim.SiloAddress).WaitAsync(Step, token);
+        }
+
+        // The first feedback's judgments (posted wherever the user was) are applied now; what follows queues on the victim.
+        await fixture.FlushDerivedAsync(token).WaitAsync(Step, token);
+        var pipeline = victim.ServiceProvider.GetRequiredService<DerivedStatsPipeline>();
+        for (int i = 0; i < Items; i++)
+        {
+            Assert.Equal(FeedbackStatus.Applied, (await user.ApplyFeedbackAsync(Feedback.Item(i), token)).Status);
+        }
+
+        Assert.Equal(2 * Items, pipeline.Pending);
+        try
+        {
+            await fixture.Cluster.StopSiloAsync(victim, token).WaitAsync(Step, token);
+            Assert.Equal((0L, 0L), (pipeline.Pending, pipeline.Dropped));
+        }
+        finally
+        {
+            await fixture.Cluster.StartAdditionalSiloAsync().WaitAsync(Step, token);
+            await fixture.Cluster.WaitForLivenessToStabilizeAsync().WaitAsync(Step, token);
+        }
+
+        // After the restart (items reactivated from storage where their silo stopped): each judged exactly once.
+        var export = await user.ExportAsync(token).WaitAsync(Step, token);
+        Assert.Equal(Items + 1, export.Feedback.Count);
+        Assert.All(await ItemJudgmentsAsync(Tenant, export), n => Assert.Equal(1, n));
+
+        // The user's prototype reports (its outbox, sent after the acknowledgment): one member, joined once.
+        await user.FlushReportsAsync(token).WaitAsync(Step, token);
+        var prototype = await fixture.Client.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(Tenant, 0)).GetSummaryAsync(token);
+        Assert.Equal((1, 1L, 0L), (prototype.Members, prototype.Joins, prototype.Leaves));
+    }
+
     /// <summary>Judgments held by each item of the exported feedback (every item there is judged by one pair).</summary>
-    private async Task<long[]> ItemJudgmentsAsync(UserExport export)
+    private Task<long[]> ItemJudgmentsAsync(UserExport export) => ItemJudgmentsAsync("t-kill", export);
+
+    /// <inheritdoc cref="ItemJudgmentsAsync(UserExport)"/>
+    private async Task<long[]> ItemJudgmentsAsync(string tenant, UserExport export)
     {
         var items = export.Feedback.SelectMany(f => new[] { f.ChosenItemId, f.RejectedItemId });
         var stats = await Task.WhenAll(items.Select(i =>
-            fixture.Client.GetGrain<IItemGrain>(GrainKeys.Item("t-kill", i)).GetStatsAsync(TestContext.Current.CancellationToken)));
+            fixture.Client.GetGrain<IItemGrain>(GrainKeys.Item(tenant, i)).GetStatsAsync(TestContext.Current.CancellationToken)));
         return [.. stats.Select(s => s.Judgments)];
     }
 

@@ -18,6 +18,7 @@ public sealed class DerivedStatsMetrics : IDisposable
         Lag = _meter.CreateHistogram<double>("pgenrm.derived.lag", "ms", "From a judgment's post by the user grain to its application on the item grain.");
         Dropped = _meter.CreateCounter<long>("pgenrm.derived.dropped", "{judgment}", "Judgments given up after repeated send failures (repaired by 'rebuild').");
         Posted = _meter.CreateCounter<long>("pgenrm.derived.posted", "{judgment}", "Judgments posted to the pipeline.");
+        PrototypeCommit = _meter.CreateHistogram<int>("pgenrm.derived.prototype.commit.size", "{report}", "Membership reports stored by one write of a prototype grain (group commit).");
     }
 
     /// <summary>Judgments per flush.</summary>
@@ -31,6 +32,9 @@ public sealed class DerivedStatsMetrics : IDisposable
 
     /// <summary>Judgments posted.</summary>
     public Counter<long> Posted { get; }
+
+    /// <summary>Reports per prototype write: its count is the prototypes' writes, its sum their reports.</summary>
+    public Histogram<int> PrototypeCommit { get; }
 
     /// <summary>Observes the queue length through <paramref name="length"/>.</summary>
     public void ObserveQueue(Func<long> length) =>

@@ -13,6 +13,7 @@ public sealed class ItemStatsCache : IDisposable
 {
     private readonly IGrainFactory _grains;
     private readonly MemoryCache _cache;
+    private readonly CacheEvictions _evictions = new();
 
     /// <summary>Creates the cache.</summary>
     public ItemStatsCache(IGrainFactory grains, DerivedStatsOptions options)
@@ -20,7 +21,7 @@ public sealed class ItemStatsCache : IDisposable
         ArgumentNullException.ThrowIfNull(grains);
         ArgumentNullException.ThrowIfNull(options);
         _grains = grains;
-        _cache = new MemoryCache(new MemoryCacheOptions { SizeLimit = options.ItemCacheEntries });
+        _cache = BoundedMemoryCache.Create(options.ItemCacheEntries);
     }
 
     /// <summary>The current statistics of item <paramref name="itemKey"/> (<see cref="GrainKeys.Item"/>), without nearest judges.</summary>
@@ -42,13 +43,16 @@ public sealed class ItemStatsCache : IDisposable
         return Keep(itemKey, await item.GetStatsAsync(cancellationToken));
     }
 
+    /// <summary>Hits, misses, evictions and entries (published by <see cref="CacheMetrics"/>).</summary>
+    public CacheCounts Counts => CacheCounts.Of(_cache, _evictions);
+
     /// <inheritdoc />
     public void Dispose() => _cache.Dispose();
 
     private ItemStats Keep(string itemKey, ItemStats stats)
     {
         // Concurrent readers may race; either answer is the item's state at some version, and the next read checks it.
-        _cache.Set(itemKey, stats, new MemoryCacheEntryOptions { Size = 1 });
+        _cache.Set(itemKey, stats, _evictions.Options());
         return stats;
     }
 }

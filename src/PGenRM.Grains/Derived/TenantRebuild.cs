@@ -20,9 +20,20 @@ public sealed partial class TenantRebuild(IGrainFactory grains, FeedbackLog log,
     /// <summary>Users replayed at once.</summary>
     public const int Concurrency = 16;
 
+    /// <summary>
+    /// Awaited after the log scan, before anything is reset (tenant, cancellation). None is set in the service; tests
+    /// use it to hold a job open (to see it running and refuse a second one) or to make it fail.
+    /// </summary>
+    public Func<string, CancellationToken, Task>? BeforeReset { get; set; }
+
     /// <summary>Rebuilds <paramref name="tenant"/>; returns what was replayed.</summary>
-    public async Task<RebuildResult> RunAsync(string tenant, CancellationToken cancellationToken = default)
+    public Task<RebuildResult> RunAsync(string tenant, CancellationToken cancellationToken = default) =>
+        RunAsync(tenant, new RebuildProgress(), cancellationToken);
+
+    /// <summary>Rebuilds <paramref name="tenant"/>, counting in <paramref name="progress"/> as it goes; returns what was replayed.</summary>
+    public async Task<RebuildResult> RunAsync(string tenant, RebuildProgress progress, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(progress);
         if (!GrainKeys.IsValidTenant(tenant))
         {
             throw new ArgumentException($"'{tenant}' is not a valid tenant id.", nameof(tenant));
@@ -36,6 +47,7 @@ public sealed partial class TenantRebuild(IGrainFactory grains, FeedbackLog log,
         {
             users.Add(userKey);
             entries++;
+            progress.EntryRead();
             foreach (var pair in entry.Pairs())
             {
                 items.Add(pair.ChosenItemId);
@@ -46,9 +58,19 @@ public sealed partial class TenantRebuild(IGrainFactory grains, FeedbackLog log,
         // Prototypes: every index of the current directory, and 0 (the population before the first re-clustering).
         var info = await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant)).GetAsync(cancellationToken);
         int prototypes = Math.Max(1, info?.Directory.Centroids.Count ?? 0);
+        progress.Scanned(users.Count, items.Count, prototypes);
+        if (BeforeReset is { } hook)
+        {
+            await hook(tenant, cancellationToken);
+        }
+
         await ForEachAsync(items, item => grains.GetGrain<IItemGrain>(GrainKeys.Item(tenant, item)).ResetAsync(cancellationToken), cancellationToken);
         await ForEachAsync(Enumerable.Range(0, prototypes), p => grains.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, p)).ResetAsync(cancellationToken), cancellationToken);
-        await ForEachAsync(users, user => grains.GetGrain<IUserGrain>(user).ReplayDerivedAsync(cancellationToken), cancellationToken);
+        await ForEachAsync(users, async user =>
+        {
+            await grains.GetGrain<IUserGrain>(user).ReplayDerivedAsync(cancellationToken);
+            progress.UserReplayed();
+        }, cancellationToken);
 
         // Each replay flushed its silo's pipeline, so the items hold every judgment now: store them.
         await ForEachAsync(items, item => grains.GetGrain<IItemGrain>(GrainKeys.Item(tenant, item)).WriteAsync(cancellationToken), cancellationToken);

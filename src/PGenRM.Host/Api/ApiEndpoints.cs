@@ -22,6 +22,7 @@ internal static class ApiEndpoints
 
         var v1 = app.MapGroup("/v1");
         v1.MapTenantsApi();
+        v1.MapRebuildApi();
         var tenant = v1.MapGroup("/tenants/{tenant}")
             .WithMetadata(new EndpointAccess(AccessKind.Tenant))
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -33,6 +34,5 @@ internal static class ApiEndpoints
         tenant.MapUsersApi();
         tenant.MapPrototypesApi();
         app.MapRewardApi();
-        // Admin routes in their own modules are added here, one line each.
     }
 }

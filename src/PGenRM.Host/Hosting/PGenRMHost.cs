@@ -100,6 +100,8 @@ public static partial class PGenRMHost
             var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
             // Start building the evaluator now, so the first request (and readiness) does not wait for it.
             _ = app.Services.GetRequiredService<SiloEvaluator>().GetAsync(CancellationToken.None);
+            // Observable instruments exist once their meter's owner does.
+            _ = app.Services.GetRequiredService<CacheMetrics>();
             string? demoKey = await EnsureDemoTenantAsync(app, options, console, cancellationToken).ConfigureAwait(false);
             await console.WriteLineAsync($"PGenRM listening on {address} (storage: {(azurite is null ? "configured connection string" : $"embedded Azurite, data in {Path.GetFullPath(Path.Combine(options.DataDirectory, "azurite"))}")})").ConfigureAwait(false);
             return new PGenRMService(app, azurite, address, demoKey);
@@ -159,7 +161,7 @@ public static partial class PGenRMHost
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService("pgenrm"))
             .WithMetrics(m => m
-                .AddMeter("Microsoft.Orleans", EncoderMetrics.MeterName, ServiceMetrics.MeterName, LlmMetrics.MeterName, PGenRM.Grains.Derived.DerivedStatsMetrics.MeterName)
+                .AddMeter("Microsoft.Orleans", EncoderMetrics.MeterName, ServiceMetrics.MeterName, LlmMetrics.MeterName, PGenRM.Grains.Derived.DerivedStatsMetrics.MeterName, CacheMetrics.MeterName)
                 .AddAspNetCoreInstrumentation()
                 .AddPrometheusExporter())
             .WithTracing(t => t
@@ -208,7 +210,13 @@ public static partial class PGenRMHost
             // Storage names, kinds and the serializer as docs/STORAGE.md sets them (the grain tests use the same).
             silo.AddPGenRMStorage(storage);
             silo.AddActivityPropagation();
-            silo.Services.AddSingleton<ISentenceEncoder>(sp => new OnnxSentenceEncoder(null, sp.GetService<ILogger<OnnxSentenceEncoder>>()));
+            silo.Services.AddSingleton(sp => new OnnxSentenceEncoder(null, sp.GetService<ILogger<OnnxSentenceEncoder>>()));
+            silo.Services.AddSingleton<ISentenceEncoder>(sp => sp.GetRequiredService<OnnxSentenceEncoder>());
+            silo.Services.AddSingleton(sp => new CacheSource("embedding", () =>
+            {
+                var encoder = sp.GetRequiredService<OnnxSentenceEncoder>();
+                return new CacheCounts(encoder.CacheHits, encoder.CacheMisses, encoder.CacheEvictions, encoder.CacheCount);
+            }));
             silo.Services.AddSingleton(LlmEndpointsConfiguration.Read(builder.Configuration));
             silo.Services.AddPGenRMGrains();
             if (options.Dashboard)
@@ -241,7 +249,6 @@ public static partial class PGenRMHost
         app.UseMiddleware<TransientRetry>();
         app.MapPrometheusScrapingEndpoint("/metrics").ExcludeFromDescription();
         app.MapPGenRMApi();
-        app.MapRebuildApi();
         if (options.Dashboard)
         {
             // Not part of the API: its own UI and JSON, behind DashboardAccess.
