@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using PGenRM.Core.Clustering;
+using PGenRM.Core.Model;
 using PGenRM.Grains.Abstractions;
 
 namespace PGenRM.Grains.Tests;
@@ -59,6 +60,57 @@ public sealed class PrototypeClusteringTests
         Assert.Null(PrototypeClustering.Run([(1, [idle])], [], 2, 1, 1));
         Assert.Null(PrototypeClustering.Run([(0, [])], [], 2, 1, 1));
     }
+
+    [Fact]
+    public void Run_GivesTheCentroidsOfTheTrainersRule_ShrunkTowardThePopulation()
+    {
+        // arrange: a planted population in 12 dimensions: two large prototypes (40 users) and a small one (4 users),
+        // member noise sd 0.3; every member is in its prototype's reservoir (each sample stands for one user)
+        var random = new Random(21);
+        const int d = 12;
+        var centres = new[] { Vector(new Random(200), 2.0, d), Vector(new Random(201), 2.0, d), Vector(new Random(202), 2.0, d) };
+        var sizes = new[] { 40, 40, 4 };
+        var schemes = new List<double[]>();
+        for (int c = 0; c < centres.Length; c++)
+        {
+            for (int i = 0; i < sizes[c]; i++)
+            {
+                var noise = Vector(random, 0.3 * Math.Sqrt(3), d);
+                schemes.Add(centres[c].Select((x, j) => (double)(x + noise[j])).Select(x => (double)(float)x).ToArray());
+            }
+        }
+
+        var reservoir = schemes.Select((s, u) => new MemberSnapshot($"t/u{u}", Array.ConvertAll(s, x => (float)x), [], 5, 1)).ToList();
+        var population = Enumerable.Range(0, d).Select(j => schemes.Average(s => s[j])).ToArray();
+
+        // act: the grains' pass and the offline trainer's rule (PrototypeShrinkage.Fit at the population: the members' mean)
+        var directory = PrototypeClustering.Run([(reservoir.Count, reservoir)], [], 3, 1, 7)!;
+        var core = PrototypeShrinkage.Fit(population, schemes, null, 3, 7, shrink: true);
+
+        // assert: the same centroids (to float precision) and member counts; κ > 0, so the 4-user prototype keeps less
+        // of its members' mean deviation than the 40-user ones
+        for (int c = 0; c < 3; c++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                Assert.Equal(core.Centroids[c][j], directory.Centroids[c][j], 4);
+            }
+
+            Assert.Equal((long)core.Mass[c], directory.Counts[c]);
+        }
+
+        Assert.True(core.Kappa > 0 && !double.IsInfinity(core.Kappa), $"κ = {core.Kappa}");
+        int small = Array.IndexOf(core.Mass, 4.0);
+        Assert.True(small >= 0, $"masses {string.Join("/", core.Mass)}");
+        var members = schemes.Where((_, u) => core.Assignments[u] == small).ToList();
+        double keep = Distance(core.Centroids[small], population) / Distance(Enumerable.Range(0, d).Select(j => members.Average(s => s[j])).ToArray(), population);
+        Assert.Equal(4 / (4 + core.Kappa), keep, 9);
+    }
+
+    private static double Distance(double[] a, double[] b) => Math.Sqrt(a.Select((x, i) => (x - b[i]) * (x - b[i])).Sum());
+
+    private static float[] Vector(Random random, double scale, int dimension) =>
+        Enumerable.Range(0, dimension).Select(_ => (float)(scale * ((random.NextDouble() * 2) - 1))).ToArray();
 
     /// <summary>Four planted directions with noise, split over two prototypes' reservoirs of 512 members' worth each.</summary>
     private static (List<(long Members, IReadOnlyList<MemberSnapshot> Reservoir)> Samples, int[] Labels, List<float[]> Points) Planted(Random random)
