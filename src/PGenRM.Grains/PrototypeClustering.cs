@@ -6,12 +6,15 @@ using PGenRM.Grains.Abstractions;
 namespace PGenRM.Grains;
 
 /// <summary>
-/// One re-clustering pass over the prototypes' reservoirs with the offline trainer's rule (<see cref="PrototypeShrinkage.Fit"/>,
-/// its one home): cosine k-means on the member schemes' deviations from the tenant's population scheme (the members' mean
-/// scheme, as the service's population is), centroid = population + n/(n + κ)·(member mean − population), shrunk toward
-/// the population by prototype size. Online additions: each reservoir sample stands for members / samples users (its
-/// weight in the means, κ and the counts, so a big prototype is not under-counted), the current centroids are a warm
-/// start, and the new prototypes are numbered to match the old ones so that users whose cluster did not change do not move.
+/// One re-clustering pass over the prototypes' reservoirs with the offline trainer's clustering rule
+/// (<see cref="PrototypeShrinkage.Fit"/>, its one home): cosine k-means on the member schemes, centroid = the members'
+/// (weighted) mean scheme. Two settings differ from the trainer's, on purpose: the directions start at the tenant's
+/// zero-mean prior (not at a population scheme) and the centroids are not shrunk, because users place themselves
+/// (UserMembership.Place / Recheck) by the cosine of their raw scheme to the centroids; population-centred, shrunk
+/// centroids all lie near the population and that placement then scatters users (a planted two-group test fell to an
+/// adjusted Rand index of −0.07). Online additions: each reservoir sample stands for members / samples users (its weight
+/// in the means and the counts, so a big prototype is not under-counted), the current centroids are a warm start, and
+/// the new prototypes are numbered to match the old ones so that users whose cluster did not change do not move.
 /// </summary>
 internal static class PrototypeClustering
 {
@@ -59,16 +62,16 @@ internal static class PrototypeClustering
 
         int dimension = points[0].Length;
         k = Math.Clamp(k, 1, points.Count);
-        var population = Population(points, weights, idleWeight);
-        var fit = PrototypeShrinkage.Fit(population, points, weights, k, seed, shrink: true);
+        var origin = new double[dimension];
+        var fit = PrototypeShrinkage.Fit(origin, points, weights, k, seed, shrink: false);
         bool aligned = false;
         var previousDirections = previous.Count == k && previous.All(c => c.Length == dimension)
-            ? PrototypeShrinkage.Directions(population, previous.Select(c => Array.ConvertAll(c, x => (double)x)).ToList())
+            ? PrototypeShrinkage.Directions(origin, previous.Select(c => Array.ConvertAll(c, x => (double)x)).ToList())
             : null;
         if (previousDirections is not null && previousDirections.All(c => TensorPrimitives.Norm(c) > 0))
         {
             var warm = KMeans.FromCentroids(PrototypeShrinkage.Options(k, seed), previousDirections);
-            var directions = PrototypeShrinkage.Directions(population, points);
+            var directions = PrototypeShrinkage.Directions(origin, points);
             for (int epoch = 0; epoch < WarmEpochs; epoch++)
             {
                 warm.MiniBatchUpdate(directions);
@@ -79,7 +82,7 @@ internal static class PrototypeClustering
             // Prefer the warm start unless a fresh fit explains the points clearly better: it keeps users where they are.
             if (warmResult.Inertia <= fit.Inertia * 1.01)
             {
-                fit = PrototypeShrinkage.FromAssignments(population, points, weights, warmResult.Assignments, k, shrink: true, warmResult.Inertia);
+                fit = PrototypeShrinkage.FromAssignments(origin, points, weights, warmResult.Assignments, k, shrink: false, warmResult.Inertia);
                 aligned = true;
             }
         }
@@ -98,25 +101,6 @@ internal static class PrototypeClustering
         }
 
         return new PrototypeDirectory(version, finalCentroids, counts);
-    }
-
-    /// <summary>
-    /// The tenant's population scheme as the service forms it (Σθ / members): the weighted mean of the sampled schemes,
-    /// users still at the zero-mean tenant prior counted as zeros.
-    /// </summary>
-    private static double[] Population(List<double[]> points, List<double> weights, double idleWeight)
-    {
-        var population = new double[points[0].Length];
-        double total = idleWeight + weights.Sum();
-        for (int i = 0; i < points.Count; i++)
-        {
-            for (int j = 0; j < population.Length; j++)
-            {
-                population[j] += weights[i] * points[i][j] / total;
-            }
-        }
-
-        return population;
     }
 
     /// <summary>
