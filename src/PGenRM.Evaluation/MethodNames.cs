@@ -27,6 +27,12 @@ public static class MethodNames
     /// <summary>Full method with prototype scaling of size n.</summary>
     public static string Prototype(int n) => $"full + prototype n={n}";
 
+    /// <summary>
+    /// Full method with prototype scaling of size n whose neighbours all count equally (the paper's mean, the rule before
+    /// issue 11 session 3): the ablation of <see cref="PGenRM.Core.Model.NeighbourWeighting.Agreement"/>.
+    /// </summary>
+    public static string PrototypeEqual(int n) => $"full + prototype n={n}, equal neighbour weights";
+
     /// <summary>Full method with both levels.</summary>
     public static string Combined(int m, int n) => $"full + m={m}, n={n}";
 

@@ -68,6 +68,13 @@ public sealed class SplitEvaluator
             ScoreSeen(result, MethodNames.Prototype(n), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, scaling));
         }
 
+        if (_settings.Scaling.Weighting != NeighbourWeighting.Equal && _settings.Combined.N > 0)
+        {
+            // The neighbour-weighting ablation, from the same trained model (scoring only).
+            var equal = _settings.Scaling with { M = 1, N = _settings.Combined.N, Weighting = NeighbourWeighting.Equal };
+            ScoreSeen(result, MethodNames.PrototypeEqual(equal.N), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, equal));
+        }
+
         progress?.Report("combined");
         var combined = _settings.Scaling with { M = _settings.Combined.M, N = _settings.Combined.N };
         ScoreSeen(result, MethodNames.Combined(combined.M, combined.N), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, combined));

@@ -6,11 +6,15 @@ using PGenRM.Grains.Abstractions;
 namespace PGenRM.Grains;
 
 /// <summary>
-/// One re-clustering pass over the prototypes' reservoirs, as HybridTrainer.Recluster does offline: cosine k-means on
-/// the member schemes θ = [w; p] (their deviation from the tenant prior, whose mean is zero), centroid = mean member
-/// scheme. Online additions: each reservoir sample stands for members / samples users (so a big prototype is not
-/// under-counted), the current centroids are a warm start, and the new prototypes are numbered to match the old ones
-/// so that users whose cluster did not change do not move.
+/// One re-clustering pass over the prototypes' reservoirs with the offline trainer's clustering rule
+/// (<see cref="PrototypeShrinkage.Fit"/>, its one home): cosine k-means on the member schemes, centroid = the members'
+/// (weighted) mean scheme. Two settings differ from the trainer's, on purpose: the directions start at the tenant's
+/// zero-mean prior (not at a population scheme) and the centroids are not shrunk, because users place themselves
+/// (UserMembership.Place / Recheck) by the cosine of their raw scheme to the centroids; population-centred, shrunk
+/// centroids all lie near the population and that placement then scatters users (a planted two-group test fell to an
+/// adjusted Rand index of −0.07). Online additions: each reservoir sample stands for members / samples users (its weight
+/// in the means and the counts, so a big prototype is not under-counted), the current centroids are a warm start, and
+/// the new prototypes are numbered to match the old ones so that users whose cluster did not change do not move.
 /// </summary>
 internal static class PrototypeClustering
 {
@@ -25,7 +29,7 @@ internal static class PrototypeClustering
     /// <param name="seed">Seed of the k-means++ initialisation.</param>
     public static PrototypeDirectory? Run(IReadOnlyList<(long Members, IReadOnlyList<MemberSnapshot> Reservoir)> samples, IReadOnlyList<float[]> previous, int k, long version, int seed)
     {
-        var points = new List<float[]>();
+        var points = new List<double[]>();
         var weights = new List<double>();
         double idleWeight = 0;
         foreach (var (members, reservoir) in samples)
@@ -40,7 +44,7 @@ internal static class PrototypeClustering
             {
                 if (TensorPrimitives.Norm(member.Scheme) > 0)
                 {
-                    points.Add(member.Scheme);
+                    points.Add(Array.ConvertAll(member.Scheme, x => (double)x));
                     weights.Add(weight);
                 }
                 else
@@ -58,56 +62,33 @@ internal static class PrototypeClustering
 
         int dimension = points[0].Length;
         k = Math.Clamp(k, 1, points.Count);
-        var options = new KMeansOptions { K = k, Seed = seed, Metric = DistanceMetric.Cosine };
-        var result = new KMeans(options).Fit(points);
+        var origin = new double[dimension];
+        var fit = PrototypeShrinkage.Fit(origin, points, weights, k, seed, shrink: false);
         bool aligned = false;
-        if (previous.Count == k && previous.All(c => c.Length == dimension && TensorPrimitives.Norm(c) > 0))
+        var previousDirections = previous.Count == k && previous.All(c => c.Length == dimension)
+            ? PrototypeShrinkage.Directions(origin, previous.Select(c => Array.ConvertAll(c, x => (double)x)).ToList())
+            : null;
+        if (previousDirections is not null && previousDirections.All(c => TensorPrimitives.Norm(c) > 0))
         {
-            var warm = KMeans.FromCentroids(options, previous);
+            var warm = KMeans.FromCentroids(PrototypeShrinkage.Options(k, seed), previousDirections);
+            var directions = PrototypeShrinkage.Directions(origin, points);
             for (int epoch = 0; epoch < WarmEpochs; epoch++)
             {
-                warm.MiniBatchUpdate(points);
+                warm.MiniBatchUpdate(directions);
             }
 
-            var warmResult = warm.Assign(points);
+            var warmResult = warm.Assign(directions);
 
             // Prefer the warm start unless a fresh fit explains the points clearly better: it keeps users where they are.
-            if (warmResult.Inertia <= result.Inertia * 1.01)
+            if (warmResult.Inertia <= fit.Inertia * 1.01)
             {
-                result = warmResult;
+                fit = PrototypeShrinkage.FromAssignments(origin, points, weights, warmResult.Assignments, k, shrink: false, warmResult.Inertia);
                 aligned = true;
             }
         }
 
-        var centroids = new double[k][];
-        var mass = new double[k];
-        for (int c = 0; c < k; c++)
-        {
-            centroids[c] = new double[dimension];
-        }
-
-        for (int i = 0; i < points.Count; i++)
-        {
-            int c = result.Assignments[i];
-            mass[c] += weights[i];
-            for (int j = 0; j < dimension; j++)
-            {
-                centroids[c][j] += weights[i] * points[i][j];
-            }
-        }
-
-        double meanNorm = points.Average(p => (double)TensorPrimitives.Norm(p));
-        var output = new float[k][];
-        for (int c = 0; c < k; c++)
-        {
-            output[c] = new float[dimension];
-            for (int j = 0; j < dimension; j++)
-            {
-                // An empty cluster keeps the k-means direction at the typical scheme length (mean of nothing is undefined).
-                output[c][j] = mass[c] > 0 ? (float)(centroids[c][j] / mass[c]) : (float)(result.Centroids[c][j] * meanNorm);
-            }
-        }
-
+        var output = fit.Centroids.Select(c => Array.ConvertAll(c, x => (float)x)).ToArray();
+        var mass = (double[])fit.Mass.Clone();
         int largest = Array.IndexOf(mass, mass.Max());
         mass[largest] += idleWeight;
         var order = aligned ? Enumerable.Range(0, k).ToArray() : Align(output, previous);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
 using PGenRM.Core.Clustering;
+using PGenRM.Core.Model;
 using PGenRM.Grains.Abstractions;
 
 namespace PGenRM.Grains.Tests;
@@ -59,6 +60,49 @@ public sealed class PrototypeClusteringTests
         Assert.Null(PrototypeClustering.Run([(1, [idle])], [], 2, 1, 1));
         Assert.Null(PrototypeClustering.Run([(0, [])], [], 2, 1, 1));
     }
+
+    [Fact]
+    public void Run_GivesTheCentroidsOfTheTrainersClusteringRule()
+    {
+        // arrange: a planted population in 12 dimensions: two large prototypes (40 users) and a small one (4 users),
+        // member noise sd 0.3; every member is in its prototype's reservoir (each sample stands for one user)
+        var random = new Random(21);
+        const int d = 12;
+        var centres = new[] { Vector(new Random(200), 2.0, d), Vector(new Random(201), 2.0, d), Vector(new Random(202), 2.0, d) };
+        var sizes = new[] { 40, 40, 4 };
+        var schemes = new List<double[]>();
+        for (int c = 0; c < centres.Length; c++)
+        {
+            for (int i = 0; i < sizes[c]; i++)
+            {
+                var noise = Vector(random, 0.3 * Math.Sqrt(3), d);
+                schemes.Add(centres[c].Select((x, j) => (double)(float)(x + noise[j])).ToArray());
+            }
+        }
+
+        var reservoir = schemes.Select((s, u) => new MemberSnapshot($"t/u{u}", Array.ConvertAll(s, x => (float)x), [], 5, 1)).ToList();
+
+        // act: the grains' pass and the rule HybridTrainer runs (PrototypeShrinkage.Fit), at the grains' settings: directions
+        // from the zero-mean tenant prior, no shrinkage (see PrototypeClustering)
+        var directory = PrototypeClustering.Run([(reservoir.Count, reservoir)], [], 3, 1, 7)!;
+        var core = PrototypeShrinkage.Fit(new double[d], schemes, null, 3, 7, shrink: false);
+
+        // assert: the same centroids (to float precision) and member counts, and the planted prototypes found
+        for (int c = 0; c < 3; c++)
+        {
+            for (int j = 0; j < d; j++)
+            {
+                Assert.InRange(Math.Abs(core.Centroids[c][j] - directory.Centroids[c][j]), 0, 1e-5);
+            }
+
+            Assert.Equal((long)core.Mass[c], directory.Counts[c]);
+        }
+
+        Assert.Equal([4.0, 40.0, 40.0], core.Mass.Order());
+    }
+
+    private static float[] Vector(Random random, double scale, int dimension) =>
+        Enumerable.Range(0, dimension).Select(_ => (float)(scale * ((random.NextDouble() * 2) - 1))).ToArray();
 
     /// <summary>Four planted directions with noise, split over two prototypes' reservoirs of 512 members' worth each.</summary>
     private static (List<(long Members, IReadOnlyList<MemberSnapshot> Reservoir)> Samples, int[] Labels, List<float[]> Points) Planted(Random random)

@@ -137,7 +137,8 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         Assert.NotNull(expected.Prototype);
         AssertClose(expected.Rewards, response.Rewards);
         Assert.Equal(expected.Neighbours, response.Neighbours);
-        Assert.Equal(new[] { a.Key, b.Key }.Order(StringComparer.Ordinal), response.Neighbours);
+        // Listed are the judges who count: those whose judgments agree with u's (sketch cosine > 0, NeighbourWeighting.Agreement).
+        Assert.Equal(new[] { a, b }.Where(j => TensorPrimitives.CosineSimilarity(j.Sketch, sketch) > 0).Select(j => j.Key).Order(StringComparer.Ordinal), response.Neighbours);
         Assert.Equal(expected.Agreement, response.Agreement, 9);
     }
 
@@ -158,10 +159,18 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         var before = await ScoreAsync(request, TestContext.Current.CancellationToken);
         Assert.Empty(before.Neighbours);
 
+        // The mates judged C's three pairs as C did (so their judgments agree with C's: the prototype level counts a
+        // neighbour as far as it agrees, NeighbourWeighting.Agreement), then X over Y, which C has not judged.
         foreach (string mate in new[] { "a", "b" })
         {
+            var grain = fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, mate));
+            for (int i = 0; i < 3; i++)
+            {
+                await grain.ApplyFeedbackAsync(Pair(tenant, i), TestContext.Current.CancellationToken);
+            }
+
             var feedback = new FeedbackItem($"{mate}-1", $"Sorting in Python? ({mate}) [{tenant}]", x, y, null, null, 1, DateTimeOffset.UnixEpoch);
-            await fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, mate)).ApplyFeedbackAsync(feedback, TestContext.Current.CancellationToken);
+            await grain.ApplyFeedbackAsync(feedback, TestContext.Current.CancellationToken);
         }
 
         var after = await ScoreAsync(request, TestContext.Current.CancellationToken);
@@ -174,9 +183,10 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         Assert.True(marginAfter > marginAlone, $"with the prototype level {marginAfter:F4}, without {marginAlone:F4}; expected the mates' judgments to add");
         Assert.Equal([GrainKeys.User(tenant, "a"), GrainKeys.User(tenant, "b")], after.Neighbours);
 
-        // The item tallies the mates' choices per prototype (not clustered yet: the null prototype).
+        // The item tallies the mates' choices per prototype (one tally: after their four pairs both mates sit in prototype 0
+        // of the version-0 directory).
         var stats = await ItemAsync(tenant, x);
-        Assert.Equal(new PrototypeTally(null, 2, 0), Assert.Single(stats.PrototypeTallies));
+        Assert.Equal(new PrototypeTally(0, 2, 0), Assert.Single(stats.PrototypeTallies));
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]

@@ -62,6 +62,7 @@ internal static class EvalCommand
         var jointFit = new Option<bool>("--joint-fit") { Description = "Fit users' content and collaborative parts jointly, as before issue 11 (development ablation)." };
         var noShrinkage = new Option<bool>("--no-prototype-shrinkage") { Description = "Leave prototype centroids unshrunk (development ablation)." };
         var clusterOnScheme = new Option<bool>("--cluster-on-scheme") { Description = "Take the content weights' prior from the whole-scheme clustering too, as before issue 11 (development ablation)." };
+        var weighting = new Option<NeighbourWeighting?>("--neighbour-weighting") { Description = "How the prototype level weighs neighbours: Agreement (default) or Equal, as before session 3 (development ablation)." };
         var cache = new Option<string?>("--cache") { Description = "Folder of the embedding cache (default: cache/ under --out); share it between runs to encode each text once." };
         var strengthPrecision = new Option<double?>("--item-strength-precision") { Description = "Override the prior precision of item strengths (development runs)." };
         var split = new Option<string>("--split")
@@ -83,7 +84,7 @@ internal static class EvalCommand
         var command = new Command("eval", "Evaluate the compact evaluator (or, with --backend llm, a generative judge) on real preference data under both protocols.")
         {
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
-            backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision, tenantProjection, cache, jointFit, noShrinkage, clusterOnScheme,
+            backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision, tenantProjection, cache, jointFit, noShrinkage, clusterOnScheme, weighting,
         };
         command.SetAction((parse, cancellationToken) => parse.GetValue(backend) == "compact" ? RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
@@ -92,7 +93,8 @@ internal static class EvalCommand
             parse.GetValue(factors), parse.GetValue(rounds), parse.GetValue(neighbourKey), parse.GetValue(criterion),
             new SplitArguments(parse.GetValue(split)!, parse.GetValue(maxTrain), parse.GetValue(maxTest), parse.GetValue(unseenShare), parse.GetValue(strict)),
             new ModelArguments(parse.GetValue(embedding), parse.GetValue(embeddingScale), parse.GetValue(priorGrid), parse.GetValue(noIndividual),
-                parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision), parse.GetValue(tenantProjection), parse.GetValue(cache), parse.GetValue(jointFit), parse.GetValue(noShrinkage), parse.GetValue(clusterOnScheme)),
+                parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision), parse.GetValue(tenantProjection), parse.GetValue(cache), parse.GetValue(jointFit), parse.GetValue(noShrinkage), parse.GetValue(clusterOnScheme),
+                parse.GetValue(weighting)),
             cancellationToken)
             : RunLlmAsync(
                 parse.GetValue(backend)!, parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(firstSeed),
@@ -191,7 +193,8 @@ internal static class EvalCommand
     /// <summary>Development overrides of the feature space and the prior grid.</summary>
     internal sealed record ModelArguments(
         int? EmbeddingComponents, double? EmbeddingScale, double[]? PriorGrid, bool NoIndividual, double? ItemFactorPriorScale, double? ItemStrengthPrecision,
-        bool TenantProjection = false, string? Cache = null, bool JointFit = false, bool NoShrinkage = false, bool ClusterOnScheme = false);
+        bool TenantProjection = false, string? Cache = null, bool JointFit = false, bool NoShrinkage = false, bool ClusterOnScheme = false,
+        NeighbourWeighting? Weighting = null);
 
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
@@ -247,7 +250,11 @@ internal static class EvalCommand
                 ItemStrengthPrecision = modelArguments.ItemStrengthPrecision ?? settings.Model.ItemStrengthPrecision,
                 CollaborativeOnResidual = !modelArguments.JointFit,
             },
-            Scaling = judgmentWeight is { } w ? settings.Scaling with { JudgmentWeight = w } : settings.Scaling,
+            Scaling = settings.Scaling with
+            {
+                JudgmentWeight = judgmentWeight ?? settings.Scaling.JudgmentWeight,
+                Weighting = modelArguments.Weighting ?? settings.Scaling.Weighting,
+            },
             Trainer = settings.Trainer with
             {
                 Prototypes = prototypes ?? settings.Trainer.Prototypes,

@@ -1,5 +1,3 @@
-using PGenRM.Core.Clustering;
-
 namespace PGenRM.Core.Model;
 
 /// <summary>
@@ -294,27 +292,6 @@ public sealed class HybridTrainer
         return v;
     }
 
-    /// <summary>Normalised deviation of a scheme's first <paramref name="length"/> values from the population's.</summary>
-    private double[] Deviation(double[] scheme, int length)
-    {
-        var head = scheme[..length];
-        var v = new double[length];
-        double norm = 0;
-        for (int i = 0; i < length; i++)
-        {
-            v[i] = head[i] - Population[i];
-            norm += v[i] * v[i];
-        }
-
-        norm = Math.Sqrt(norm);
-        for (int i = 0; i < length && norm > 0; i++)
-        {
-            v[i] /= norm;
-        }
-
-        return v;
-    }
-
     private void FitPopulation()
     {
         if (!_options.Content)
@@ -438,13 +415,10 @@ public sealed class HybridTrainer
     /// </summary>
     private (int[] Assignments, double[][] Centroids, double Kappa) Cluster(int k, int length, int round)
     {
-        var points = UserSchemes.Select(s => Deviation(s, length).Select(x => (float)x).ToArray()).ToList();
-        var result = new KMeans(new KMeansOptions { K = k, Seed = _options.Seed + round, Metric = DistanceMetric.Cosine }).Fit(points);
-        var assignments = result.Assignments.ToArray();
+        // The one clustering rule the grains' background pass runs too (PrototypeShrinkage.Fit).
         var heads = UserSchemes.Select(s => s[..length]).ToList();
-        double kappa = _options.ShrinkPrototypes ? PrototypeShrinkage.Kappa(Population[..length], heads, assignments, k) : 0;
-        var centroids = PrototypeShrinkage.Centroids(Population[..length], heads, assignments, k, kappa);
-        return (assignments, centroids, kappa);
+        var fit = PrototypeShrinkage.Fit(Population[..length], heads, null, k, _options.Seed + round, _options.ShrinkPrototypes);
+        return (fit.Assignments, fit.Centroids, fit.Kappa);
     }
 
     private double ContentDiff(double[] theta, TrainingPair pair)

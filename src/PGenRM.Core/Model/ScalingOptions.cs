@@ -26,6 +26,13 @@ public sealed record ScalingOptions
     /// <summary>Logit margin a neighbour's actual judgment of an item adds to that neighbour's model score.</summary>
     public double JudgmentWeight { get; init; } = 2.0;
 
+    /// <summary>
+    /// How the prototype level weighs its neighbours: <see cref="NeighbourWeighting.Agreement"/> (default) counts each
+    /// neighbour as far as its judgments agree with the user's (<see cref="Neighbour.Similarity"/>) and lets the user's
+    /// own score fill the rest of its share; <see cref="NeighbourWeighting.Equal"/> is the paper's plain mean.
+    /// </summary>
+    public NeighbourWeighting Weighting { get; init; } = NeighbourWeighting.Agreement;
+
     /// <summary>Seed of the subsample draws; the same seed, user and query give the same schemes.</summary>
     public int Seed { get; init; } = 17;
 

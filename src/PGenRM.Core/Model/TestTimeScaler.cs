@@ -108,24 +108,55 @@ public static class TestTimeScaler
     /// <summary>
     /// The prototype level: for each candidate, the n most similar neighbours in the pool, preferring those who
     /// actually judged that candidate (their judgment adds <see cref="ScalingOptions.JudgmentWeight"/>·J to their
-    /// model score), filled with the most similar others. The pool must already exclude the scored user.
+    /// model score), filled with the most similar others. The pool must already exclude the scored user. With
+    /// <see cref="NeighbourWeighting.Agreement"/> a neighbour counts as far as it agrees with the user
+    /// (<see cref="AgreementWeight"/>) and the rest of its share is <paramref name="own"/>, the user's own score.
     /// </summary>
     public static double[]? PrototypeLevel(
         IReadOnlyList<Neighbour> pool,
         IReadOnlyList<Candidate> candidates,
         ScalingOptions scaling,
         ISet<string> used,
-        IReadOnlyList<IReadOnlyList<Neighbour>>? judges = null) =>
-        PrototypeLevel(pool, candidates, scaling, used, judges, null);
+        IReadOnlyList<IReadOnlyList<Neighbour>>? judges = null,
+        IReadOnlyList<double>? own = null)
+    {
+        ArgumentNullException.ThrowIfNull(scaling);
+        if (own is null && scaling.Weighting != NeighbourWeighting.Equal)
+        {
+            throw new ArgumentException("Agreement weighting fills a neighbour's unused share with the user's own scores; pass them.", nameof(own));
+        }
+
+        return PrototypeLevel(pool, candidates, scaling, used, judges, own, null, null);
+    }
+
+    /// <summary>
+    /// The weight of a neighbour's vote under <see cref="NeighbourWeighting.Agreement"/>: its similarity to the user
+    /// clamped to [0, 1]. With the default neighbour key (judgment sketches) the similarity estimates how much the two
+    /// users agreed on the items both judged (0 for no overlap or chance agreement, below 0 for opposite taste), so a
+    /// neighbour whose taste runs against the user's carries no weight; 1 under <see cref="NeighbourWeighting.Equal"/>.
+    /// </summary>
+    public static double AgreementWeight(Neighbour neighbour, ScalingOptions scaling)
+    {
+        ArgumentNullException.ThrowIfNull(neighbour);
+        ArgumentNullException.ThrowIfNull(scaling);
+        if (scaling.Weighting == NeighbourWeighting.Equal)
+        {
+            return 1;
+        }
+
+        return double.IsNaN(neighbour.Similarity) ? 0 : Math.Clamp(neighbour.Similarity, 0, 1);
+    }
 
     /// <summary>The prototype level; also fills <paramref name="contentParts"/> (when given) with the content-derived
-    /// part of each candidate's mean, the neighbours' w·x + p·scale·u.</summary>
+    /// part of each candidate's mean, the neighbours' w·x + p·scale·u (and the user's own, for the share it fills).</summary>
     private static double[]? PrototypeLevel(
         IReadOnlyList<Neighbour> pool,
         IReadOnlyList<Candidate> candidates,
         ScalingOptions scaling,
         ISet<string> used,
         IReadOnlyList<IReadOnlyList<Neighbour>>? judges,
+        IReadOnlyList<double>? own,
+        IReadOnlyList<double>? ownContent,
         double[]? contentParts)
     {
         ArgumentNullException.ThrowIfNull(pool);
@@ -196,9 +227,14 @@ public static class TestTimeScaler
             {
                 double judgment = neighbour.Judgments.TryGetValue(candidate.ItemId, out var j) ? j : 0;
                 double score = Score(neighbour.Scheme, candidate);
-                total += score + scaling.JudgmentWeight * judgment;
-                content += score - LearnedScore(neighbour.Scheme, candidate);
-                used.Add(neighbour.UserId);
+                double weight = AgreementWeight(neighbour, scaling);
+                double rest = 1 - weight;
+                total += (weight * (score + (scaling.JudgmentWeight * judgment))) + (rest == 0 ? 0 : rest * own![c]);
+                content += (weight * (score - LearnedScore(neighbour.Scheme, candidate))) + (rest == 0 || ownContent is null ? 0 : rest * ownContent[c]);
+                if (weight > 0)
+                {
+                    used.Add(neighbour.UserId);
+                }
             }
 
             scores[c] = total / chosen.Count;
@@ -240,7 +276,7 @@ public static class TestTimeScaler
 
         var used = new HashSet<string>(StringComparer.Ordinal);
         var prototypeContent = new double[count];
-        var prototype = PrototypeLevel(pool, candidates, scaling, used, judges, prototypeContent);
+        var prototype = PrototypeLevel(pool, candidates, scaling, used, judges, individual, content, prototypeContent);
         if (prototype is not null && prototype.Any(double.IsNaN))
         {
             // Fusing a partial prototype level would compare candidates on different scales; drop it whole.

@@ -47,10 +47,11 @@ public sealed class CompactEvaluatorOverloadTests
         Assert.Equal(expected.Rewards, withJudges.Rewards);
         Assert.Equal(["t/judge"], withJudges.Chain.Scaling.Neighbours);
 
-        // The judge shares the user's scheme, chose candidate 1 and rejected 0: the prototype level is the user's own score
-        // plus J·judgment, fused at half weight, so the 1-over-0 margin moves by ½·J·(1 − (−1)) = J.
+        // The judge shares the user's scheme, chose candidate 1 and rejected 0, and agrees with the user half the time
+        // (similarity 0.5): the prototype level is the user's own score plus ½·J·judgment (the other half of the judge's
+        // share is the user's own score), fused at half weight, so the 1-over-0 margin moves by ½·½·J·(1 − (−1)) = J/2.
         double shift = (withJudges.Rewards[1] - withJudges.Rewards[0]) - (alone.Rewards[1] - alone.Rewards[0]);
-        Assert.Equal(scaling.JudgmentWeight, shift, 9);
+        Assert.Equal(scaling.JudgmentWeight / 2, shift, 9);
     }
 
     [Fact]

@@ -79,5 +79,36 @@ public sealed class PrototypeShrinkageTests
         Assert.Equal(0, kappa);
     }
 
+    [Fact]
+    public void Weights_CountAsRepeatedMembers()
+    {
+        // arrange: 15 users in 3 clusters, each standing for 3 users (a reservoir sample of a big prototype)
+        var random = new Random(11);
+        const int d = 6;
+        var population = SyntheticData.GaussianVector(random, d);
+        var schemes = Enumerable.Range(0, 15).Select(u => population.Select(p => p + (u % 3) + SyntheticData.Gaussian(random)).ToArray()).ToList();
+        var assignments = Enumerable.Range(0, 15).Select(u => u % 3).ToList();
+        var tripled = schemes.SelectMany(s => new[] { s, s, s }).ToList();
+        var tripledAssignments = assignments.SelectMany(a => new[] { a, a, a }).ToList();
+
+        // act
+        var weighted = PrototypeShrinkage.FromAssignments(population, schemes, Enumerable.Repeat(3.0, 15).ToList(), assignments, 3, shrink: true, 0);
+        double kappa = PrototypeShrinkage.Kappa(population, tripled, tripledAssignments, 3);
+        var centroids = PrototypeShrinkage.Centroids(population, tripled, tripledAssignments, 3, kappa);
+
+        // assert: the same κ, centroids and masses as the 45 repeated members
+        Assert.Equal(kappa, weighted.Kappa, 9);
+        for (int c = 0; c < 3; c++)
+        {
+            Assert.Equal(15, weighted.Mass[c]);
+            for (int i = 0; i < d; i++)
+            {
+                Assert.Equal(centroids[c][i], weighted.Centroids[c][i], 9);
+            }
+        }
+
+        Assert.Throws<ArgumentException>(() => PrototypeShrinkage.Kappa(population, schemes, assignments, 3, [1.0]));
+    }
+
     private static double Distance(double[] a, double[] b) => Math.Sqrt(a.Select((x, i) => (x - b[i]) * (x - b[i])).Sum());
 }

@@ -142,7 +142,8 @@ public sealed class TestTimeScalerTests
             new Candidate("a", [1.0], new ItemView(0.2, [priorA[0] + 0.1, priorA[1]], priorA)),
             new Candidate("b", [-1.5], ItemView.Unseen(priorB)),
         };
-        var judge = new Neighbour("j1", [0.0, 0.0, 0.0], 0.9, new Dictionary<string, double> { ["a"] = 1, ["b"] = -1 });
+        // a judge whose judgments agree fully with the user's (similarity 1) counts with its whole share
+        var judge = new Neighbour("j1", [0.0, 0.0, 0.0], 1.0, new Dictionary<string, double> { ["a"] = 1, ["b"] = -1 });
         var scaling = new ScalingOptions { N = 1 };
         var judged = TestTimeScaler.Fuse([[0.5, 1.0, 2.0]], candidates, [], scaling, [[judge], [judge]]);
         var unjudged = TestTimeScaler.Fuse([[0.5, 1.0, 2.0]], [candidates[1], new Candidate("c", [0.3], ItemView.Unseen(priorA))], [], scaling);
@@ -160,6 +161,40 @@ public sealed class TestTimeScalerTests
         Assert.Equal([8.0, 3.0], fresh.Rewards);
         Assert.Equal(0.0, fresh.CollaborativeShare);
         Assert.Throws<ArgumentException>(() => TestTimeScaler.WithContent(judged, [1.0]));
+    }
+
+    [Fact]
+    public void PrototypeLevel_WeighsNeighboursByTheirAgreement_AndIgnoresOnesWhoseTasteRunsAgainstTheUsers()
+    {
+        // arrange: the user's content weight prefers "a" (score 1 vs −1); every neighbour judged "b" over "a" (its own
+        // scheme is indifferent); similarities: one against the user's taste (−0.6), one that half agrees (0.5)
+        var candidates = new[]
+        {
+            new Candidate("a", [1.0], new ItemView(0, [])),
+            new Candidate("b", [-1.0], new ItemView(0, [])),
+        };
+        var choseB = new Dictionary<string, double> { ["b"] = 1, ["a"] = -1 };
+        var against = new Neighbour("against", [0.0], -0.6, choseB);
+        var half = new Neighbour("half", [0.0], 0.5, choseB);
+        var scaling = new ScalingOptions { N = 1 };
+        double j = scaling.JudgmentWeight, w = scaling.IndividualWeight;
+
+        // act
+        var opposed = TestTimeScaler.Fuse([[1.0]], candidates, [against], scaling);
+        var halfAgreeing = TestTimeScaler.Fuse([[1.0]], candidates, [half], scaling);
+        var equal = TestTimeScaler.Fuse([[1.0]], candidates, [against], scaling with { Weighting = NeighbourWeighting.Equal });
+
+        // assert: the opposed neighbour adds nothing and is not listed; the half-agreeing one counts half its share, the
+        // other half is the user's own score; the paper's equal mean lets the opposed neighbour flip the choice
+        Assert.Equal([1.0, -1.0], opposed.Rewards);
+        Assert.Empty(opposed.Neighbours);
+        Assert.Equal((w * 1) + ((1 - w) * ((0.5 * -j) + (0.5 * 1))), halfAgreeing.Rewards[0], 12);
+        Assert.Equal((w * -1) + ((1 - w) * ((0.5 * j) + (0.5 * -1))), halfAgreeing.Rewards[1], 12);
+        Assert.Equal(["half"], halfAgreeing.Neighbours);
+        Assert.Equal(1, TestTimeScaler.ArgMax(equal.Rewards));
+        Assert.Equal(0.0, TestTimeScaler.AgreementWeight(against, scaling));
+        Assert.Equal(1.0, TestTimeScaler.AgreementWeight(against, scaling with { Weighting = NeighbourWeighting.Equal }));
+        Assert.Throws<ArgumentException>(() => TestTimeScaler.PrototypeLevel([half], candidates, scaling, new HashSet<string>()));
     }
 
     [Fact]
