@@ -45,6 +45,9 @@ internal static class AzuriteRun
         string run = Guid.NewGuid().ToString("N")[..8];
         var names = new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", $"prototypes-{run}");
 
+        var requests = new RequestCounter();
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(requests, Azure.Core.HttpPipelinePosition.PerCall);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
         builder.UseOrleans(silo =>
@@ -52,7 +55,7 @@ internal static class AzuriteRun
             silo.UseLocalhostClustering();
             silo.Services.AddSingleton<ISentenceEncoder>(_ => new PrecomputedEncoder());
             silo.Services.AddPGenRMGrains();
-            silo.AddPGenRMStorage(storage, names);
+            silo.AddPGenRMStorage(storage, names, tableOptions);
         });
         using var host = builder.Build();
 
@@ -101,11 +104,13 @@ internal static class AzuriteRun
         // activates every user (state read, log query, membership); the later rounds reach active users.
         var latencies = new double[users * perUser];
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var requestsBefore = requests.Snapshot();
         var feedback = Stopwatch.StartNew();
         var firstRound = await RoundAsync(grains, latencies, 0, users, users, usersPerTenant, itemPool, concurrency);
         var laterRounds = perUser > 1 ? await RoundAsync(grains, latencies, users, users * perUser, users, usersPerTenant, itemPool, concurrency) : TimeSpan.Zero;
         feedback.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var requestsAfter = requests.Snapshot();
         var flushClock = Stopwatch.StartNew();
         await pipeline.FlushAsync();
         flushClock.Stop();
@@ -116,6 +121,7 @@ internal static class AzuriteRun
         long heapActive = Heap();
         await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         long heapCollected = Heap();
+        var requestsCollected = requests.Snapshot();
 
         // The raw insert rate, same concurrency, rows of a log row's size, in the same Azurite.
         var sizes = await LogRowBytesAsync(new TableClient(storage, names.LogTable));
@@ -141,7 +147,14 @@ internal static class AzuriteRun
         Array.Sort(latencies);
         var lagValues = lags.ToArray();
         Array.Sort(lagValues);
-        double checkpointsPerFeedback = (1.0 + (perUser / UserGrain.CheckpointEvery)) / perUser;
+        // Measured: the silo's table requests during the feedback rounds, and the state writes after them (membership timers, the checkpoints of the collection).
+        double n = users * perUser;
+        double logWrites = RequestCounter.Between(requestsBefore, requestsAfter, names.LogTable, write: true) / n;
+        double stateWrites = RequestCounter.Between(requestsBefore, requestsAfter, names.UsersTable, write: true) / n;
+        double stateWritesAfterRounds = RequestCounter.Between(requestsAfter, requestsCollected, names.UsersTable, write: true) / n;
+        double userReads = (RequestCounter.Between(requestsBefore, requestsAfter, names.UsersTable, write: false) + RequestCounter.Between(requestsBefore, requestsAfter, names.LogTable, write: false)) / n;
+        double itemWrites = RequestCounter.Between(requestsBefore, requestsAfter, names.ItemsTable, write: true) / n;
+        double checkpointsPerFeedback = stateWrites + stateWritesAfterRounds;
         var result = new Dictionary<string, object>
         {
             ["mode"] = "azurite",
@@ -172,6 +185,12 @@ internal static class AzuriteRun
             ["userStateBytesP50"] = Percentile(states.Sorted, 0.50),
             ["userStateBytesP99"] = Percentile(states.Sorted, 0.99),
             ["logRowBytes"] = Math.Round(sizes.Mean, 1),
+            ["storageRequestsPerFeedback"] = Math.Round(logWrites + stateWrites, 3),
+            ["logWritesPerFeedback"] = Math.Round(logWrites, 3),
+            ["userStateWritesPerFeedback"] = Math.Round(stateWrites, 3),
+            ["userStateWritesAfterRoundsPerFeedback"] = Math.Round(stateWritesAfterRounds, 3),
+            ["userReadsPerFeedback"] = Math.Round(userReads, 3),
+            ["itemWritesPerFeedback"] = Math.Round(itemWrites, 3),
             ["bytesWrittenPerFeedback"] = Math.Round(sizes.Mean + (checkpointsPerFeedback * states.Mean), 1),
             ["itemStateBytesMean"] = Math.Round(itemsStored.Mean, 1),
             ["itemsStored"] = itemsStored.Sorted.Length,

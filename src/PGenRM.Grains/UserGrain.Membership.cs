@@ -20,6 +20,12 @@ public sealed partial class UserGrain
     /// <summary>Relative hysteresis margin of the nearest-prototype check (<see cref="UserMembership.MoveMargin"/>).</summary>
     public const float PrototypeMoveMargin = UserMembership.MoveMargin;
 
+    /// <summary>
+    /// Longest a join, move or report waits in memory for a checkpoint before it is written on its own (and its
+    /// reports leave): the lag of a prototype behind a new member, traded for one storage request per feedback.
+    /// </summary>
+    public static readonly TimeSpan MembershipWriteDelay = TimeSpan.FromSeconds(30);
+
     /// <summary>A report is due after this many feedback items (<see cref="UserMembership.ReportEveryFeedback"/>).</summary>
     public const int ReportEveryFeedback = UserMembership.ReportEveryFeedback;
 
@@ -31,6 +37,7 @@ public sealed partial class UserGrain
     private UserMembership _membership = null!;
     private float[]? _population;
     private Task? _sending;
+    private IGrainTimer? _membershipTimer;
     private int? _placement;
 
     /// <summary>Loads the tenant's directory and population scheme (before the model is rebuilt, so it starts at its prior).</summary>
@@ -138,7 +145,7 @@ public sealed partial class UserGrain
     private async Task<bool> MembershipStepAsync(bool updated, bool writing, CancellationToken cancellationToken)
     {
         // Update reports ride on the checkpoint (every CheckpointEvery operations), never on a write of their own.
-        writing |= !state.RecordExists || state.State.LogSequence - _checkpointed >= CheckpointEvery;
+        writing |= state.State.LogSequence - _checkpointed >= CheckpointEvery;
         var s = state.State;
         UserMembership.Confirm(s, _confirmed);
         if (s.Prototype is null && _model.IsColdStart)
@@ -178,6 +185,46 @@ public sealed partial class UserGrain
             return Floats(_model.Scheme);
         }
     }
+
+    /// <summary>
+    /// Arms the membership write: a join, move or report not yet stored is written at most
+    /// <see cref="MembershipWriteDelay"/> later, unless a checkpoint (every <see cref="CheckpointEvery"/> operations) or
+    /// the deactivation stores it first. So a feedback's own storage request stays the log row, and a prototype learns
+    /// of a new member within that delay (its reports leave once stored).
+    /// </summary>
+    private void ScheduleMembershipWrite()
+    {
+        if (_membershipTimer is not null || _stale || !UnstoredReports())
+        {
+            return;
+        }
+
+        _membershipTimer = this.RegisterGrainTimer(
+            static async (self, ct) =>
+            {
+                self._membershipTimer?.Dispose();
+                self._membershipTimer = null;
+                if (self._stale || !self.UnstoredReports())
+                {
+                    return;
+                }
+
+                try
+                {
+                    await self.CheckpointAsync(force: true, reapply: null, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Nothing acknowledged depends on it: the next checkpoint, the deactivation or the log tail stores it.
+                    self.LogCheckpointFailed(e, self._key);
+                }
+            },
+            this,
+            new GrainTimerCreationOptions { DueTime = MembershipWriteDelay, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = false });
+    }
+
+    /// <summary>Whether the outbox holds a report that was never stored (a confirmation alone waits for the next write).</summary>
+    private bool UnstoredReports() => state.State.Outbox.Any(r => !_stored.Contains(r.Id));
 
     /// <summary>Whether the outbox changed since the state was last stored (a report created or confirmed since).</summary>
     private bool MembershipDirty() => state.State.Outbox.Any(r => !_stored.Contains(r.Id) || _confirmed.Contains(r.Id));
