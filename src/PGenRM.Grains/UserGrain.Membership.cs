@@ -202,21 +202,23 @@ public sealed partial class UserGrain
         _membershipTimer = this.RegisterGrainTimer(
             static async (self, ct) =>
             {
-                self._membershipTimer?.Dispose();
-                self._membershipTimer = null;
-                if (self._stale || !self.UnstoredReports())
-                {
-                    return;
-                }
-
                 try
                 {
-                    await self.CheckpointAsync(force: true, reapply: null, ct);
+                    if (!self._stale && self.UnstoredReports())
+                    {
+                        await self.CheckpointAsync(force: true, reapply: null, ct);
+                    }
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
                     // Nothing acknowledged depends on it: the next checkpoint, the deactivation or the log tail stores it.
-                    self.LogCheckpointFailed(e, self._key);
+                    self.LogMembershipWriteFailed(e, self._key);
+                }
+                finally
+                {
+                    // Disposed after the write: disposing a grain timer cancels the token its running callback got.
+                    self._membershipTimer?.Dispose();
+                    self._membershipTimer = null;
                 }
             },
             this,
@@ -347,6 +349,9 @@ public sealed partial class UserGrain
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Prototype reports of {UserKey} could not be sent; the next write or activation sends them again")]
     private partial void LogMembershipFailed(Exception exception, string userKey);
+
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "The membership write of {UserKey} failed; its reports wait for the next checkpoint or the deactivation")]
+    private partial void LogMembershipWriteFailed(Exception exception, string userKey);
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Debug, Message = "User {UserKey} moved from prototype {From} to {To}")]
     private partial void LogMoved(string userKey, int from, int to);

@@ -10,11 +10,12 @@ namespace PGenRM.Grains;
 
 /// <summary>
 /// One user's preference model (key "{tenant}/{user}"). Feedback is applied in one turn: encode, read both items'
-/// statistics (through the silo's <see cref="Derived.ItemStatsCache"/>), update the <see cref="UserModel"/>, append the
-/// operation with the updated scheme to the <see cref="FeedbackLog"/> (the source of truth; a repeated id is rejected
-/// there), post the items' judgments to the silo's <see cref="Derived.DerivedStatsPipeline"/> (not awaited by the
-/// acknowledgment; it waits only while the pipeline's queue is full), and acknowledge once the log row is durable. The compact state is a checkpoint written every <see cref="CheckpointEvery"/> operations (and on
-/// deactivation); on activation the verbatim history and the entries above the checkpoint come back from the log
+/// statistics (through the silo's <see cref="Derived.ItemStatsCache"/>), append the operation with the judge's scheme
+/// before it to the <see cref="FeedbackLog"/> (the source of truth and the one storage request of a feedback; a repeated
+/// id is rejected there, before memory changes), update the <see cref="UserModel"/>, post the items' judgments to the
+/// silo's <see cref="Derived.DerivedStatsPipeline"/> (not awaited by the acknowledgment; it waits only while the
+/// pipeline's queue is full), and acknowledge. The compact state is a checkpoint written every
+/// <see cref="CheckpointEvery"/> operations (and on deactivation); on activation the verbatim history and the entries above the checkpoint come back from the log
 /// (docs/STORAGE.md). The grain is not reentrant, so concurrent feedback for one user is applied one item at a time.
 /// An activation idle for <see cref="IdleMinutes"/> is deactivated (checkpointed) instead of Orleans' default two hours.
 /// </summary>
