@@ -115,7 +115,8 @@ public sealed partial class UserGrain
     /// Before the first update of a user that is a member of nothing: places it by its scheme fitted under the population
     /// prior (a probe fit of the history with the new pairs and stated preference), then moves the model to that
     /// prototype's prior before the update is applied, so the user learns under its prototype's prior from its first pair
-    /// on, as every placed user does. The membership step after the update makes the join.
+    /// on, as every placed user does. The membership step after the update makes the join. With one prototype in the
+    /// directory the placement is that one, and the probe fit (a full fit, the cost of a second update) is skipped.
     /// </summary>
     private void PlaceBeforeFirstUpdate(IEnumerable<PairEvidence> newPairs, double[]? stated)
     {
@@ -125,22 +126,35 @@ public sealed partial class UserGrain
             return;
         }
 
-        var probe = new UserModel(MembershipPrior(state.State), _evaluator.Model);
-        probe.Restore(_model.History.Concat(newPairs).ToList(), _model.Folded, stated ?? _model.StatedPreference);
-        if (probe.IsColdStart)
+        var pairs = _model.History.Concat(newPairs).ToList();
+        var statedNow = stated ?? _model.StatedPreference;
+        if (pairs.Count == 0 && _model.Folded.Count == 0 && statedNow is null)
         {
+            // Still no data: stays a member of nothing (as the probe's cold start said before).
             return;
         }
 
-        _placement = UserMembership.Place(_directory, Floats(probe.Scheme), _key);
+        if (_directory.Centroids.Count <= 1)
+        {
+            // One prototype (a tenant not clustered yet): the placement does not depend on the scheme, so no probe fit.
+            _placement = 0;
+        }
+        else
+        {
+            var probe = new UserModel(MembershipPrior(state.State), _evaluator.Model);
+            probe.Restore(pairs, _model.Folded, statedNow);
+            _placement = UserMembership.Place(_directory, Floats(probe.Scheme), _key);
+        }
+
         _population = null;
         _model.SetPrior(PriorOf(_placement.Value));
     }
 
     /// <summary>
     /// The membership step after an update (or, with <paramref name="updated"/> false, on a new directory version):
-    /// places or re-checks the user and puts due reports in the outbox. True when a join or move was created: the caller
-    /// stores the state before it returns, then <see cref="SendReports"/>.
+    /// places or re-checks the user and puts due reports in the outbox. True when a join or move was created; its reports
+    /// leave (<see cref="SendReports"/>) once a state write holds them (a checkpoint, <see cref="ScheduleMembershipWrite"/>,
+    /// or the caller's own write).
     /// </summary>
     private async Task<bool> MembershipStepAsync(bool updated, bool writing, CancellationToken cancellationToken)
     {
