@@ -1,7 +1,4 @@
 using System.Numerics.Tensors;
-using MathNet.Numerics.LinearAlgebra;
-using MathNet.Numerics.LinearAlgebra.Double;
-using MathNet.Numerics.LinearAlgebra.Factorization;
 
 namespace PGenRM.Core.Model;
 
@@ -32,39 +29,77 @@ public static class BayesianLogistic
     {
         ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(observations);
-        if (!(scale > 0) || double.IsInfinity(scale))
+        CheckScale(scale);
+        return Fit(prior, scale, ObservationMatrix.Of(observations, prior.Dimension), folded, start, maxIterations);
+    }
+
+    /// <summary>
+    /// <see cref="Fit(DiagonalGaussian, double, IReadOnlyList{LogisticObservation}, FoldedEvidence?, double[], int)"/> on
+    /// observations already laid out (a grid search builds them once for all its scales). Each Newton step solves
+    /// H x = g with H = Λ + Zᵀ S Z (+ folded): with no folded block and no more observations than parameters in the dual
+    /// (kernel) form, x = Λ⁻¹g − Λ⁻¹ZᵀR (I + R Z Λ⁻¹ Zᵀ R)⁻¹ R Z Λ⁻¹ g with R = S^½ (Woodbury; an n×n system, and
+    /// Z Λ⁻¹ Zᵀ is the scale-free Gram matrix over the scale), otherwise in the primal d×d form. Both are the same
+    /// Newton step, so the iterates, the mean and the evidence (|H| = |Λ|·|I + R Z Λ⁻¹ Zᵀ R|) are the dense fit's up to
+    /// rounding. The precision's Cholesky factor and the leave-one-out likelihood are computed when first read.
+    /// </summary>
+    internal static LaplacePosterior Fit(
+        DiagonalGaussian prior,
+        double scale,
+        ObservationMatrix data,
+        FoldedEvidence? folded,
+        double[]? start,
+        int maxIterations)
+    {
+        CheckScale(scale);
+        int d = prior.Dimension;
+        int n = data.Count;
+        if (data.Dimension != d)
         {
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The prior scale must be a positive finite number.");
+            throw new ArgumentException($"The observations have {data.Dimension} features; the prior has {d}.", nameof(data));
         }
 
-        int d = prior.Dimension;
         var theta = (double[])(start ?? prior.Mean).Clone();
         if (theta.Length != d)
         {
             throw new ArgumentException($"The start vector has {theta.Length} dimensions; the prior has {d}.", nameof(start));
         }
 
+        var mu = prior.Mean;
         var lambda = new double[d];
         for (int i = 0; i < d; i++)
         {
             lambda[i] = scale * prior.Precision[i];
         }
 
+        bool dual = folded is null && n <= d;
         var grad = new double[d];
-        var hess = new double[d * d];
-        double objective = Objective(theta, prior.Mean, lambda, observations, folded);
-        Cholesky<double>? chol = null;
+        var curvature = new double[n];
+        var step = new double[d];
+        var candidate = new double[d];
+        var work = new double[Math.Max(n, d)];
+        var matrix = dual ? new double[n * n] : new double[d * d];
+        var gram = dual ? data.Gram(prior.Precision) : null;
+        double objective = Objective(theta, mu, lambda, data, folded);
 
         for (int iter = 0; iter < maxIterations; iter++)
         {
-            Accumulate(theta, prior.Mean, lambda, observations, folded, grad, hess);
-            chol = DenseMatrix.OfColumnMajor(d, d, hess).Cholesky();
-            var step = chol.Solve(DenseVector.OfArray(grad)).AsArray();
+            Gradient(theta, mu, lambda, data, grad, curvature);
+            if (dual)
+            {
+                DualStep(data, gram!, scale, lambda, grad, curvature, matrix, step, work);
+            }
+            else
+            {
+                folded?.AddGradient(theta, grad);
+                Hessian(data, lambda, curvature, folded, matrix, work);
+                grad.CopyTo(step, 0);
+                DenseCholesky.Factor(matrix, d);
+                DenseCholesky.Solve(matrix, d, step);
+            }
 
             // Newton ascent with step halving: the objective is concave, so a full step almost always
             // improves it; halving only guards against overshoot from a far start.
             double t = 1.0;
-            var candidate = new double[d];
             double next = double.NegativeInfinity;
             for (int halving = 0; halving < 20; halving++)
             {
@@ -73,7 +108,7 @@ public static class BayesianLogistic
                     candidate[i] = theta[i] + t * step[i];
                 }
 
-                next = Objective(candidate, prior.Mean, lambda, observations, folded);
+                next = Objective(candidate, mu, lambda, data, folded);
                 if (next >= objective - 1e-12)
                 {
                     break;
@@ -97,22 +132,58 @@ public static class BayesianLogistic
         }
 
         // Precision at the mode (Laplace), and the evidence log p(D|scale) ≈ f(θ*) + ½ log|Λ0| − ½ log|H|.
-        Accumulate(theta, prior.Mean, lambda, observations, folded, grad, hess);
-        chol = DenseMatrix.OfColumnMajor(d, d, hess).Cholesky();
-        double logDetPrior = 0;
-        for (int i = 0; i < d; i++)
-        {
-            logDetPrior += Math.Log(lambda[i]);
-        }
-
         // The folded block counts as likelihood, so only the prior's log-determinant enters the evidence;
         // that keeps evidences comparable across prior scales.
-        double logEvidence = objective + 0.5 * logDetPrior - 0.5 * chol.DeterminantLn;
-        var lower = chol.Factor.ToColumnMajorArray();
-        return new LaplacePosterior(theta, lower, logEvidence, scale)
+        Gradient(theta, mu, lambda, data, grad, curvature);
+        double logEvidence;
+        Func<double[]> lower;
+        if (dual)
         {
-            LeaveOneOutLogLikelihood = LeaveOneOut(theta, lower, observations),
+            // |H| = |Λ|·|M|, so the prior's log-determinant cancels: f(θ*) − ½ log|M|.
+            double logDetM = DualMatrix(gram!, scale, curvature, n, matrix, work);
+            logEvidence = objective - 0.5 * logDetM;
+            lower = () =>
+            {
+                var hess = new double[d * d];
+                Hessian(data, lambda, curvature, null, hess, new double[Math.Max(n, d)]);
+                data.ReleaseCaches();
+                DenseCholesky.Factor(hess, d);
+                DenseCholesky.ClearUpper(hess, d);
+                return hess;
+            };
+        }
+        else
+        {
+            var hess = matrix;
+            Hessian(data, lambda, curvature, folded, hess, work);
+            double logDetH = DenseCholesky.Factor(hess, d);
+            DenseCholesky.ClearUpper(hess, d);
+            double logDetPrior = 0;
+            for (int i = 0; i < d; i++)
+            {
+                logDetPrior += Math.Log(lambda[i]);
+            }
+
+            logEvidence = objective + 0.5 * logDetPrior - 0.5 * logDetH;
+            lower = () => hess;
+        }
+
+        // The leave-one-out likelihood needs the observations; a dual fit keeps them anyway (for its factor, at most
+        // d rows, less than the d×d factor), a primal one computes it when settled (SchemeLearner, for the fit it keeps).
+        LaplacePosterior? posterior = null;
+        posterior = new LaplacePosterior(theta, lower, logEvidence, scale, () => LeaveOneOut(theta, posterior!.CholeskyLower, data))
+        {
+            LeaveOneOutOnSettle = !dual,
         };
+        return posterior;
+    }
+
+    private static void CheckScale(double scale)
+    {
+        if (!(scale > 0) || double.IsInfinity(scale))
+        {
+            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The prior scale must be a positive finite number.");
+        }
     }
 
     /// <summary>
@@ -120,37 +191,46 @@ public static class BayesianLogistic
     /// η₋ₖ ≈ ηₖ + ℓ'ₖ·hₖ/(1 − ℓ''ₖ·hₖ) with hₖ = zₖᵀH⁻¹zₖ. Unlike the Laplace evidence it does not reward a weak
     /// prior when a user's few pairs are separable, which with ~70 pairs in ~80 dimensions they often are.
     /// </summary>
-    private static double LeaveOneOut(double[] theta, double[] lower, IReadOnlyList<LogisticObservation> observations)
+    private static double LeaveOneOut(double[] theta, double[] lower, ObservationMatrix data)
     {
         int d = theta.Length;
-        double total = 0;
-        var y = new double[d];
-        foreach (var o in observations)
+        int n = data.Count;
+        if (n == 0)
         {
-            // h = |L⁻¹ z|² by forward substitution.
-            for (int i = 0; i < d; i++)
+            return 0;
+        }
+
+        // hₖ = |L⁻¹ zₖ|² for all k at once: Y = L⁻¹ Zᵀ by forward substitution over the feature rows (each step a
+        // length-n span operation), then hₖ = Σⱼ Yⱼₖ².
+        var y = new double[d * n];
+        var h = new double[n];
+        for (int j = 0; j < d; j++)
+        {
+            var row = y.AsSpan(j * n, n);
+            data.Column(j).CopyTo(row);
+            for (int k = 0; k < j; k++)
             {
-                double acc = o.Features[i];
-                for (int k = 0; k < i; k++)
+                double ljk = lower[(k * d) + j];
+                if (ljk != 0)
                 {
-                    acc -= lower[k * d + i] * y[k];
+                    TensorPrimitives.MultiplyAdd(y.AsSpan(k * n, n), -ljk, row, row);
                 }
-
-                y[i] = acc / lower[i * d + i];
             }
 
-            double h = 0;
-            for (int i = 0; i < d; i++)
-            {
-                h += y[i] * y[i];
-            }
+            TensorPrimitives.Divide(row, lower[(j * d) + j], row);
+            TensorPrimitives.MultiplyAdd(row, row, h, h);
+        }
 
-            double eta = Dot(theta, o.Features) + o.Offset;
+        double total = 0;
+        for (int k = 0; k < n; k++)
+        {
+            double weight = data.Weights[k];
+            double eta = TensorPrimitives.Dot(theta.AsSpan(), data.Row(k)) + data.Offsets[k];
             double p = Sigmoid(eta);
-            double first = -o.Weight * (1 - p);
-            double second = o.Weight * p * (1 - p);
-            double denominator = Math.Max(1 - second * h, 1e-6);
-            total += o.Weight * LogSigmoid(eta + first * h / denominator);
+            double first = -weight * (1 - p);
+            double second = weight * p * (1 - p);
+            double denominator = Math.Max(1 - second * h[k], 1e-6);
+            total += weight * LogSigmoid(eta + first * h[k] / denominator);
         }
 
         return total;
@@ -162,13 +242,12 @@ public static class BayesianLogistic
     /// <summary>σ(x) computed without overflow.</summary>
     public static double Sigmoid(double x) => x >= 0 ? 1.0 / (1.0 + Math.Exp(-x)) : Math.Exp(x) / (1.0 + Math.Exp(x));
 
-    private static double Objective(double[] theta, double[] mu, double[] lambda, IReadOnlyList<LogisticObservation> obs, FoldedEvidence? folded)
+    private static double Objective(double[] theta, double[] mu, double[] lambda, ObservationMatrix data, FoldedEvidence? folded)
     {
         double f = 0;
-        for (int k = 0; k < obs.Count; k++)
+        for (int k = 0; k < data.Count; k++)
         {
-            var o = obs[k];
-            f += o.Weight * LogSigmoid(Dot(theta, o.Features) + o.Offset);
+            f += data.Weights[k] * LogSigmoid(TensorPrimitives.Dot(theta.AsSpan(), data.Row(k)) + data.Offsets[k]);
         }
 
         for (int i = 0; i < theta.Length; i++)
@@ -185,53 +264,119 @@ public static class BayesianLogistic
         return f;
     }
 
-    /// <summary>Gradient of the objective and the negative Hessian (positive definite), column-major.</summary>
-    private static void Accumulate(double[] theta, double[] mu, double[] lambda, IReadOnlyList<LogisticObservation> obs, FoldedEvidence? folded, double[] grad, double[] hess)
+    /// <summary>Gradient of the objective without the folded block, and each observation's curvature sₖ = wₖ pₖ (1 − pₖ).</summary>
+    private static void Gradient(double[] theta, double[] mu, double[] lambda, ObservationMatrix data, double[] grad, double[] curvature)
     {
-        int d = theta.Length;
-        Array.Clear(hess);
-        for (int i = 0; i < d; i++)
+        for (int i = 0; i < grad.Length; i++)
         {
             grad[i] = -lambda[i] * (theta[i] - mu[i]);
-            hess[i * d + i] = lambda[i];
         }
 
-        for (int k = 0; k < obs.Count; k++)
+        for (int k = 0; k < data.Count; k++)
         {
-            var o = obs[k];
-            var z = o.Features;
-            double p = Sigmoid(Dot(theta, z) + o.Offset);
-            double g = o.Weight * (1 - p);
-            double s = o.Weight * p * (1 - p);
-            TensorPrimitives.MultiplyAdd(z, g, grad, grad);
-            if (s <= 0)
-            {
-                continue;
-            }
-
-            // Rank-1 update of the lower triangle only; mirrored once below.
-            for (int j = 0; j < d; j++)
-            {
-                double szj = s * z[j];
-                if (szj == 0)
-                {
-                    continue;
-                }
-
-                var col = hess.AsSpan(j * d + j, d - j);
-                TensorPrimitives.MultiplyAdd(z.AsSpan(j), szj, col, col);
-            }
+            var z = data.Row(k);
+            double p = Sigmoid(TensorPrimitives.Dot(theta.AsSpan(), z) + data.Offsets[k]);
+            double weight = data.Weights[k];
+            curvature[k] = weight * p * (1 - p);
+            TensorPrimitives.MultiplyAdd(z, weight * (1 - p), grad, grad);
         }
+    }
 
+    /// <summary>
+    /// The negative Hessian Λ + Zᵀ S Z (+ the folded precision), its lower triangle into the column-major d×d
+    /// <paramref name="hess"/> (entry (i, j), i ≥ j, is Λᵢⱼ + Σₖ sₖ zₖᵢ zₖⱼ, one dot product over the feature columns).
+    /// </summary>
+    private static void Hessian(ObservationMatrix data, double[] lambda, double[] curvature, FoldedEvidence? folded, double[] hess, double[] work)
+    {
+        int d = lambda.Length;
+        int n = data.Count;
+        var weighted = work.AsSpan(0, n);
+        var s = curvature.AsSpan(0, n);
         for (int j = 0; j < d; j++)
         {
-            for (int i = j + 1; i < d; i++)
+            var column = hess.AsSpan((j * d) + j, d - j);
+            if (n == 0 || data.IsZeroColumn(j))
             {
-                hess[i * d + j] = hess[j * d + i];
+                column.Clear();
+            }
+            else
+            {
+                TensorPrimitives.Multiply(data.Column(j), s, weighted);
+                for (int i = j; i < d; i++)
+                {
+                    column[i - j] = data.IsZeroColumn(i) ? 0 : TensorPrimitives.Dot(weighted, data.Column(i));
+                }
+            }
+
+            column[0] += lambda[j];
+        }
+
+        folded?.AddLower(hess);
+    }
+
+    /// <summary>
+    /// The dual Newton step (no folded block): u = Λ⁻¹g, then x = u − Λ⁻¹ZᵀR M⁻¹ R Z u with M = I + R G R / scale.
+    /// </summary>
+    private static void DualStep(ObservationMatrix data, double[] gram, double scale, double[] lambda, double[] grad, double[] curvature, double[] matrix, double[] step, double[] work)
+    {
+        int d = lambda.Length;
+        int n = data.Count;
+        for (int i = 0; i < d; i++)
+        {
+            step[i] = grad[i] / lambda[i];
+        }
+
+        if (n == 0)
+        {
+            return;
+        }
+
+        DualMatrix(gram, scale, curvature, n, matrix, work);
+        var v = work.AsSpan(0, n);
+        for (int k = 0; k < n; k++)
+        {
+            v[k] = Math.Sqrt(curvature[k]) * TensorPrimitives.Dot(data.Row(k), step);
+        }
+
+        DenseCholesky.Solve(matrix, n, v);
+        var correction = new double[d];
+        for (int k = 0; k < n; k++)
+        {
+            double c = Math.Sqrt(curvature[k]) * v[k];
+            if (c != 0)
+            {
+                TensorPrimitives.MultiplyAdd(data.Row(k), c, correction, correction);
             }
         }
 
-        folded?.AddTo(theta, grad, hess);
+        for (int i = 0; i < d; i++)
+        {
+            step[i] -= correction[i] / lambda[i];
+        }
+    }
+
+    /// <summary>Factors M = I + R G R / scale (n×n, R = diag(√sₖ)) into <paramref name="matrix"/>; returns log|M|.</summary>
+    private static double DualMatrix(double[] gram, double scale, double[] curvature, int n, double[] matrix, double[] work)
+    {
+        var r = work.AsSpan(0, n);
+        for (int k = 0; k < n; k++)
+        {
+            r[k] = Math.Sqrt(curvature[k]);
+        }
+
+        double inverseScale = 1 / scale;
+        for (int l = 0; l < n; l++)
+        {
+            double rl = r[l] * inverseScale;
+            for (int k = l; k < n; k++)
+            {
+                matrix[(l * n) + k] = rl * r[k] * gram[(l * n) + k];
+            }
+
+            matrix[(l * n) + l] += 1;
+        }
+
+        return DenseCholesky.Factor(matrix, n);
     }
 
     internal static double Dot(double[] a, double[] b) => TensorPrimitives.Dot(a.AsSpan(), b.AsSpan());

@@ -8,13 +8,15 @@ namespace PGenRM.Core.Model;
 public sealed class FoldedEvidence
 {
     private readonly double[] _mean;
-    private readonly double[] _precision; // column-major d×d, symmetric
+
+    // Column-major d×d, symmetric; allocated by the first fold (51 KB at d = 80, which most users, whose history
+    // never overflows, would otherwise carry as zeros).
+    private double[]? _precision;
 
     /// <summary>Creates an empty summary for d parameters.</summary>
     public FoldedEvidence(int dimension)
     {
         _mean = new double[dimension];
-        _precision = new double[dimension * dimension];
     }
 
     /// <summary>Restores a stored summary.</summary>
@@ -36,8 +38,8 @@ public sealed class FoldedEvidence
     /// <summary>Centre of the summary.</summary>
     public ReadOnlySpan<double> Mean => _mean;
 
-    /// <summary>Precision of the summary (column-major).</summary>
-    public ReadOnlySpan<double> Precision => _precision;
+    /// <summary>Precision of the summary (column-major; zeros while nothing curved was folded).</summary>
+    public ReadOnlySpan<double> Precision => _precision ?? new double[_mean.Length * _mean.Length];
 
     /// <summary>
     /// Folds one observation into the summary using its curvature at <paramref name="at"/> (the current
@@ -62,6 +64,7 @@ public sealed class FoldedEvidence
         }
 
         double target = BayesianLogistic.Dot(at, z) + g / s;
+        var precision = _precision ??= new double[d * d];
 
         // New quadratic: θᵀ(P + s zzᵀ)θ − 2θᵀ(P m + s t z). Keep m as the minimiser of the combined form
         // by one Sherman–Morrison-free step: solve in place with the current P when it is invertible,
@@ -77,7 +80,7 @@ public sealed class FoldedEvidence
 
             for (int i = 0; i < d; i++)
             {
-                pm[i] += _precision[j * d + i] * mj;
+                pm[i] += precision[j * d + i] * mj;
             }
         }
 
@@ -86,14 +89,14 @@ public sealed class FoldedEvidence
             double szj = s * z[j];
             for (int i = 0; i < d; i++)
             {
-                _precision[j * d + i] += szj * z[i];
+                precision[j * d + i] += szj * z[i];
             }
 
             pm[j] += s * target * z[j];
         }
 
         // m' = P'^{-1} (P m + s t z); P' may be singular (few folds), so regularise lightly for the solve only.
-        var reg = (double[])_precision.Clone();
+        var reg = (double[])precision.Clone();
         for (int i = 0; i < d; i++)
         {
             reg[i * d + i] += 1e-9;
@@ -108,6 +111,12 @@ public sealed class FoldedEvidence
     /// <summary>(θ−m)ᵀP(θ−m).</summary>
     public double Quadratic(double[] theta)
     {
+        var precision = _precision;
+        if (precision is null)
+        {
+            return 0;
+        }
+
         int d = _mean.Length;
         double total = 0;
         for (int j = 0; j < d; j++)
@@ -121,7 +130,7 @@ public sealed class FoldedEvidence
             double acc = 0;
             for (int i = 0; i < d; i++)
             {
-                acc += _precision[j * d + i] * (theta[i] - _mean[i]);
+                acc += precision[j * d + i] * (theta[i] - _mean[i]);
             }
 
             total += dj * acc;
@@ -130,19 +139,38 @@ public sealed class FoldedEvidence
         return total;
     }
 
-    /// <summary>Adds −P(θ−m) to the gradient and P to the (negative) Hessian.</summary>
-    internal void AddTo(double[] theta, double[] grad, double[] hess)
+    /// <summary>Adds −P(θ−m) to the gradient.</summary>
+    internal void AddGradient(double[] theta, double[] grad)
     {
+        if (_precision is null)
+        {
+            return;
+        }
+
         int d = _mean.Length;
         for (int j = 0; j < d; j++)
         {
             double dj = theta[j] - _mean[j];
-            for (int i = 0; i < d; i++)
+            if (dj != 0)
             {
-                double pji = _precision[j * d + i];
-                hess[j * d + i] += pji;
-                grad[i] -= pji * dj;
+                System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(_precision.AsSpan(j * d, d), -dj, grad, grad);
             }
+        }
+    }
+
+    /// <summary>Adds P to the lower triangle (diagonal included) of the column-major (negative) Hessian.</summary>
+    internal void AddLower(double[] hess)
+    {
+        if (_precision is null)
+        {
+            return;
+        }
+
+        int d = _mean.Length;
+        for (int j = 0; j < d; j++)
+        {
+            var column = hess.AsSpan((j * d) + j, d - j);
+            System.Numerics.Tensors.TensorPrimitives.Add(column, _precision.AsSpan((j * d) + j, d - j), column);
         }
     }
 }

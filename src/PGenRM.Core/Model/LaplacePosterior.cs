@@ -4,16 +4,31 @@ namespace PGenRM.Core.Model;
 
 /// <summary>
 /// A Gaussian posterior N(Mean, H⁻¹) from a Laplace fit, kept as the Cholesky factor L of the precision H = L Lᵀ.
+/// A fit may hand the factor and the leave-one-out likelihood over as computations run when first read: a grid
+/// search keeps one fit of many, and the online user update reads only the mean.
 /// </summary>
 public sealed class LaplacePosterior
 {
-    private readonly double[] _choleskyLower; // column-major d×d
+    private readonly Lazy<double[]> _choleskyLower; // column-major d×d
+    private readonly Lazy<double>? _leaveOneOut;
+    private readonly double _leaveOneOutValue;
 
     /// <summary>Creates a posterior from a mean and the lower Cholesky factor of its precision.</summary>
     public LaplacePosterior(double[] mean, double[] choleskyLower, double logEvidence, double scale)
     {
+        ArgumentNullException.ThrowIfNull(choleskyLower);
         Mean = mean;
-        _choleskyLower = choleskyLower;
+        _choleskyLower = new Lazy<double[]>(choleskyLower);
+        LogEvidence = logEvidence;
+        Scale = scale;
+    }
+
+    /// <summary>Creates a posterior whose factor and leave-one-out likelihood are computed when first read.</summary>
+    internal LaplacePosterior(double[] mean, Func<double[]> choleskyLower, double logEvidence, double scale, Func<double> leaveOneOut)
+    {
+        Mean = mean;
+        _choleskyLower = new Lazy<double[]>(choleskyLower);
+        _leaveOneOut = new Lazy<double>(leaveOneOut);
         LogEvidence = logEvidence;
         Scale = scale;
     }
@@ -25,13 +40,39 @@ public sealed class LaplacePosterior
     public double LogEvidence { get; }
 
     /// <summary>Approximate leave-one-out log-likelihood of the fitted observations (0 with none).</summary>
-    public double LeaveOneOutLogLikelihood { get; init; }
+    public double LeaveOneOutLogLikelihood
+    {
+        get => _leaveOneOut?.Value ?? _leaveOneOutValue;
+        init
+        {
+            _leaveOneOutValue = value;
+            _leaveOneOut = null;
+        }
+    }
+
+    /// <summary>
+    /// Whether <see cref="Settle"/> computes the leave-one-out likelihood now (a primal fit, whose deferred computation
+    /// would keep all its observations alive for as long as the posterior).
+    /// </summary>
+    internal bool LeaveOneOutOnSettle { get; init; }
+
+    /// <summary>
+    /// Called on a posterior that is kept (a user's): computes what would otherwise hold large inputs alive, so the
+    /// posterior keeps no more than its own numbers (and, for a dual fit, its at most d observations).
+    /// </summary>
+    internal void Settle()
+    {
+        if (LeaveOneOutOnSettle)
+        {
+            _ = LeaveOneOutLogLikelihood;
+        }
+    }
 
     /// <summary>The prior-strength multiplier this posterior was fitted with.</summary>
     public double Scale { get; }
 
     /// <summary>The lower Cholesky factor of the precision, column-major (for assembling block posteriors).</summary>
-    internal double[] CholeskyLower => _choleskyLower;
+    internal double[] CholeskyLower => _choleskyLower.Value;
 
     /// <summary>Number of parameters.</summary>
     public int Dimension => Mean.Length;
@@ -40,26 +81,10 @@ public sealed class LaplacePosterior
     public double Variance(ReadOnlySpan<double> z)
     {
         int d = Mean.Length;
-        var y = z.ToArray();
+        var y = z[..d].ToArray();
         // Forward substitution L y = z; the variance is |y|².
-        for (int i = 0; i < d; i++)
-        {
-            double acc = y[i];
-            for (int k = 0; k < i; k++)
-            {
-                acc -= _choleskyLower[k * d + i] * y[k];
-            }
-
-            y[i] = acc / _choleskyLower[i * d + i];
-        }
-
-        double total = 0;
-        for (int i = 0; i < d; i++)
-        {
-            total += y[i] * y[i];
-        }
-
-        return total;
+        DenseCholesky.ForwardSubstitute(CholeskyLower, d, y);
+        return System.Numerics.Tensors.TensorPrimitives.Dot(y, y);
     }
 
     /// <summary>
@@ -84,7 +109,7 @@ public sealed class LaplacePosterior
             eps[i] = StandardNormal.Next(random);
         }
 
-        var x = DenseMatrix.OfColumnMajor(d, d, _choleskyLower).Transpose().Solve(DenseVector.OfArray(eps)).AsArray();
+        var x = DenseMatrix.OfColumnMajor(d, d, CholeskyLower).Transpose().Solve(DenseVector.OfArray(eps)).AsArray();
         for (int i = 0; i < d; i++)
         {
             x[i] += Mean[i];

@@ -27,12 +27,13 @@ public static class SchemeLearner
         ArgumentNullException.ThrowIfNull(observations);
         ArgumentNullException.ThrowIfNull(options);
         int? split = options.CollaborativeOnResidual ? ContentSplit(observations, prior.Dimension) : null;
-        var content = split is { } d ? observations.Select(o => ContentStage(o, d)).ToList() : observations;
+        var content = split is { } d ? ObservationMatrix.ContentStage(observations, prior.Dimension, d) : ObservationMatrix.Of(observations, prior.Dimension);
         LaplacePosterior? best = null;
         var warm = start;
         foreach (double scale in options.PriorScaleGrid.OrderByDescending(s => s))
         {
-            // Strongest prior first: each weaker fit starts from the previous mode, which is close.
+            // Strongest prior first: each weaker fit starts from the previous mode, which is close. The observations
+            // (and the dual form's Gram matrix) are laid out once for all scales.
             var fit = BayesianLogistic.Fit(prior, scale, content, folded, warm, options.NewtonIterations);
             warm = fit.Mean;
             if (best is null || Criterion(fit, options) > Criterion(best, options) + 1e-9)
@@ -46,7 +47,9 @@ public static class SchemeLearner
             }
         }
 
-        return split is { } contentLength ? FitCollaborativeOnResidual(prior, best!, observations, contentLength, options, folded, start) : best!;
+        best!.Settle();
+        content.ReleaseCaches();
+        return split is { } contentLength ? FitCollaborativeOnResidual(prior, best, observations, contentLength, options, folded, start) : best;
     }
 
     private static double Criterion(LaplacePosterior fit, HybridModelOptions options) =>
@@ -71,10 +74,17 @@ public static class SchemeLearner
         int? split = options.CollaborativeOnResidual ? ContentSplit(observations, prior.Dimension) : null;
         if (split is not { } d)
         {
-            return BayesianLogistic.Fit(prior, scale, observations, folded, start, options.NewtonIterations);
+            var all = ObservationMatrix.Of(observations, prior.Dimension);
+            var fit = BayesianLogistic.Fit(prior, scale, all, folded, start, options.NewtonIterations);
+            fit.Settle();
+            all.ReleaseCaches();
+            return fit;
         }
 
-        var content = BayesianLogistic.Fit(prior, scale, observations.Select(o => ContentStage(o, d)).ToList(), folded, start, options.NewtonIterations);
+        var data = ObservationMatrix.ContentStage(observations, prior.Dimension, d);
+        var content = BayesianLogistic.Fit(prior, scale, data, folded, start, options.NewtonIterations);
+        content.Settle();
+        data.ReleaseCaches();
         return FitCollaborativeOnResidual(prior, content, observations, d, options, folded, start);
     }
 
@@ -125,9 +135,10 @@ public static class SchemeLearner
         {
             var factorPrior = new DiagonalGaussian(prior.Mean[contentLength..], prior.Precision[contentLength..]);
             var warm = start is { Length: var n } && n == dimension ? start[contentLength..] : null;
+            var residualData = ObservationMatrix.Of(residual, f);
             foreach (double scale in options.PriorScaleGrid.OrderByDescending(s => s))
             {
-                var fit = BayesianLogistic.Fit(factorPrior, scale, residual, factorFolded, warm, options.NewtonIterations);
+                var fit = BayesianLogistic.Fit(factorPrior, scale, residualData, factorFolded, warm, options.NewtonIterations);
                 warm = fit.Mean;
                 if (factor is null || Criterion(fit, options) > Criterion(factor, options) + 1e-9)
                 {
@@ -137,6 +148,25 @@ public static class SchemeLearner
         }
 
         var scheme = (double[])w.Clone();
+        if (factor is not null)
+        {
+            Array.Copy(factor.Mean, 0, scheme, contentLength, f);
+        }
+
+        // The block factor is assembled only when read (the online update reads only the mean); the factor block's
+        // own factor (F×F) is computed now, so the residual observations are not kept.
+        var factorLower = factor?.CholeskyLower;
+        return new LaplacePosterior(
+            scheme,
+            () => BlockLower(content, factorLower, dimension, contentLength),
+            content.LogEvidence + (factor?.LogEvidence ?? 0),
+            content.Scale,
+            () => content.LeaveOneOutLogLikelihood);
+    }
+
+    private static double[] BlockLower(LaplacePosterior content, double[]? factorLower, int dimension, int contentLength)
+    {
+        int f = dimension - contentLength;
         var lower = new double[dimension * dimension];
         var contentLower = content.CholeskyLower;
         for (int j = 0; j < dimension; j++)
@@ -145,20 +175,12 @@ public static class SchemeLearner
             {
                 lower[j * dimension + i] = j < contentLength
                     ? (i < contentLength ? contentLower[j * dimension + i] : 0)
-                    : factor is null ? contentLower[j * dimension + i]
-                    : factor.CholeskyLower[(j - contentLength) * f + (i - contentLength)];
+                    : factorLower is null ? contentLower[j * dimension + i]
+                    : factorLower[(j - contentLength) * f + (i - contentLength)];
             }
         }
 
-        if (factor is not null)
-        {
-            Array.Copy(factor.Mean, 0, scheme, contentLength, f);
-        }
-
-        return new LaplacePosterior(scheme, lower, content.LogEvidence + (factor?.LogEvidence ?? 0), content.Scale)
-        {
-            LeaveOneOutLogLikelihood = content.LeaveOneOutLogLikelihood,
-        };
+        return lower;
     }
 
     /// <summary>
@@ -224,19 +246,6 @@ public static class SchemeLearner
         }
 
         return null;
-    }
-
-    /// <summary>The content stage's view of a pair: Δx alone (the collaborative block and Δb zeroed).</summary>
-    private static LogisticObservation ContentStage(LogisticObservation observation, int contentLength)
-    {
-        if (observation.ContentLength is null)
-        {
-            return observation;
-        }
-
-        var z = new double[observation.Features.Length];
-        Array.Copy(observation.Features, z, Math.Min(contentLength, z.Length));
-        return new LogisticObservation(z, 0, observation.Weight);
     }
 
     /// <summary>Fits an item's strength and factor offset φ = [b; o] around a zero-mean prior.</summary>
