@@ -26,6 +26,7 @@ namespace PGenRM.Scale;
 internal static class AzuriteRun
 {
     private static int s_timeouts;
+    private static int s_errors;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -174,6 +175,7 @@ internal static class AzuriteRun
             ["rawInsertsPerSecond"] = Math.Round(rawPerSecond, 1),
             ["feedbackToRawInsertRatio"] = Math.Round(feedbackPerSecond / rawPerSecond, 3),
             ["ackTimeoutsRetried"] = s_timeouts,
+            ["ackErrorsRetried"] = s_errors,
             ["azuriteCpuMsPerFeedback"] = Math.Round(childCpu / (users * perUser), 2),
             ["siloCpuMsPerFeedback"] = Math.Round(cpu.TotalMilliseconds / (users * perUser), 2),
             ["ackLatencyMsP50"] = Math.Round(Percentile(latencies, 0.50), 2),
@@ -236,9 +238,14 @@ internal static class AzuriteRun
 
                         break;
                     }
-                    catch (TimeoutException) when (attempt < 3)
+                    catch (TimeoutException) when (attempt < 5)
                     {
                         Interlocked.Increment(ref s_timeouts);
+                    }
+                    catch (Exception e) when (attempt < 5 && e is OperationCanceledException or OrleansException)
+                    {
+                        // A transient cluster error (e.g. an item activation cancelled on the starved VM): re-sent, as a client would.
+                        Interlocked.Increment(ref s_errors);
                     }
                 }
 
