@@ -148,8 +148,7 @@ public static class BayesianLogistic
                 Hessian(data, lambda, curvature, null, hess, new double[Math.Max(n, d)]);
                 data.ReleaseCaches();
                 DenseCholesky.Factor(hess, d);
-                DenseCholesky.ClearUpper(hess, d);
-                return hess;
+                return DenseCholesky.PackLower(hess, d);
             };
         }
         else
@@ -157,7 +156,7 @@ public static class BayesianLogistic
             var hess = matrix;
             Hessian(data, lambda, curvature, folded, hess, work);
             double logDetH = DenseCholesky.Factor(hess, d);
-            DenseCholesky.ClearUpper(hess, d);
+            var packed = DenseCholesky.PackLower(hess, d);
             double logDetPrior = 0;
             for (int i = 0; i < d; i++)
             {
@@ -165,13 +164,13 @@ public static class BayesianLogistic
             }
 
             logEvidence = objective + 0.5 * logDetPrior - 0.5 * logDetH;
-            lower = () => hess;
+            lower = () => packed;
         }
 
         // The leave-one-out likelihood needs the observations; a dual fit keeps them anyway (for its factor, at most
         // d rows, less than the d×d factor), a primal one computes it when settled (SchemeLearner, for the fit it keeps).
         LaplacePosterior? posterior = null;
-        posterior = new LaplacePosterior(theta, lower, logEvidence, scale, () => LeaveOneOut(theta, posterior!.CholeskyLower, data))
+        posterior = new LaplacePosterior(theta, lower, logEvidence, scale, () => LeaveOneOut(theta, posterior!.PackedLower, data))
         {
             LeaveOneOutOnSettle = !dual,
         };
@@ -191,7 +190,7 @@ public static class BayesianLogistic
     /// η₋ₖ ≈ ηₖ + ℓ'ₖ·hₖ/(1 − ℓ''ₖ·hₖ) with hₖ = zₖᵀH⁻¹zₖ. Unlike the Laplace evidence it does not reward a weak
     /// prior when a user's few pairs are separable, which with ~70 pairs in ~80 dimensions they often are.
     /// </summary>
-    private static double LeaveOneOut(double[] theta, double[] lower, ObservationMatrix data)
+    private static double LeaveOneOut(double[] theta, double[] lower, ObservationMatrix data) // lower: packed
     {
         int d = theta.Length;
         int n = data.Count;
@@ -210,14 +209,14 @@ public static class BayesianLogistic
             data.Column(j).CopyTo(row);
             for (int k = 0; k < j; k++)
             {
-                double ljk = lower[(k * d) + j];
+                double ljk = lower[DenseCholesky.PackedOffset(k, d) + j - k];
                 if (ljk != 0)
                 {
                     TensorPrimitives.MultiplyAdd(y.AsSpan(k * n, n), -ljk, row, row);
                 }
             }
 
-            TensorPrimitives.Divide(row, lower[(j * d) + j], row);
+            TensorPrimitives.Divide(row, lower[DenseCholesky.PackedOffset(j, d)], row);
             TensorPrimitives.MultiplyAdd(row, row, h, h);
         }
 

@@ -81,12 +81,46 @@ internal static class DenseCholesky
         }
     }
 
-    /// <summary>Zeroes the strict upper triangle (so the array is exactly L, as a stored factor must be).</summary>
-    public static void ClearUpper(Span<double> matrix, int n)
+    /// <summary>Where column j of a packed lower triangle (columns j..n−1 stored one after another, rows j..n−1 each) starts.</summary>
+    public static int PackedOffset(int j, int n) => (j * n) - (j * (j - 1) / 2);
+
+    /// <summary>The lower triangle of the n×n column-major <paramref name="matrix"/>, packed column by column (n(n+1)/2 values).</summary>
+    public static double[] PackLower(ReadOnlySpan<double> matrix, int n)
     {
-        for (int j = 1; j < n; j++)
+        var packed = new double[n * (n + 1) / 2];
+        for (int j = 0; j < n; j++)
         {
-            matrix.Slice(j * n, j).Clear();
+            matrix.Slice((j * n) + j, n - j).CopyTo(packed.AsSpan(PackedOffset(j, n)));
+        }
+
+        return packed;
+    }
+
+    /// <summary>The full column-major lower-triangular matrix (zeros above the diagonal) of a packed one.</summary>
+    public static double[] UnpackLower(ReadOnlySpan<double> packed, int n)
+    {
+        var matrix = new double[n * n];
+        for (int j = 0; j < n; j++)
+        {
+            packed.Slice(PackedOffset(j, n), n - j).CopyTo(matrix.AsSpan((j * n) + j));
+        }
+
+        return matrix;
+    }
+
+    /// <summary>Solves L y = b in place for a packed lower factor.</summary>
+    public static void ForwardSubstitutePacked(ReadOnlySpan<double> packed, int n, Span<double> vector)
+    {
+        for (int j = 0; j < n; j++)
+        {
+            int offset = PackedOffset(j, n);
+            double yj = vector[j] / packed[offset];
+            vector[j] = yj;
+            if (yj != 0 && j + 1 < n)
+            {
+                var rest = vector[(j + 1)..n];
+                TensorPrimitives.MultiplyAdd(packed.Slice(offset + 1, n - j - 1), -yj, rest, rest);
+            }
         }
     }
 }

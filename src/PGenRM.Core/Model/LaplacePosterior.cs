@@ -9,25 +9,29 @@ namespace PGenRM.Core.Model;
 /// </summary>
 public sealed class LaplacePosterior
 {
-    private readonly Lazy<double[]> _choleskyLower; // column-major d×d
+    private readonly Lazy<double[]> _packedLower; // the factor's lower triangle, packed column by column (DenseCholesky)
     private readonly Lazy<double>? _leaveOneOut;
     private readonly double _leaveOneOutValue;
 
     /// <summary>Creates a posterior from a mean and the lower Cholesky factor of its precision.</summary>
     public LaplacePosterior(double[] mean, double[] choleskyLower, double logEvidence, double scale)
     {
+        ArgumentNullException.ThrowIfNull(mean);
         ArgumentNullException.ThrowIfNull(choleskyLower);
         Mean = mean;
-        _choleskyLower = new Lazy<double[]>(choleskyLower);
+        _packedLower = new Lazy<double[]>(DenseCholesky.PackLower(choleskyLower, mean.Length));
         LogEvidence = logEvidence;
         Scale = scale;
     }
 
-    /// <summary>Creates a posterior whose factor and leave-one-out likelihood are computed when first read.</summary>
-    internal LaplacePosterior(double[] mean, Func<double[]> choleskyLower, double logEvidence, double scale, Func<double> leaveOneOut)
+    /// <summary>
+    /// Creates a posterior whose factor (packed, <see cref="DenseCholesky.PackLower"/>) and leave-one-out likelihood are
+    /// computed when first read.
+    /// </summary>
+    internal LaplacePosterior(double[] mean, Func<double[]> packedLower, double logEvidence, double scale, Func<double> leaveOneOut)
     {
         Mean = mean;
-        _choleskyLower = new Lazy<double[]>(choleskyLower);
+        _packedLower = new Lazy<double[]>(packedLower);
         _leaveOneOut = new Lazy<double>(leaveOneOut);
         LogEvidence = logEvidence;
         Scale = scale;
@@ -71,8 +75,11 @@ public sealed class LaplacePosterior
     /// <summary>The prior-strength multiplier this posterior was fitted with.</summary>
     public double Scale { get; }
 
-    /// <summary>The lower Cholesky factor of the precision, column-major (for assembling block posteriors).</summary>
-    internal double[] CholeskyLower => _choleskyLower.Value;
+    /// <summary>
+    /// The lower Cholesky factor of the precision, packed column by column (<see cref="DenseCholesky.PackLower"/>): half
+    /// the dense d×d matrix a kept posterior would otherwise hold.
+    /// </summary>
+    internal double[] PackedLower => _packedLower.Value;
 
     /// <summary>Number of parameters.</summary>
     public int Dimension => Mean.Length;
@@ -83,7 +90,7 @@ public sealed class LaplacePosterior
         int d = Mean.Length;
         var y = z[..d].ToArray();
         // Forward substitution L y = z; the variance is |y|².
-        DenseCholesky.ForwardSubstitute(CholeskyLower, d, y);
+        DenseCholesky.ForwardSubstitutePacked(PackedLower, d, y);
         return System.Numerics.Tensors.TensorPrimitives.Dot(y, y);
     }
 
@@ -109,7 +116,7 @@ public sealed class LaplacePosterior
             eps[i] = StandardNormal.Next(random);
         }
 
-        var x = DenseMatrix.OfColumnMajor(d, d, CholeskyLower).Transpose().Solve(DenseVector.OfArray(eps)).AsArray();
+        var x = DenseMatrix.OfColumnMajor(d, d, DenseCholesky.UnpackLower(PackedLower, d)).Transpose().Solve(DenseVector.OfArray(eps)).AsArray();
         for (int i = 0; i < d; i++)
         {
             x[i] += Mean[i];

@@ -155,7 +155,7 @@ public static class SchemeLearner
 
         // The block factor is assembled only when read (the online update reads only the mean); the factor block's
         // own factor (F×F) is computed now, so the residual observations are not kept.
-        var factorLower = factor?.CholeskyLower;
+        var factorLower = factor?.PackedLower;
         return new LaplacePosterior(
             scheme,
             () => BlockLower(content, factorLower, dimension, contentLength),
@@ -164,19 +164,21 @@ public static class SchemeLearner
             () => content.LeaveOneOutLogLikelihood);
     }
 
+    /// <summary>The block-diagonal factor, packed: the content block's from the content fit, the factor block's from its own fit.</summary>
     private static double[] BlockLower(LaplacePosterior content, double[]? factorLower, int dimension, int contentLength)
     {
         int f = dimension - contentLength;
-        var lower = new double[dimension * dimension];
-        var contentLower = content.CholeskyLower;
+        var lower = new double[dimension * (dimension + 1) / 2];
+        var contentLower = content.PackedLower;
         for (int j = 0; j < dimension; j++)
         {
+            int offset = DenseCholesky.PackedOffset(j, dimension);
             for (int i = j; i < dimension; i++)
             {
-                lower[j * dimension + i] = j < contentLength
-                    ? (i < contentLength ? contentLower[j * dimension + i] : 0)
-                    : factorLower is null ? contentLower[j * dimension + i]
-                    : factorLower[(j - contentLength) * f + (i - contentLength)];
+                lower[offset + i - j] = j < contentLength
+                    ? (i < contentLength ? contentLower[offset + i - j] : 0)
+                    : factorLower is null ? contentLower[offset + i - j]
+                    : factorLower[DenseCholesky.PackedOffset(j - contentLength, f) + i - j];
             }
         }
 
@@ -191,7 +193,6 @@ public static class SchemeLearner
     {
         int dimension = folded.Mean.Length;
         int f = dimension - contentLength;
-        var precision = folded.Precision;
         var mean = folded.Mean;
         var block = new double[f * f];
         var rhs = new double[f];
@@ -199,7 +200,7 @@ public static class SchemeLearner
         {
             for (int i = 0; i < f; i++)
             {
-                block[j * f + i] = precision[(contentLength + j) * dimension + contentLength + i];
+                block[j * f + i] = folded.PrecisionAt(contentLength + i, contentLength + j);
             }
         }
 
@@ -213,7 +214,7 @@ public static class SchemeLearner
 
             for (int j = 0; j < contentLength; j++)
             {
-                total -= precision[j * dimension + contentLength + i] * (w[j] - mean[j]);
+                total -= folded.PrecisionAt(contentLength + i, j) * (w[j] - mean[j]);
             }
 
             rhs[i] = total;
