@@ -26,6 +26,7 @@ namespace PGenRM.Scale;
 internal static class AzuriteRun
 {
     private static int s_timeouts;
+    private static int s_errors;
 
     public static async Task<int> RunAsync(string[] args)
     {
@@ -45,6 +46,9 @@ internal static class AzuriteRun
         string run = Guid.NewGuid().ToString("N")[..8];
         var names = new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", $"prototypes-{run}");
 
+        var requests = new RequestCounter();
+        var tableOptions = new TableClientOptions();
+        tableOptions.AddPolicy(requests, Azure.Core.HttpPipelinePosition.PerCall);
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Polly", LogLevel.Warning);
         builder.UseOrleans(silo =>
@@ -52,7 +56,7 @@ internal static class AzuriteRun
             silo.UseLocalhostClustering();
             silo.Services.AddSingleton<ISentenceEncoder>(_ => new PrecomputedEncoder());
             silo.Services.AddPGenRMGrains();
-            silo.AddPGenRMStorage(storage, names);
+            silo.AddPGenRMStorage(storage, names, tableOptions);
         });
         using var host = builder.Build();
 
@@ -101,11 +105,15 @@ internal static class AzuriteRun
         // activates every user (state read, log query, membership); the later rounds reach active users.
         var latencies = new double[users * perUser];
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var requestsBefore = requests.Snapshot();
+        double childCpuBefore = ChildCpuMilliseconds();
         var feedback = Stopwatch.StartNew();
         var firstRound = await RoundAsync(grains, latencies, 0, users, users, usersPerTenant, itemPool, concurrency);
         var laterRounds = perUser > 1 ? await RoundAsync(grains, latencies, users, users * perUser, users, usersPerTenant, itemPool, concurrency) : TimeSpan.Zero;
         feedback.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        var requestsAfter = requests.Snapshot();
+        double childCpu = ChildCpuMilliseconds() - childCpuBefore;
         var flushClock = Stopwatch.StartNew();
         await pipeline.FlushAsync();
         flushClock.Stop();
@@ -116,6 +124,7 @@ internal static class AzuriteRun
         long heapActive = Heap();
         await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         long heapCollected = Heap();
+        var requestsCollected = requests.Snapshot();
 
         // The raw insert rate, same concurrency, rows of a log row's size, in the same Azurite.
         var sizes = await LogRowBytesAsync(new TableClient(storage, names.LogTable));
@@ -141,7 +150,14 @@ internal static class AzuriteRun
         Array.Sort(latencies);
         var lagValues = lags.ToArray();
         Array.Sort(lagValues);
-        double checkpointsPerFeedback = (1.0 + (perUser / UserGrain.CheckpointEvery)) / perUser;
+        // Measured: the silo's table requests during the feedback rounds, and the state writes after them (membership timers, the checkpoints of the collection).
+        double n = users * perUser;
+        double logWrites = RequestCounter.Between(requestsBefore, requestsAfter, names.LogTable, write: true) / n;
+        double stateWrites = RequestCounter.Between(requestsBefore, requestsAfter, names.UsersTable, write: true) / n;
+        double stateWritesAfterRounds = RequestCounter.Between(requestsAfter, requestsCollected, names.UsersTable, write: true) / n;
+        double userReads = (RequestCounter.Between(requestsBefore, requestsAfter, names.UsersTable, write: false) + RequestCounter.Between(requestsBefore, requestsAfter, names.LogTable, write: false)) / n;
+        double itemWrites = RequestCounter.Between(requestsBefore, requestsAfter, names.ItemsTable, write: true) / n;
+        double checkpointsPerFeedback = stateWrites + stateWritesAfterRounds;
         var result = new Dictionary<string, object>
         {
             ["mode"] = "azurite",
@@ -159,6 +175,8 @@ internal static class AzuriteRun
             ["rawInsertsPerSecond"] = Math.Round(rawPerSecond, 1),
             ["feedbackToRawInsertRatio"] = Math.Round(feedbackPerSecond / rawPerSecond, 3),
             ["ackTimeoutsRetried"] = s_timeouts,
+            ["ackErrorsRetried"] = s_errors,
+            ["azuriteCpuMsPerFeedback"] = Math.Round(childCpu / (users * perUser), 2),
             ["siloCpuMsPerFeedback"] = Math.Round(cpu.TotalMilliseconds / (users * perUser), 2),
             ["ackLatencyMsP50"] = Math.Round(Percentile(latencies, 0.50), 2),
             ["ackLatencyMsP99"] = Math.Round(Percentile(latencies, 0.99), 2),
@@ -172,6 +190,12 @@ internal static class AzuriteRun
             ["userStateBytesP50"] = Percentile(states.Sorted, 0.50),
             ["userStateBytesP99"] = Percentile(states.Sorted, 0.99),
             ["logRowBytes"] = Math.Round(sizes.Mean, 1),
+            ["storageRequestsPerFeedback"] = Math.Round(logWrites + stateWrites, 3),
+            ["logWritesPerFeedback"] = Math.Round(logWrites, 3),
+            ["userStateWritesPerFeedback"] = Math.Round(stateWrites, 3),
+            ["userStateWritesAfterRoundsPerFeedback"] = Math.Round(stateWritesAfterRounds, 3),
+            ["userReadsPerFeedback"] = Math.Round(userReads, 3),
+            ["itemWritesPerFeedback"] = Math.Round(itemWrites, 3),
             ["bytesWrittenPerFeedback"] = Math.Round(sizes.Mean + (checkpointsPerFeedback * states.Mean), 1),
             ["itemStateBytesMean"] = Math.Round(itemsStored.Mean, 1),
             ["itemsStored"] = itemsStored.Sorted.Length,
@@ -214,9 +238,14 @@ internal static class AzuriteRun
 
                         break;
                     }
-                    catch (TimeoutException) when (attempt < 3)
+                    catch (TimeoutException) when (attempt < 5)
                     {
                         Interlocked.Increment(ref s_timeouts);
+                    }
+                    catch (Exception e) when (attempt < 5 && e is OperationCanceledException or OrleansException)
+                    {
+                        // A transient cluster error (e.g. an item activation cancelled on the starved VM): re-sent, as a client would.
+                        Interlocked.Increment(ref s_errors);
                     }
                 }
 
@@ -277,6 +306,52 @@ internal static class AzuriteRun
         GC.WaitForPendingFinalizers();
         GC.Collect();
         return GC.GetTotalMemory(forceFullCollection: true);
+    }
+
+    /// <summary>CPU time of this process's descendants (Azurite's Node process), from /proc; 0 where there is none.</summary>
+    private static double ChildCpuMilliseconds()
+    {
+        if (!Directory.Exists("/proc"))
+        {
+            return 0;
+        }
+
+        var parents = new Dictionary<int, (int Parent, long Ticks)>();
+        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), NumberStyles.Integer, CultureInfo.InvariantCulture, out int pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                // Fields after the command's closing parenthesis: state ppid ... utime (14th field) stime (15th).
+                string stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[pid] = (int.Parse(fields[1], CultureInfo.InvariantCulture), long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
+            }
+            catch (IOException)
+            {
+                // The process ended meanwhile.
+            }
+        }
+
+        int self = Environment.ProcessId;
+        long ticks = 0;
+        foreach (var (pid, (_, t)) in parents)
+        {
+            for (int p = parents[pid].Parent, depth = 0; p > 1 && depth < 16; p = parents.TryGetValue(p, out var up) ? up.Parent : 0, depth++)
+            {
+                if (p == self)
+                {
+                    ticks += t;
+                    break;
+                }
+            }
+        }
+
+        return ticks * 10.0; // USER_HZ = 100 on Linux
     }
 
     private static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";

@@ -141,8 +141,9 @@ for (int u = 0; u < users; u++)
     sizes[u] = StateBytes(n, scheme);
     feedbackItems += n;
 
-    // n log rows, and a checkpoint on the first item and every CheckpointEvery after (sized as the final state: an upper bound).
-    bytesWritten += ((double)n * logRowBytes) + ((1 + (n / UserGrain.CheckpointEvery)) * (double)sizes[u]);
+    // n log rows, a checkpoint every CheckpointEvery items and one for the rest at deactivation (the first item writes
+    // none since the append-first path; the join rides on one of these), sized as the final state: an upper bound.
+    bytesWritten += ((double)n * logRowBytes) + (((n + UserGrain.CheckpointEvery - 1) / UserGrain.CheckpointEvery) * (double)sizes[u]);
     firstPrototype.Apply(JoinReport(u, scheme, u + 1));
 }
 

@@ -125,9 +125,10 @@ public sealed partial class ItemGrain(
         _timer = this.RegisterGrainTimer(
             static async (self, ct) =>
             {
+                // Disposed after the write: disposing a grain timer cancels the token its running callback got.
+                await self.WriteBehindAsync(ct);
                 self._timer?.Dispose();
                 self._timer = null;
-                await self.WriteBehindAsync(ct);
                 self.ScheduleWriteBehind();
             },
             this,

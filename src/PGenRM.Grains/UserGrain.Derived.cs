@@ -21,7 +21,7 @@ public sealed partial class UserGrain
 
     /// <summary>
     /// The item half of <see cref="ReplayDerivedAsync"/>: the judgments of every log entry in sequence order, made exactly
-    /// as live from what the entry holds (the scheme after the operation, the prototype then, the pairs; the judge key is
+    /// as live from what the entry holds (the judge's scheme and prototype, the pairs; the judge key is
     /// the judgment sketch summed up to that entry), posted to this silo's pipeline and flushed before returning, so the
     /// items hold them when the call completes. Entries written before the log kept the scheme are judged with the
     /// current scheme.

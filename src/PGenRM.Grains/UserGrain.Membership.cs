@@ -20,6 +20,12 @@ public sealed partial class UserGrain
     /// <summary>Relative hysteresis margin of the nearest-prototype check (<see cref="UserMembership.MoveMargin"/>).</summary>
     public const float PrototypeMoveMargin = UserMembership.MoveMargin;
 
+    /// <summary>
+    /// Longest a join, move or report waits in memory for a checkpoint before it is written on its own (and its
+    /// reports leave): the lag of a prototype behind a new member, traded for one storage request per feedback.
+    /// </summary>
+    public static readonly TimeSpan MembershipWriteDelay = TimeSpan.FromSeconds(30);
+
     /// <summary>A report is due after this many feedback items (<see cref="UserMembership.ReportEveryFeedback"/>).</summary>
     public const int ReportEveryFeedback = UserMembership.ReportEveryFeedback;
 
@@ -31,6 +37,7 @@ public sealed partial class UserGrain
     private UserMembership _membership = null!;
     private float[]? _population;
     private Task? _sending;
+    private IGrainTimer? _membershipTimer;
     private int? _placement;
 
     /// <summary>Loads the tenant's directory and population scheme (before the model is rebuilt, so it starts at its prior).</summary>
@@ -108,7 +115,8 @@ public sealed partial class UserGrain
     /// Before the first update of a user that is a member of nothing: places it by its scheme fitted under the population
     /// prior (a probe fit of the history with the new pairs and stated preference), then moves the model to that
     /// prototype's prior before the update is applied, so the user learns under its prototype's prior from its first pair
-    /// on, as every placed user does. The membership step after the update makes the join.
+    /// on, as every placed user does. The membership step after the update makes the join. With one prototype in the
+    /// directory the placement is that one, and the probe fit (a full fit, the cost of a second update) is skipped.
     /// </summary>
     private void PlaceBeforeFirstUpdate(IEnumerable<PairEvidence> newPairs, double[]? stated)
     {
@@ -118,27 +126,40 @@ public sealed partial class UserGrain
             return;
         }
 
-        var probe = new UserModel(MembershipPrior(state.State), _evaluator.Model);
-        probe.Restore(_model.History.Concat(newPairs).ToList(), _model.Folded, stated ?? _model.StatedPreference);
-        if (probe.IsColdStart)
+        var pairs = _model.History.Concat(newPairs).ToList();
+        var statedNow = stated ?? _model.StatedPreference;
+        if (pairs.Count == 0 && _model.Folded.Count == 0 && statedNow is null)
         {
+            // Still no data: stays a member of nothing (as the probe's cold start said before).
             return;
         }
 
-        _placement = UserMembership.Place(_directory, Floats(probe.Scheme), _key);
+        if (_directory.Centroids.Count <= 1)
+        {
+            // One prototype (a tenant not clustered yet): the placement does not depend on the scheme, so no probe fit.
+            _placement = 0;
+        }
+        else
+        {
+            var probe = new UserModel(MembershipPrior(state.State), _evaluator.Model);
+            probe.Restore(pairs, _model.Folded, statedNow);
+            _placement = UserMembership.Place(_directory, Floats(probe.Scheme), _key);
+        }
+
         _population = null;
         _model.SetPrior(PriorOf(_placement.Value));
     }
 
     /// <summary>
     /// The membership step after an update (or, with <paramref name="updated"/> false, on a new directory version):
-    /// places or re-checks the user and puts due reports in the outbox. True when a join or move was created: the caller
-    /// stores the state before it returns, then <see cref="SendReports"/>.
+    /// places or re-checks the user and puts due reports in the outbox. True when a join or move was created; its reports
+    /// leave (<see cref="SendReports"/>) once a state write holds them (a checkpoint, <see cref="ScheduleMembershipWrite"/>,
+    /// or the caller's own write).
     /// </summary>
     private async Task<bool> MembershipStepAsync(bool updated, bool writing, CancellationToken cancellationToken)
     {
         // Update reports ride on the checkpoint (every CheckpointEvery operations), never on a write of their own.
-        writing |= !state.RecordExists || state.State.LogSequence - _checkpointed >= CheckpointEvery;
+        writing |= state.State.LogSequence - _checkpointed >= CheckpointEvery;
         var s = state.State;
         UserMembership.Confirm(s, _confirmed);
         if (s.Prototype is null && _model.IsColdStart)
@@ -178,6 +199,48 @@ public sealed partial class UserGrain
             return Floats(_model.Scheme);
         }
     }
+
+    /// <summary>
+    /// Arms the membership write: a join, move or report not yet stored is written at most
+    /// <see cref="MembershipWriteDelay"/> later, unless a checkpoint (every <see cref="CheckpointEvery"/> operations) or
+    /// the deactivation stores it first. So a feedback's own storage request stays the log row, and a prototype learns
+    /// of a new member within that delay (its reports leave once stored).
+    /// </summary>
+    private void ScheduleMembershipWrite()
+    {
+        if (_membershipTimer is not null || _stale || !UnstoredReports())
+        {
+            return;
+        }
+
+        _membershipTimer = this.RegisterGrainTimer(
+            static async (self, ct) =>
+            {
+                try
+                {
+                    if (!self._stale && self.UnstoredReports())
+                    {
+                        await self.CheckpointAsync(force: true, reapply: null, ct);
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Nothing acknowledged depends on it: the next checkpoint, the deactivation or the log tail stores it.
+                    self.LogMembershipWriteFailed(e, self._key);
+                }
+                finally
+                {
+                    // Disposed after the write: disposing a grain timer cancels the token its running callback got.
+                    self._membershipTimer?.Dispose();
+                    self._membershipTimer = null;
+                }
+            },
+            this,
+            new GrainTimerCreationOptions { DueTime = MembershipWriteDelay, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = false });
+    }
+
+    /// <summary>Whether the outbox holds a report that was never stored (a confirmation alone waits for the next write).</summary>
+    private bool UnstoredReports() => state.State.Outbox.Any(r => !_stored.Contains(r.Id));
 
     /// <summary>Whether the outbox changed since the state was last stored (a report created or confirmed since).</summary>
     private bool MembershipDirty() => state.State.Outbox.Any(r => !_stored.Contains(r.Id) || _confirmed.Contains(r.Id));
@@ -300,6 +363,9 @@ public sealed partial class UserGrain
 
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Prototype reports of {UserKey} could not be sent; the next write or activation sends them again")]
     private partial void LogMembershipFailed(Exception exception, string userKey);
+
+    [LoggerMessage(EventId = 2110, Level = LogLevel.Warning, Message = "The membership write of {UserKey} failed; its reports wait for the next checkpoint or the deactivation")]
+    private partial void LogMembershipWriteFailed(Exception exception, string userKey);
 
     [LoggerMessage(EventId = 2105, Level = LogLevel.Debug, Message = "User {UserKey} moved from prototype {From} to {To}")]
     private partial void LogMoved(string userKey, int from, int to);

@@ -10,11 +10,12 @@ namespace PGenRM.Grains;
 
 /// <summary>
 /// One user's preference model (key "{tenant}/{user}"). Feedback is applied in one turn: encode, read both items'
-/// statistics (through the silo's <see cref="Derived.ItemStatsCache"/>), update the <see cref="UserModel"/>, append the
-/// operation with the updated scheme to the <see cref="FeedbackLog"/> (the source of truth; a repeated id is rejected
-/// there), post the items' judgments to the silo's <see cref="Derived.DerivedStatsPipeline"/> (not awaited by the
-/// acknowledgment; it waits only while the pipeline's queue is full), and acknowledge once the log row is durable. The compact state is a checkpoint written every <see cref="CheckpointEvery"/> operations (and on
-/// deactivation); on activation the verbatim history and the entries above the checkpoint come back from the log
+/// statistics (through the silo's <see cref="Derived.ItemStatsCache"/>), append the operation with the judge's scheme
+/// before it to the <see cref="FeedbackLog"/> (the source of truth and the one storage request of a feedback; a repeated
+/// id is rejected there, before memory changes), update the <see cref="UserModel"/>, post the items' judgments to the
+/// silo's <see cref="Derived.DerivedStatsPipeline"/> (not awaited by the acknowledgment; it waits only while the
+/// pipeline's queue is full), and acknowledge. The compact state is a checkpoint written every
+/// <see cref="CheckpointEvery"/> operations (and on deactivation); on activation the verbatim history and the entries above the checkpoint come back from the log
 /// (docs/STORAGE.md). The grain is not reentrant, so concurrent feedback for one user is applied one item at a time.
 /// An activation idle for <see cref="IdleMinutes"/> is deactivated (checkpointed) instead of Orleans' default two hours.
 /// </summary>
@@ -238,14 +239,15 @@ public sealed partial class UserGrain(
     }
 
     /// <summary>
-    /// Applies one feedback operation (one id, one or more pairs): update the model and the state in memory, append the
-    /// log entry with the updated scheme (a row with the same id means a duplicate: the activation is reloaded from
-    /// storage, undoing the update), post the judgments to the silo's pipeline, write the state when a checkpoint is due.
+    /// Applies one feedback operation (one id, one or more pairs): append the log entry first (it carries the scheme and
+    /// prototype the user had before the operation, known without fitting; a row with the same id means a duplicate, and
+    /// memory was never touched), then update the model and the state in memory, post the judgments to the silo's
+    /// pipeline, and write the state only when a checkpoint is due. The log row is the one storage request of a
+    /// feedback; a checkpoint rides along every <see cref="CheckpointEvery"/> operations.
     /// </summary>
     private async Task<FeedbackReceipt> ApplyAndStoreAsync(LogEntry entry, IReadOnlyList<PendingPair> pairs, CancellationToken cancellationToken)
     {
-        // A resend of a recent id (the usual retry) is known to be applied: answer it without touching the model, so the
-        // log's refusal below — and the reload it costs — is left to ids older than the window.
+        // A resend of a recent id (the usual retry) is known to be applied: answered without a storage request.
         if (state.State.RecentFeedback.Contains(entry.FeedbackId))
         {
             LogDuplicateFeedback(entry.FeedbackId, _key);
@@ -254,9 +256,7 @@ public sealed partial class UserGrain(
 
         entry.Sequence = state.State.LogSequence + 1;
 
-        // The model first: the log row carries the scheme the judgments are made with, so a replay re-sends them exactly.
-        PlaceBeforeFirstUpdate(pairs.Select(p => p.Stored.ToEvidence()), null);
-        Apply(state.State, entry, pairs);
+        // The judge is the user as it was before this operation: what the items' judgments carry live and on replay.
         entry.JudgeScheme = FloatBytes.Pack(ToFloats(_model.Scheme));
         entry.JudgePrototype = state.State.Prototype;
         bool appended;
@@ -266,8 +266,8 @@ public sealed partial class UserGrain(
         }
         catch (Exception e)
         {
-            // Not known to be durable: the update must not stay in memory (nor reach a checkpoint). The reload takes the
-            // row back from the log if the append did land after all.
+            // Not known whether the row landed (a timeout may hide a write): the reload takes it from the log tail if it
+            // did, so that memory and the log agree on the count and the next sequence.
             LogFeedbackFailed(e, entry.FeedbackId, _key);
             await ReloadAsync(cancellationToken);
             throw;
@@ -275,19 +275,26 @@ public sealed partial class UserGrain(
 
         if (!appended)
         {
+            // An id older than the recent window: the log refused it, and nothing in memory changed.
             LogDuplicateFeedback(entry.FeedbackId, _key);
-            await ReloadAsync(cancellationToken);
             return new FeedbackReceipt(FeedbackStatus.Duplicate, state.State.FeedbackCount);
         }
 
         try
         {
-            // Durable from here. The judgment ids are deterministic, so a replay re-posts them without double counting.
+            // Durable from here: the model follows the log. A failure below drops the activation; the next one replays
+            // the row from the log tail.
+            PlaceBeforeFirstUpdate(pairs.Select(p => p.Stored.ToEvidence()), null);
+            Apply(state.State, entry, pairs);
+
+            // The judgment ids are deterministic, so a replay re-posts them without double counting.
             await PostJudgmentsAsync(entry, pairs, cancellationToken);
 
-            // Membership in memory; a join or move is stored now, its reports leave in the background after the write.
-            bool joinOrMove = await MembershipStepAsync(updated: true, writing: false, cancellationToken);
-            await CheckpointAsync(force: joinOrMove, reapply: null, cancellationToken);
+            // Membership in memory; a join or move waits for the next checkpoint (or the membership timer) before its
+            // reports leave: never sent unstored, and re-derived from the log tail if this activation dies first.
+            await MembershipStepAsync(updated: true, writing: false, cancellationToken);
+            await CheckpointAsync(force: false, reapply: null, cancellationToken);
+            ScheduleMembershipWrite();
             return new FeedbackReceipt(FeedbackStatus.Applied, state.State.FeedbackCount);
         }
         catch (Exception e)
@@ -295,6 +302,7 @@ public sealed partial class UserGrain(
             // Memory may be ahead of the checkpoint, and the log row is durable: drop the activation. The next one
             // replays the log tail, and the client's retry with the same id is then a duplicate of a counted item.
             LogFeedbackFailed(e, entry.FeedbackId, _key);
+            _stale = true;
             DeactivateOnIdle();
             throw;
         }
@@ -376,14 +384,14 @@ public sealed partial class UserGrain(
     }
 
     /// <summary>
-    /// Writes the state when <see cref="CheckpointEvery"/> operations are unwritten, when <paramref name="force"/>, or
-    /// when the user has no row yet. On an ETag conflict (another writer stored the row) the row is re-read and the
+    /// Writes the state when <see cref="CheckpointEvery"/> operations are unwritten or when <paramref name="force"/>; a
+    /// user with no row yet needs none (the log tail rebuilds it). On an ETag conflict (another writer stored the row) the row is re-read and the
     /// activation rebuilt from it and the log above it (the log holds every acknowledged operation), then
     /// <paramref name="reapply"/> (an operation that is not in the log) is applied again, and the write retried.
     /// </summary>
     private async Task CheckpointAsync(bool force, Action<UserState>? reapply, CancellationToken cancellationToken)
     {
-        if (!force && state.RecordExists && state.State.LogSequence - _checkpointed < CheckpointEvery)
+        if (!force && state.State.LogSequence - _checkpointed < CheckpointEvery)
         {
             return;
         }

@@ -1,3 +1,4 @@
+using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using PGenRM.Grains.Abstractions;
@@ -61,6 +62,62 @@ public sealed class FeedbackLogTests(ClusterFixture fixture)
         Assert.Equal(new FeedbackReceipt(FeedbackStatus.Duplicate, 3), retry);
         Assert.Equal(new FeedbackReceipt(FeedbackStatus.Applied, 4), await user.ApplyFeedbackAsync(Feedback.Item(2), token));
         Assert.Equal(["f-0", "f-1", "f-lost", "f-2"], (await user.ExportAsync(token)).RecentFeedbackIds);
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task FirstFeedback_WritesOnlyItsLogRow_AndAUserWithNoStoredStateIsRebuiltFromTheLog()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var user = NewUser(out string key);
+        var receipt = await user.ApplyFeedbackAsync(Feedback.Item(0), token);
+        var live = await user.GetProfileAsync(token);
+
+        // One storage request: the log row. No user row (no forced checkpoint, the join waits in memory).
+        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Applied, 1), receipt);
+        Assert.Equal(1L, Assert.Single(await RowsAsync(key, token)).GetInt64("Seq"));
+        Assert.Empty(await StoredEntities.OfUserAsync(fixture.UserTable, key, token));
+
+        // A silo killed now never writes a checkpoint: the deactivation's is deleted again, so the next activation
+        // finds what a crash leaves, the log row and no state.
+        await fixture.Cluster.DeactivateAsync(user);
+        foreach (var row in await StoredEntities.OfUserAsync(fixture.UserTable, key, token))
+        {
+            await fixture.UserTable.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, token);
+        }
+
+        var rebuilt = await user.GetProfileAsync(token);
+        Assert.Equal((1L, 1), (rebuilt.FeedbackCount, rebuilt.HistoryCount));
+        Assert.Equal(live.Prototype, rebuilt.Prototype);
+        Assert.Equal(live.Scheme, rebuilt.Scheme, (a, b) => Math.Abs(a - b) < 1e-9);
+        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Duplicate, 1), await user.ApplyFeedbackAsync(Feedback.Item(0), token));
+        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Applied, 2), await user.ApplyFeedbackAsync(Feedback.Item(1), token));
+        Assert.Equal(["f-0", "f-1"], (await user.ExportAsync(token)).RecentFeedbackIds);
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Resend_OfAnIdOlderThanTheRecentWindow_IsRefusedByTheLog_WithoutTouchingTheModel()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var user = NewUser(out string key);
+        for (int i = 0; i <= UserGrain.RecentWindow; i++)
+        {
+            await user.ApplyFeedbackAsync(Feedback.Item(i), token);
+        }
+
+        // f-0 is older than the state's recent ids now: only the log's row key knows it.
+        var before = await user.GetProfileAsync(token);
+
+        var again = await user.ApplyFeedbackAsync(Feedback.Item(0), token);
+
+        // The log refused it before the model was touched: the same scheme to the bit (a reload would refit from the
+        // prior mean), the same count, no row added; the next new id goes on at the next sequence.
+        var after = await user.GetProfileAsync(token);
+        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Duplicate, UserGrain.RecentWindow + 1), again);
+        Assert.Equal(before.Scheme, after.Scheme);
+        Assert.Equal((before.FeedbackCount, before.HistoryCount, before.Prototype), (after.FeedbackCount, after.HistoryCount, after.Prototype));
+        Assert.Equal(UserGrain.RecentWindow + 1, (await RowsAsync(key, token)).Count);
+        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Applied, UserGrain.RecentWindow + 2), await user.ApplyFeedbackAsync(Feedback.Item(99), token));
+        Assert.Equal(UserGrain.RecentWindow + 2L, (await Log().GetAsync(key, "f-99", token))!.Sequence);
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]

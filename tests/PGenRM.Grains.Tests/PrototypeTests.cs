@@ -298,6 +298,7 @@ public sealed class PrototypeTests(ClusterFixture fixture)
             Assert.Equal(0, (await tenantGrain.GetDirectoryAsync(TestContext.Current.CancellationToken)).Version);
             Assert.Equal(3, (await SummaryAsync(tenant, 0)).Joins);
             await User(tenant, "u3").ApplyFeedbackAsync(Item(1, 3), TestContext.Current.CancellationToken);
+            await User(tenant, "u3").FlushReportsAsync(TestContext.Current.CancellationToken); // the join is stored and sent
             Assert.Equal((1, "moves"), await published.Task.WaitAsync(TestContext.Current.CancellationToken));
             var directory = await tenantGrain.GetDirectoryAsync(TestContext.Current.CancellationToken);
             Assert.Equal(1, directory.Version);

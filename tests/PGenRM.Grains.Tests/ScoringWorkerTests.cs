@@ -77,9 +77,11 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         string w = $"Write your own quicksort to understand it properly. [{tenant}]";
 
         // A judges X ≻ Y, then B judges X ≻ W: B's grain saw X with A's judgment already in it, so the library reads X then.
-        var a = await JudgeAsync(tenant, "a", $"How should I sort a list? [{tenant}]", x, y, evaluator, null);
+        // A judgment carries the judge's scheme before its pair: A's prior mean (the tenant has no member yet), and for B
+        // the population scheme, which is A's reported scheme once A's join is flushed.
+        var a = await JudgeAsync(tenant, "a", $"How should I sort a list? [{tenant}]", x, y, evaluator, null, evaluator.DefaultPrior().Mean);
         var xAfterA = await ItemAsync(tenant, x);
-        var b = await JudgeAsync(tenant, "b", $"Best way to sort numbers? [{tenant}]", x, w, evaluator, xAfterA);
+        var b = await JudgeAsync(tenant, "b", $"Best way to sort numbers? [{tenant}]", x, w, evaluator, xAfterA, a.After);
 
         string userKey = GrainKeys.User(tenant, "u");
         var library = new UserModel(evaluator.DefaultPrior(), evaluator.Model);
@@ -105,7 +107,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         var views = await ViewsAsync(tenant, evaluator, encoded);
         var schemes = TestTimeScaler.IndividualSchemes(
             library.Scheme, library.Prior, library.Scale, library.HistoryEntries(), encoded.Embedding, scaling, evaluator.Model, ScoringWorker.SeedKey(userKey, query));
-        Neighbour Judge((string Key, double[] Scheme, double[] Sketch, Dictionary<string, double> Judgments) j) =>
+        Neighbour Judge((string Key, double[] Scheme, double[] Sketch, Dictionary<string, double> Judgments, double[] After) j) =>
             new(j.Key, j.Scheme, TensorPrimitives.CosineSimilarity(j.Sketch, sketch), j.Judgments);
         var judges = encoded.Candidates
             .Select(c => (IReadOnlyList<Neighbour>)new[] { a, b }
@@ -355,8 +357,8 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
     }
 
     /// <summary>One user's single judgment chosen ≻ rejected, through the grain and in the library (scheme as the item keeps it: float).</summary>
-    private async Task<(string Key, double[] Scheme, double[] Sketch, Dictionary<string, double> Judgments)> JudgeAsync(
-        string tenant, string user, string query, string chosen, string rejected, CompactEvaluator evaluator, ItemStats? chosenStats)
+    private async Task<(string Key, double[] Scheme, double[] Sketch, Dictionary<string, double> Judgments, double[] After)> JudgeAsync(
+        string tenant, string user, string query, string chosen, string rejected, CompactEvaluator evaluator, ItemStats? chosenStats, double[] before)
     {
         string key = GrainKeys.User(tenant, user);
         await fixture.Client.GetGrain<IUserGrain>(key).ApplyFeedbackAsync(new FeedbackItem($"{user}-1", query, chosen, rejected, null, null, 1, DateTimeOffset.UnixEpoch), TestContext.Current.CancellationToken);
@@ -369,6 +371,6 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         JudgmentSketch.Add(sketch, pair.Candidates[0].ItemId, 1);
         JudgmentSketch.Add(sketch, pair.Candidates[1].ItemId, -1);
         var judgments = new Dictionary<string, double>(StringComparer.Ordinal) { [pair.Candidates[0].ItemId] = 1, [pair.Candidates[1].ItemId] = -1 };
-        return (key, Array.ConvertAll(model.Scheme, x => (double)(float)x), sketch, judgments);
+        return (key, Array.ConvertAll(before, x => (double)(float)x), sketch, judgments, Array.ConvertAll(model.Scheme, x => (double)(float)x));
     }
 }

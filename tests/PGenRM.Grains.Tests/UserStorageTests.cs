@@ -20,14 +20,19 @@ public sealed class UserStorageTests(ClusterFixture fixture)
         async Task<UserState> StoredAsync() =>
             UserStatePacker.Unpack(StoredEntities.Payload(Assert.Single(await StoredEntities.OfUserAsync(fixture.UserTable, key, token))), serializer);
 
-        // The first item creates the row; the next checkpoint comes CheckpointEvery items later.
+        // The first item writes its log row only (the log tail rebuilds a user with no row); the first checkpoint comes
+        // CheckpointEvery items in, the next CheckpointEvery items later.
         await user.ApplyFeedbackAsync(Feedback.Item(0), token);
-        Assert.Equal(1, (await StoredAsync()).LogSequence);
-        for (int i = 1; i < 1 + UserGrain.CheckpointEvery; i++)
+        Assert.Empty(await StoredEntities.OfUserAsync(fixture.UserTable, key, token));
+        for (int i = 1; i < UserGrain.CheckpointEvery; i++)
         {
-            Assert.Equal(1, (await StoredAsync()).LogSequence);
             await user.ApplyFeedbackAsync(Feedback.Item(i), token);
         }
+
+        Assert.Equal(UserGrain.CheckpointEvery, (await StoredAsync()).LogSequence);
+        await user.ApplyFeedbackAsync(Feedback.Item(UserGrain.CheckpointEvery), token);
+        Assert.Equal(UserGrain.CheckpointEvery, (await StoredAsync()).LogSequence);
+        await fixture.Cluster.DeactivateAsync(user);
 
         var stored = await StoredAsync();
         byte[] payload = StoredEntities.Payload(Assert.Single(await StoredEntities.OfUserAsync(fixture.UserTable, key, token)));
@@ -41,7 +46,7 @@ public sealed class UserStorageTests(ClusterFixture fixture)
         Assert.Equal(["f-0", "f-1", "f-2", "f-3", "f-4"], export.Feedback.Select(f => f.FeedbackId));
         Assert.Equal(Enumerable.Range(0, 5).Select(i => (Feedback.Item(i).Query, Feedback.Item(i).Chosen, Feedback.Item(i).Rejected)), export.Feedback.Select(f => (f.Query!, f.Chosen!, f.Rejected!)));
 
-        // The history comes back from the log: same profile after a reactivation.
+        // The history comes back from the log: same profile after another reactivation.
         var before = await user.GetProfileAsync(token);
         await fixture.Cluster.DeactivateAsync(user);
         var after = await user.GetProfileAsync(token);
@@ -54,7 +59,11 @@ public sealed class UserStorageTests(ClusterFixture fixture)
     {
         var token = TestContext.Current.CancellationToken;
         var user = NewUser(out string key);
-        await user.ApplyFeedbackAsync(Feedback.Item(0), token);
+        for (int i = 0; i < UserGrain.CheckpointEvery; i++)
+        {
+            // The first checkpoint creates the row.
+            await user.ApplyFeedbackAsync(Feedback.Item(i), token);
+        }
 
         // Another writer (say a second activation during a partition) stores the row behind the grain's back: the
         // grain's ETag is stale now.
@@ -67,17 +76,17 @@ public sealed class UserStorageTests(ClusterFixture fixture)
 
         // The checkpoint after CheckpointEvery more items conflicts: re-read, the log replayed above the row, stored.
         FeedbackReceipt receipt = null!;
-        for (int i = 1; i <= UserGrain.CheckpointEvery; i++)
+        for (int i = UserGrain.CheckpointEvery; i < 2 * UserGrain.CheckpointEvery; i++)
         {
             receipt = await user.ApplyFeedbackAsync(Feedback.Item(i), token);
         }
 
-        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Applied, 5), receipt);
+        Assert.Equal(new FeedbackReceipt(FeedbackStatus.Applied, 8), receipt);
         var after = UserStatePacker.Unpack(StoredEntities.Payload(Assert.Single(await StoredEntities.OfUserAsync(fixture.UserTable, key, token))), serializer);
         Assert.Equal("set by the other writer", after.StatedPreferenceText);
-        Assert.Equal(["f-0", "f-1", "f-2", "f-3", "f-4"], after.RecentFeedback);
-        Assert.Equal((5L, 5L), (after.FeedbackCount, after.LogSequence));
-        Assert.Equal(5, (await user.GetProfileAsync(token)).HistoryCount);
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => $"f-{i}"), after.RecentFeedback);
+        Assert.Equal((8L, 8L), (after.FeedbackCount, after.LogSequence));
+        Assert.Equal(8, (await user.GetProfileAsync(token)).HistoryCount);
         Assert.Equal(FeedbackStatus.Duplicate, (await user.ApplyFeedbackAsync(Feedback.Item(0), token)).Status);
     }
 

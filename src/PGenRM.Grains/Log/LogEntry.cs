@@ -37,12 +37,13 @@ public sealed class LogEntry
     [Id(8)] public List<float[]> FactorPriors { get; set; } = [];
 
     /// <summary>
-    /// The user's scheme θ = [w; p] right after this operation, float32 as raw bytes (what the items' judgments carried);
-    /// empty in entries written before it was kept. A replay re-sends exactly the live judgments from it.
+    /// The user's scheme θ = [w; p] before this operation (known before the fit, so the row is appended before the model
+    /// changes), float32 as raw bytes: what the items' judgments carry; empty in entries written before it was kept (rows
+    /// of an earlier version hold the scheme after their operation). A replay re-sends exactly the live judgments from it.
     /// </summary>
     [Id(9)] public byte[] JudgeScheme { get; set; } = [];
 
-    /// <summary>The user's prototype when the operation was applied (the items' per-prototype tallies), or null.</summary>
+    /// <summary>The user's prototype before the operation (the items' per-prototype tallies), or null.</summary>
     [Id(10)] public int? JudgePrototype { get; set; }
 
     /// <summary>The pairs as applied.</summary>

@@ -20,8 +20,10 @@ public static class SiloBuilderStorageExtensions
     /// <param name="silo">The silo.</param>
     /// <param name="connectionString">Azure Storage (or Azurite) connection string.</param>
     /// <param name="names">Table and container names; null = <see cref="PGenRMStorageNames.Default"/>.</param>
+    /// <param name="tableClientOptions">Options of every table client (the three storages and the log), e.g. a pipeline
+    /// policy that counts requests (bench/PGenRM.Scale); null = the SDK's defaults.</param>
     /// <exception cref="ArgumentException">An empty connection string or name.</exception>
-    public static ISiloBuilder AddPGenRMStorage(this ISiloBuilder silo, string connectionString, PGenRMStorageNames? names = null)
+    public static ISiloBuilder AddPGenRMStorage(this ISiloBuilder silo, string connectionString, PGenRMStorageNames? names = null, TableClientOptions? tableClientOptions = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -36,7 +38,7 @@ public static class SiloBuilderStorageExtensions
             silo.AddAzureTableGrainStorage(name, (OptionsBuilder<AzureTableStorageOptions> o) => o
                 .Configure(t =>
                 {
-                    t.TableServiceClient = new TableServiceClient(connectionString);
+                    t.TableServiceClient = tableClientOptions is null ? new TableServiceClient(connectionString) : new TableServiceClient(connectionString, tableClientOptions);
                     t.TableName = table;
                     t.DeleteStateOnClear = true;
                 })
@@ -62,7 +64,9 @@ public static class SiloBuilderStorageExtensions
         }
 
         string logTable = names.LogTable;
-        silo.Services.AddSingleton(sp => new FeedbackLog(new TableClient(connectionString, logTable), sp.GetRequiredService<Serializer>()));
+        silo.Services.AddSingleton(sp => new FeedbackLog(
+            tableClientOptions is null ? new TableClient(connectionString, logTable) : new TableClient(connectionString, logTable, tableClientOptions),
+            sp.GetRequiredService<Serializer>()));
         return silo;
     }
 }
