@@ -22,9 +22,11 @@ public sealed partial class UserGrain
 
     /// <summary>
     /// Longest a join, move or report waits in memory for a checkpoint before it is written on its own (and its
-    /// reports leave): the lag of a prototype behind a new member, traded for one storage request per feedback.
+    /// reports leave): the lag of a prototype behind a new member. The write is off the acknowledgment, so a feedback's
+    /// own storage request stays the log row; a join happens once per user and a move rarely, so a short delay costs
+    /// about one state write per new user either way, and keeps the prototypes (and a re-clustering pass) seconds behind.
     /// </summary>
-    public static readonly TimeSpan MembershipWriteDelay = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan MembershipWriteDelay = TimeSpan.FromSeconds(5);
 
     /// <summary>A report is due after this many feedback items (<see cref="UserMembership.ReportEveryFeedback"/>).</summary>
     public const int ReportEveryFeedback = UserMembership.ReportEveryFeedback;

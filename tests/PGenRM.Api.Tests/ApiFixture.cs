@@ -38,6 +38,16 @@ public sealed class ApiFixture : IAsyncLifetime
     public Task FlushDerivedAsync(CancellationToken cancellationToken) =>
         _service!.App.Services.GetRequiredService<PGenRM.Grains.Derived.DerivedStatsPipeline>().FlushAsync(cancellationToken);
 
+    /// <summary>
+    /// Stores and sends the users' pending prototype reports now (a join waits up to
+    /// <see cref="PGenRM.Grains.UserGrain.MembershipWriteDelay"/> otherwise), for tests that read prototypes right after feedback.
+    /// </summary>
+    public Task FlushReportsAsync(string tenant, IEnumerable<string> users, CancellationToken cancellationToken)
+    {
+        var grains = _service!.App.Services.GetRequiredService<Orleans.IGrainFactory>();
+        return Task.WhenAll(users.Select(u => grains.GetGrain<PGenRM.Grains.Abstractions.IUserGrain>(PGenRM.Grains.Abstractions.GrainKeys.User(tenant, u)).FlushReportsAsync(cancellationToken)));
+    }
+
     /// <summary>Client on the service's address, without credentials.</summary>
     public HttpClient Http { get; private set; } = null!;
 

@@ -188,6 +188,8 @@ public sealed class LlmEvaluatorTests(ApiFixture api)
             Assert.True(fed.Status == HttpStatusCode.OK, fed.Raw);
         }
 
+        // The neighbours come from the prototype's reservoir: their joins reach it after the acknowledgment.
+        await api.FlushReportsAsync("llm-proto", histories.Keys, ct);
         var patched = await api.SendAsync(HttpMethod.Patch, "/v1/tenants/llm-proto/settings", ApiFixture.AdminKey,
             new { evaluator = "llm", llmEndpoint = "fake", llmModel = "judge-proto", m = 1, n = 2 });
         Assert.True(patched.Status == HttpStatusCode.OK, patched.Raw);

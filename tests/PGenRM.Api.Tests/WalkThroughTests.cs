@@ -203,6 +203,8 @@ public sealed class WalkThroughTests(ApiFixture api)
             Assert.True(fb.Status == HttpStatusCode.OK, fb.Raw);
         }
 
+        // Memberships reach the prototypes after the acknowledgment (within UserGrain.MembershipWriteDelay): store them now.
+        await api.FlushReportsAsync("protos", users, ct);
         var pass = await api.SendAsync(HttpMethod.Post, "/v1/tenants/protos/prototypes/recluster", key);
         Assert.True(pass.Status == HttpStatusCode.OK, pass.Raw);
         Assert.True(pass.Body.GetProperty("centroidVersion").GetInt64() >= 1, pass.Raw);
