@@ -6,7 +6,7 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="At">When.</param>
 /// <param name="Prototype">The judge's prototype at the time, or null.</param>
 /// <param name="Scheme">The judge's scheme θ after the judgment; set only in <see cref="ItemStats.NearestJudges"/> (null in the light list).</param>
-/// <param name="Key">The judge's judgment sketch after the judgment; set only in <see cref="ItemStats.NearestJudges"/> (null in the light list).</param>
+/// <param name="Sketch">The judge's judgment sketch after the judgment; set only in <see cref="ItemStats.NearestJudges"/> (null in the light list).</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.ItemJudge")]
 public sealed record ItemJudge(
     [property: Id(0)] string JudgeId,
@@ -14,4 +14,4 @@ public sealed record ItemJudge(
     [property: Id(2)] DateTimeOffset At,
     [property: Id(3)] int? Prototype = null,
     [property: Id(4)] float[]? Scheme = null,
-    [property: Id(5)] float[]? Key = null);
+    [property: Id(5)] float[]? Sketch = null);

@@ -13,7 +13,7 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="Rest">Margin part owned by the judge's content weights and the other item.</param>
 /// <param name="Weight">Weight of the pair.</param>
 /// <param name="At">When the judgment was made.</param>
-/// <param name="JudgeKey">The judge's judgment sketch after the pair; null or empty = unknown (similarity 0).</param>
+/// <param name="JudgeSketch">The judge's judgment sketch after the pair; null or empty = unknown (similarity 0).</param>
 /// <param name="JudgePrototype">The judge's prototype, or null before clustering (the item tallies wins and losses per prototype).</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.ItemJudgment")]
 public sealed record ItemJudgment(
@@ -25,5 +25,5 @@ public sealed record ItemJudgment(
     [property: Id(5)] double Rest,
     [property: Id(6)] double Weight,
     [property: Id(7)] DateTimeOffset At,
-    [property: Id(8)] float[]? JudgeKey = null,
+    [property: Id(8)] float[]? JudgeSketch = null,
     [property: Id(9)] int? JudgePrototype = null);

@@ -351,7 +351,7 @@ public sealed partial class ItemGrain(
             At = judgment.At,
             Prototype = judgment.JudgePrototype,
             Scheme = judgment.JudgeScheme,
-            Sketch = judgment.JudgeKey ?? [],
+            Sketch = judgment.JudgeSketch ?? [],
         });
         TrimFront(s.RecentJudges, RecentJudgeCapacity);
         _judgmentIds.Add(judgment.JudgmentId);
@@ -408,9 +408,9 @@ public sealed partial class ItemGrain(
             throw new ArgumentException("Rest must be finite and Weight positive and finite.", nameof(judgment));
         }
 
-        if (judgment.JudgeKey is { } key && (key.Length > MaxSketchLength || !key.All(float.IsFinite)))
+        if (judgment.JudgeSketch is { } key && (key.Length > MaxSketchLength || !key.All(float.IsFinite)))
         {
-            throw new ArgumentException($"JudgeKey must hold at most {MaxSketchLength} finite values.", nameof(judgment));
+            throw new ArgumentException($"JudgeSketch must hold at most {MaxSketchLength} finite values.", nameof(judgment));
         }
     }
 

@@ -87,7 +87,7 @@ public sealed class LlmScoring : IDisposable
         var (collaborative, schemes) = await compactTask;
         var stated = await statedTask;
         var neighbours = n > 0 && schemes.Prototype is int prototype
-            ? await NeighboursAsync(grains, request.Tenant, prototype, userKey, schemes.Key, n, cancellationToken)
+            ? await NeighboursAsync(grains, request.Tenant, prototype, userKey, schemes.Sketch, n, cancellationToken)
             : [];
 
         var judgeRequest = new JudgeRequest(

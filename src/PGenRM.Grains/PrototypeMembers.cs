@@ -175,7 +175,7 @@ internal sealed class PrototypeMembers
                 return $"The snapshot's scheme must have {Dimension} finite values.";
             }
 
-            if (snapshot.Key is null || (snapshot.Key.Length != 0 && snapshot.Key.Length != SketchLength) || !AllFinite(snapshot.Key))
+            if (snapshot.Sketch is null || (snapshot.Sketch.Length != 0 && snapshot.Sketch.Length != SketchLength) || !AllFinite(snapshot.Sketch))
             {
                 return $"The snapshot's sketch must be empty or {SketchLength} finite values.";
             }
@@ -396,7 +396,7 @@ internal sealed class PrototypeMembers
     /// </summary>
     private void Sample(MemberSnapshot snapshot, bool isNew)
     {
-        var slot = new Slot(snapshot.UserKey, (float[])snapshot.Scheme.Clone(), (float[])snapshot.Key.Clone(), snapshot.PairCount, snapshot.Sequence);
+        var slot = new Slot(snapshot.UserKey, (float[])snapshot.Scheme.Clone(), (float[])snapshot.Sketch.Clone(), snapshot.PairCount, snapshot.Sequence);
         if (_slotOf.TryGetValue(snapshot.UserKey, out int at))
         {
             if (_slots[at]!.Sequence <= snapshot.Sequence)

@@ -47,7 +47,7 @@ public sealed class PrototypeReservoirCache(IGrainFactory grains, TimeProvider? 
         var reservoir = await prototypeGrain.GetReservoirAsync(cancellationToken);
         long version = reservoir.Version;
         IReadOnlyList<PoolMember> members = reservoir.Members
-            .Select(m => new PoolMember(m.UserKey, Array.ConvertAll(m.Scheme, x => (double)x), m.Key))
+            .Select(m => new PoolMember(m.UserKey, Array.ConvertAll(m.Scheme, x => (double)x), m.Sketch))
             .ToList();
         Store(key, new Entry(version, members, now + TimeToLive));
         return members;

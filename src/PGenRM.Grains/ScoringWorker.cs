@@ -130,7 +130,7 @@ public sealed class ScoringWorker(SiloEvaluator evaluators, TenantCache tenants,
         {
             // The items pick their judges nearest to the user's key, so the user's answer comes first.
             schemes = await user.GetSchemesAsync(schemeRequest, cancellationToken);
-            var statsTask = Task.WhenAll(items.Select(i => i.GetScoringStatsAsync(schemes.Key, userKey, n, cancellationToken)));
+            var statsTask = Task.WhenAll(items.Select(i => i.GetScoringStatsAsync(schemes.Sketch, userKey, n, cancellationToken)));
             var poolTask = schemes.Prototype is int prototype
                 ? reservoirs.GetAsync(tenant, prototype, cancellationToken)
                 : Task.FromResult<IReadOnlyList<PrototypeReservoirCache.PoolMember>>([]);
@@ -147,7 +147,7 @@ public sealed class ScoringWorker(SiloEvaluator evaluators, TenantCache tenants,
 
         double scale = evaluator.Model.ItemFactorPriorScale;
         var views = stats.Select((s, i) => ItemViews.From(s, encoded.Candidates[i].FactorPrior, scale)).ToList();
-        var (pool, judges) = n > 0 ? PrototypeLevel(userKey, schemes.Key, encoded, stats, members) : ([], null);
+        var (pool, judges) = n > 0 ? PrototypeLevel(userKey, schemes.Sketch, encoded, stats, members) : ([], null);
         var scaling = evaluators.Scaling with { M = m, N = n };
         return (evaluator.Evaluate(schemes.Scheme, schemes.Schemes, schemes.IsColdStart, encoded, views, pool, judges, scaling), schemes);
     }
@@ -218,7 +218,7 @@ public sealed class ScoringWorker(SiloEvaluator evaluators, TenantCache tenants,
 
         var judgeNeighbours = latest.Values.ToDictionary(
             j => j.JudgeId,
-            j => new Neighbour(j.JudgeId, Array.ConvertAll(j.Scheme!, x => (double)x), VectorSimilarity.Cosine(j.Key ?? [], userVector), JudgmentsOf(j.JudgeId)),
+            j => new Neighbour(j.JudgeId, Array.ConvertAll(j.Scheme!, x => (double)x), VectorSimilarity.Cosine(j.Sketch ?? [], userVector), JudgmentsOf(j.JudgeId)),
             StringComparer.Ordinal);
         var judges = stats
             .Select(s => (IReadOnlyList<Neighbour>)s.NearestJudges

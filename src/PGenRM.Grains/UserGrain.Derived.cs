@@ -21,7 +21,7 @@ public sealed partial class UserGrain
 
     /// <summary>
     /// The item half of <see cref="ReplayDerivedAsync"/>: the judgments of every log entry in sequence order, made exactly
-    /// as live from what the entry holds (the judge's scheme and prototype, the pairs; the judge key is
+    /// as live from what the entry holds (the judge's scheme and prototype, the pairs; the judge sketch is
     /// the judgment sketch summed up to that entry), posted to this silo's pipeline and flushed before returning, so the
     /// items hold them when the call completes. Entries written before the log kept the scheme are judged with the
     /// current scheme.
@@ -53,7 +53,7 @@ public sealed partial class UserGrain
 
     /// <summary>Posts the judgments of an operation just made durable (with the sketch after it).</summary>
     private Task PostJudgmentsAsync(LogEntry entry, IReadOnlyList<PendingPair> pairs, CancellationToken cancellationToken) =>
-        PostAsync(Judgments(entry, pairs, NeighbourKey()), cancellationToken);
+        PostAsync(Judgments(entry, pairs, SketchFloats()), cancellationToken);
 
     private async Task PostAsync(List<(string Item, ItemJudgment Judgment)> judgments, CancellationToken cancellationToken)
     {
@@ -67,7 +67,7 @@ public sealed partial class UserGrain
     /// The two judgments of each pair of <paramref name="entry"/>, made with the scheme the entry holds (rounded to
     /// float32 as the judgment carries it, so live and replay compute the same rests).
     /// </summary>
-    private List<(string Item, ItemJudgment Judgment)> Judgments(LogEntry entry, IReadOnlyList<PendingPair> pairs, float[] judgeKey)
+    private List<(string Item, ItemJudgment Judgment)> Judgments(LogEntry entry, IReadOnlyList<PendingPair> pairs, float[] judgeSketch)
     {
         var scheme = entry.JudgeScheme.Length > 0 ? FloatBytes.Unpack(entry.JudgeScheme) : ToFloats(_model.Scheme);
         var theta = Array.ConvertAll(scheme, x => (double)x);
@@ -78,9 +78,9 @@ public sealed partial class UserGrain
             string judgmentId = $"{_key}/{stored.FeedbackId}";
             var (chosenRest, rejectedRest) = UnownedMargins(stored.ToEvidence(), theta);
             result.Add((stored.ChosenItemId, new ItemJudgment(
-                judgmentId, _key, 1, scheme, ScaledPrior(pair.ChosenFactorPrior), chosenRest, stored.Weight, stored.At, judgeKey, entry.JudgePrototype)));
+                judgmentId, _key, 1, scheme, ScaledPrior(pair.ChosenFactorPrior), chosenRest, stored.Weight, stored.At, judgeSketch, entry.JudgePrototype)));
             result.Add((stored.RejectedItemId, new ItemJudgment(
-                judgmentId, _key, -1, scheme, ScaledPrior(pair.RejectedFactorPrior), rejectedRest, stored.Weight, stored.At, judgeKey, entry.JudgePrototype)));
+                judgmentId, _key, -1, scheme, ScaledPrior(pair.RejectedFactorPrior), rejectedRest, stored.Weight, stored.At, judgeSketch, entry.JudgePrototype)));
         }
 
         return result;

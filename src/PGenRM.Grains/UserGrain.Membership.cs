@@ -286,9 +286,9 @@ public sealed partial class UserGrain
         }
     }
 
-    /// <summary>The member as the reservoir samples it: the reported contribution and the current neighbour key.</summary>
+    /// <summary>The member as the reservoir samples it: the reported contribution and the current judgment sketch.</summary>
     private MemberSnapshot Snapshot(PendingReport report) =>
-        new(_key, state.State.ReportedScheme.Length > 0 ? (float[])state.State.ReportedScheme.Clone() : FloatBytes.Unpack(report.SchemeDelta), NeighbourKey(), state.State.ReportedPairs, report.Sequence);
+        new(_key, state.State.ReportedScheme.Length > 0 ? (float[])state.State.ReportedScheme.Clone() : FloatBytes.Unpack(report.SchemeDelta), SketchFloats(), state.State.ReportedPairs, report.Sequence);
 
     /// <inheritdoc />
     public async Task FlushReportsAsync(CancellationToken cancellationToken = default)

@@ -41,14 +41,14 @@ public sealed partial class UserGrain
             schemes.Select(x => (double[])x.Clone()).ToList(),
             _model.IsColdStart,
             s.Prototype,
-            NeighbourKey(),
+            SketchFloats(),
             s.FeedbackCount,
             _evaluator.ModelVersion,
             (double[])_model.Scheme.Clone());
     }
 
-    /// <summary>The user's neighbour key: its judgment sketch (empty before the first pair).</summary>
-    private float[] NeighbourKey() => ToFloats(_sketch);
+    /// <summary>The user's judgment sketch as float32 (empty before the first pair).</summary>
+    private float[] SketchFloats() => ToFloats(_sketch);
 
     /// <summary>Takes the user off the recent-judge lists of the items in its kept history (before its state is cleared).</summary>
     private Task RemoveFromItemJudgesAsync(CancellationToken cancellationToken)

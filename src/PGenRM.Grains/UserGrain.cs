@@ -461,7 +461,7 @@ public sealed partial class UserGrain(
             Core.Model.JudgmentSketch.Add(_sketch, pair.Stored.RejectedItemId, -1);
         }
 
-        // Accumulated in float64 by the activation, stored as float32 (the neighbour key is float32 anyway).
+        // Accumulated in float64 by the activation, stored as float32 (the sketch travels as float32 anyway).
         s.JudgmentSketch = ToFloats(_sketch);
 
         if (_model.Folded.Count > 0)

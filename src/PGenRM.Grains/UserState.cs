@@ -45,7 +45,7 @@ public sealed class UserState
 
     // Id 8 (the sketch as float64) is retired: the sketch is stored as float32 under id 15. Never reuse it.
 
-    /// <summary>Random sketch of the user's judgments (neighbour key, see JudgmentSketch) as float32; empty before the first pair.</summary>
+    /// <summary>Random sketch of the user's judgments (what neighbours are compared on, see JudgmentSketch) as float32; empty before the first pair.</summary>
     [Id(15)] public float[] JudgmentSketch { get; set; } = [];
 
     /// <summary>The user's prototype, or null before clustering.</summary>

@@ -115,7 +115,7 @@ public sealed class PrototypeMembersTests
         Assert.Contains("id", members.Validate(ok with { Id = 0 }, "t"), StringComparison.Ordinal);
         Assert.Contains("scheme delta", members.Validate(ok with { SchemeDelta = new float[Dimension - 1] }, "t"), StringComparison.Ordinal);
         Assert.Contains("snapshot", members.Validate(ok with { CountDelta = -1 }, "t"), StringComparison.Ordinal);
-        Assert.Contains("sketch", members.Validate(ok with { Snapshot = ok.Snapshot! with { Key = [1, 2] } }, "t"), StringComparison.Ordinal);
+        Assert.Contains("sketch", members.Validate(ok with { Snapshot = ok.Snapshot! with { Sketch = [1, 2] } }, "t"), StringComparison.Ordinal);
     }
 
     /// <summary>Asserts the running sums equal the sums over <paramref name="held"/> (float tolerance) and the count is exact.</summary>

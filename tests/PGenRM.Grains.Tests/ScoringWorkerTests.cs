@@ -129,7 +129,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
             .Select(m => new Neighbour(
                 m.UserKey,
                 Array.ConvertAll(m.Scheme, v => (double)v),
-                TensorPrimitives.CosineSimilarity(Array.ConvertAll(m.Key, v => (double)v), sketch),
+                TensorPrimitives.CosineSimilarity(Array.ConvertAll(m.Sketch, v => (double)v), sketch),
                 known[m.UserKey].Where(e => encoded.Candidates.Any(c => c.ItemId == e.Key)).ToDictionary(e => e.Key, e => e.Value)))
             .OrderByDescending(n => n.Similarity)
             .ThenBy(n => n.UserId, StringComparer.Ordinal)
