@@ -42,34 +42,18 @@ internal sealed class ObservationMatrix
     public ReadOnlySpan<double> Row(int k) => Rows.AsSpan(k * Dimension, Dimension);
 
     /// <summary>The observations as given.</summary>
-    public static ObservationMatrix Of(IReadOnlyList<LogisticObservation> observations, int dimension)
-    {
-        int n = observations.Count;
-        var rows = new double[n * dimension];
-        var offsets = new double[n];
-        var weights = new double[n];
-        for (int k = 0; k < n; k++)
-        {
-            var o = observations[k];
-            if (o.Features.Length != dimension)
-            {
-                throw new ArgumentException($"Observation {k} has {o.Features.Length} features; the prior has {dimension}.", nameof(observations));
-            }
-
-            o.Features.CopyTo(rows, k * dimension);
-            offsets[k] = o.Offset;
-            weights[k] = o.Weight;
-        }
-
-        return new ObservationMatrix(n, dimension, rows, offsets, weights);
-    }
+    public static ObservationMatrix Of(IReadOnlyList<LogisticObservation> observations, int dimension) =>
+        Layout(observations, dimension, contentLength: null);
 
     /// <summary>
     /// The content stage's view of user pairs (SchemeLearner.FitUser): for a pair with a content length, its first
     /// <paramref name="contentLength"/> features Δx alone (the collaborative block and the offset Δb zeroed); any other
     /// observation (a stated-preference pseudo-pair) as it is.
     /// </summary>
-    public static ObservationMatrix ContentStage(IReadOnlyList<LogisticObservation> observations, int dimension, int contentLength)
+    public static ObservationMatrix ContentStage(IReadOnlyList<LogisticObservation> observations, int dimension, int contentLength) =>
+        Layout(observations, dimension, contentLength);
+
+    private static ObservationMatrix Layout(IReadOnlyList<LogisticObservation> observations, int dimension, int? contentLength)
     {
         int n = observations.Count;
         var rows = new double[n * dimension];
@@ -83,9 +67,9 @@ internal sealed class ObservationMatrix
                 throw new ArgumentException($"Observation {k} has {o.Features.Length} features; the prior has {dimension}.", nameof(observations));
             }
 
-            if (o.ContentLength is not null)
+            if (contentLength is int content && o.ContentLength is not null)
             {
-                o.Features.AsSpan(0, Math.Min(contentLength, dimension)).CopyTo(rows.AsSpan(k * dimension));
+                o.Features.AsSpan(0, Math.Min(content, dimension)).CopyTo(rows.AsSpan(k * dimension));
             }
             else
             {
