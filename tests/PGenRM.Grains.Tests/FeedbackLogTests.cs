@@ -161,6 +161,33 @@ public sealed class FeedbackLogTests(ClusterFixture fixture)
         Assert.Equal(new FeedbackReceipt(FeedbackStatus.Applied, 1), await user.ApplyFeedbackAsync(Feedback.Item(0), token));
     }
 
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task FirstFeedback_JoinIsStoredAndReachesThePrototype_WithinTheMembershipDelay_WithoutAnotherCall()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var user = NewUser(out string key);
+        var (tenant, _) = GrainKeys.Parse(key);
+        await user.ApplyFeedbackAsync(Feedback.Item(0), token);
+        var profile = await user.GetProfileAsync(token);
+        var prototype = fixture.Client.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, Assert.NotNull(profile.Prototype)));
+
+        // Acknowledged on the log row alone: the join waits in memory, unsent (never sent before it is stored).
+        Assert.Empty(await StoredEntities.OfUserAsync(fixture.UserTable, key, token));
+        Assert.Equal(0, (await prototype.GetSummaryAsync(token)).Members);
+
+        // Nothing else calls the user: the membership timer writes the state, then the join leaves.
+        var started = DateTime.UtcNow;
+        while ((await prototype.GetSummaryAsync(token)).Members == 0)
+        {
+            Assert.True(DateTime.UtcNow - started < UserGrain.MembershipWriteDelay + TimeSpan.FromSeconds(20), "the join never reached the prototype");
+            await Task.Delay(200, token);
+        }
+
+        Assert.Single(await StoredEntities.OfUserAsync(fixture.UserTable, key, token));
+        var summary = await prototype.GetSummaryAsync(token);
+        Assert.Equal((1L, 1L), (summary.Members, summary.Joins));
+    }
+
     private FeedbackLog Log() => fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<FeedbackLog>();
 
     private async Task<List<TableEntity>> RowsAsync(string key, CancellationToken token)
