@@ -7,6 +7,8 @@
 // --azurite: the feedback path on Azurite instead (AzuriteRun): [--users N] [--feedback-per-user F] [--items I]
 // [--concurrency C] [--users-per-tenant U] [--raw-rows R] [--json FILE]
 // --prototype: one busy prototype grain on Azurite (PrototypeRun): [--reporters C] [--seconds S] [--users N] [--json FILE]
+// --azurite-tables: Azurite's insert, point read and query times as a table grows (AzuriteTableProbe): [--rows N]
+// [--step S] [--probes P] [--json FILE]
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -24,6 +26,11 @@ using PGenRM.Testing;
 if (args.Contains("--prototype"))
 {
     return await PGenRM.Scale.PrototypeRun.RunAsync(args);
+}
+
+if (args.Contains("--azurite-tables"))
+{
+    return await PGenRM.Scale.AzuriteTableProbe.RunAsync(args);
 }
 
 if (args.Contains("--azurite"))

@@ -329,7 +329,8 @@ public sealed partial class UserGrain(
 
     /// <summary>
     /// Rebuilds the activation from the stored checkpoint and the log: the verbatim history from the entries from
-    /// <see cref="UserState.HistoryFromSequence"/> up to the checkpoint (one partition query), then the entries above the
+    /// <see cref="UserState.HistoryFromSequence"/> up to the checkpoint (one partition query; a user with no stored state
+    /// and no marker row has none to make), then the entries above the
     /// checkpoint (acknowledged since, or appended before a crash) applied as new, and stored once.
     /// </summary>
     private async Task RestoreAsync(CancellationToken cancellationToken)
@@ -337,7 +338,11 @@ public sealed partial class UserGrain(
         var s = state.State;
         _historyEntries.Clear();
         long from = s.HistoryFromSequence > 0 ? Math.Min(s.HistoryFromSequence, s.LogSequence + 1) : s.LogSequence + 1;
-        var rows = await log.ReadAfterAsync(_key, from - 1, cancellationToken);
+        // A user with no stored state has no history to read; it may still have a tail (appended before a crash that
+        // came before its first checkpoint), which its marker row tells by a point read instead of a partition query.
+        var rows = state.RecordExists || await log.HasEntriesAsync(_key, cancellationToken)
+            ? await log.ReadAfterAsync(_key, from - 1, cancellationToken)
+            : [];
         var history = new List<PairEvidence>();
         var tail = new List<LogEntry>();
         foreach (var entry in rows)

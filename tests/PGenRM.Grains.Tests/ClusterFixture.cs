@@ -73,6 +73,9 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>Table holding item states.</summary>
     public TableClient ItemTable { get; private set; } = null!;
 
+    /// <summary>Every table request of both silos (storages and feedback log).</summary>
+    public TableRequestLog TableRequests { get; } = new();
+
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
@@ -89,7 +92,9 @@ public class ClusterFixture : IAsyncLifetime
         {
             silo.Services.AddSingleton<ISentenceEncoder>(_ => new OnnxSentenceEncoder());
             silo.Services.AddPGenRMGrains();
-            silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", PrototypeContainerName(run)));
+            var tableOptions = new TableClientOptions();
+            tableOptions.AddPolicy(TableRequests, Azure.Core.HttpPipelinePosition.PerCall);
+            silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", PrototypeContainerName(run)), tableOptions);
             silo.Services.AddSingleton<ItemApplyGate>();
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<ItemApplyGate>());
             ConfigureSilo(silo);

@@ -33,6 +33,60 @@ public sealed class FeedbackLogTests(ClusterFixture fixture)
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task NewUser_ActivationMakesOnePointReadOfTheMarker_NoLogQuery_AndTheFirstAppendWritesTheMarker()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var user = NewUser(out string key);
+        string partition = TableKeys.Escape(key);
+
+        await user.ApplyFeedbackAsync(Feedback.Item(0), token);
+        await user.ApplyFeedbackAsync(Feedback.Item(1), token);
+
+        // The activation (no stored state) asked the marker by its keys and queried nothing: the log was empty.
+        string marker = $"/devstoreaccount1/{Log().Table.Name}(PartitionKey='{partition}',RowKey='{FeedbackLog.MarkerRowKey}')?$select=RowKey";
+        Assert.Equal([marker], fixture.TableRequests.ReadsOf(Log().Table.Name, partition));
+        var all = await AllRowsAsync(key, token);
+        Assert.Equal([FeedbackLog.MarkerRowKey, "f-0", "f-1"], all.Select(r => r.RowKey).Order(StringComparer.Ordinal));
+
+        // With a log (the marker), an activation with no stored state (a crash before the first checkpoint) reads
+        // the marker, then the whole tail by one query.
+        await fixture.Cluster.DeactivateAsync(user);
+        foreach (var row in await StoredEntities.OfUserAsync(fixture.UserTable, key, token))
+        {
+            await fixture.UserTable.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, token);
+        }
+
+        int before = fixture.TableRequests.ReadsOf(Log().Table.Name, partition).Count;
+        Assert.Equal(2, (await user.GetProfileAsync(token)).FeedbackCount);
+        Assert.Equal(
+            [marker, $"/devstoreaccount1/{Log().Table.Name}()?$filter=PartitionKey eq '{partition}' and Seq gt 0L"],
+            fixture.TableRequests.ReadsOf(Log().Table.Name, partition).Skip(before));
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Marker_RidesTheFirstAppendOnly_ARepeatedFirstIdIsRefused_AndDeleteRemovesIt()
+    {
+        var token = TestContext.Current.CancellationToken;
+        string key = GrainKeys.User("t-" + Guid.NewGuid().ToString("N")[..8], "u-log");
+        var first = new LogEntry { FeedbackId = "a", Sequence = 1, Query = "q" };
+        var second = new LogEntry { FeedbackId = "b", Sequence = 2, Query = "q" };
+        Assert.False(await Log().HasEntriesAsync(key, token));
+
+        Assert.True(await Log().TryAppendAsync(key, [first], token));
+        Assert.False(await Log().TryAppendAsync(key, [new LogEntry { FeedbackId = "a", Sequence = 1, Query = "again" }], token));
+        Assert.True(await Log().TryAppendAsync(key, [second], token));
+
+        Assert.True(await Log().HasEntriesAsync(key, token));
+        Assert.Equal([FeedbackLog.MarkerRowKey, "a", "b"], (await AllRowsAsync(key, token)).Select(r => r.RowKey).Order(StringComparer.Ordinal));
+        Assert.Equal(["a", "b"], (await Log().ReadAllAsync(key, token)).Select(e => e.FeedbackId));
+        Assert.Equal("q", (await Log().GetAsync(key, "a", token))!.Query);
+        Assert.Equal(["a", "b"], await Log().ReadTenantAsync(GrainKeys.Parse(key).Tenant, token).Select(e => e.Entry.FeedbackId).ToListAsync(token));
+        Assert.Equal(2, await Log().DeleteUserAsync(key, token));
+        Assert.Empty(await AllRowsAsync(key, token));
+        Assert.False(await Log().HasEntriesAsync(key, token));
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task Activation_ReplaysLogEntriesTheStoredStateLacks_AndCountsThemOnce()
     {
         var token = TestContext.Current.CancellationToken;
@@ -190,7 +244,11 @@ public sealed class FeedbackLogTests(ClusterFixture fixture)
 
     private FeedbackLog Log() => fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<FeedbackLog>();
 
-    private async Task<List<TableEntity>> RowsAsync(string key, CancellationToken token)
+    /// <summary>The user's log rows (the marker row aside).</summary>
+    private async Task<List<TableEntity>> RowsAsync(string key, CancellationToken token) =>
+        (await AllRowsAsync(key, token)).FindAll(r => r.RowKey != FeedbackLog.MarkerRowKey);
+
+    private async Task<List<TableEntity>> AllRowsAsync(string key, CancellationToken token)
     {
         var rows = new List<TableEntity>();
         await foreach (var row in Log().Table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {TableKeys.Escape(key)}"), cancellationToken: token))

@@ -29,6 +29,13 @@ public sealed class FeedbackLog
     /// <summary>Most rows in one entity-group transaction (Azure Table's limit).</summary>
     public const int MaxBatch = 100;
 
+    /// <summary>
+    /// Row key of the user's marker row, written (upserted) in the transaction of the user's first entry, so an
+    /// activation with no stored state learns by one point read whether the user has a log at all. <see
+    /// cref="TableKeys.Escape"/> writes every '%' as "%XX" with two hex digits, so no escaped feedback id is "%user".
+    /// </summary>
+    public const string MarkerRowKey = "%user";
+
     private readonly TableClient _table;
     private readonly Serializer _serializer;
     private readonly Lazy<Task> _created;
@@ -47,7 +54,8 @@ public sealed class FeedbackLog
     public TableClient Table => _table;
 
     /// <summary>
-    /// Appends a user's entries in one entity-group transaction (one insert for a single entry). Returns false, writing
+    /// Appends a user's entries in one entity-group transaction (one insert for a single entry; the user's first entry,
+    /// sequence 1, carries the marker row, <see cref="MarkerRowKey"/>, in the same transaction). Returns false, writing
     /// nothing, when a row with one of the feedback ids already exists.
     /// </summary>
     /// <exception cref="ArgumentException">More than <see cref="MaxBatch"/> entries.</exception>
@@ -60,17 +68,23 @@ public sealed class FeedbackLog
             throw new ArgumentException($"A log append holds 1–{MaxBatch} entries, got {entries.Count}.", nameof(entries));
         }
 
-        var rows = entries.Select(e => ToRow(userKey, e)).ToList();
+        var actions = entries.Select(e => new TableTransactionAction(TableTransactionActionType.Add, ToRow(userKey, e))).ToList();
+        if (entries.Any(e => e.Sequence == 1))
+        {
+            // An upsert, so the marker itself never conflicts: a 409 always means a repeated feedback id.
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(TableKeys.Escape(userKey), MarkerRowKey)));
+        }
+
         await EnsureCreatedAsync(cancellationToken);
         try
         {
-            if (rows.Count == 1)
+            if (actions.Count == 1)
             {
-                await _table.AddEntityAsync(rows[0], cancellationToken);
+                await _table.AddEntityAsync(actions[0].Entity, cancellationToken);
             }
             else
             {
-                await _table.SubmitTransactionAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), cancellationToken);
+                await _table.SubmitTransactionAsync(actions, cancellationToken);
             }
 
             return true;
@@ -87,6 +101,18 @@ public sealed class FeedbackLog
         await EnsureCreatedAsync(cancellationToken);
         var response = await _table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(userKey), TableKeys.Escape(feedbackId), cancellationToken: cancellationToken);
         return response.HasValue ? FromRow(response.Value!) : null;
+    }
+
+    /// <summary>
+    /// Whether the user has a log: one point read of its marker row. The activation of a user with no stored state
+    /// asks this before reading the log tail, so a new user costs no partition query (Azurite answers every query by
+    /// scanning the whole table: docs/BENCHMARKS.md, "Azurite: queries scan the table").
+    /// </summary>
+    public async Task<bool> HasEntriesAsync(string userKey, CancellationToken cancellationToken = default)
+    {
+        await EnsureCreatedAsync(cancellationToken);
+        var marker = await _table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(userKey), MarkerRowKey, select: ["RowKey"], cancellationToken: cancellationToken);
+        return marker.HasValue;
     }
 
     /// <summary>The user's entries with a sequence above <paramref name="sequence"/>, in sequence order (the tail a checkpoint lacks).</summary>
@@ -112,7 +138,10 @@ public sealed class FeedbackLog
         await EnsureCreatedAsync(cancellationToken);
         await foreach (var row in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
-            yield return (TableKeys.Unescape(row.PartitionKey), FromRow(row));
+            if (row.RowKey != MarkerRowKey)
+            {
+                yield return (TableKeys.Unescape(row.PartitionKey), FromRow(row));
+            }
         }
     }
 
@@ -128,11 +157,14 @@ public sealed class FeedbackLog
         await EnsureCreatedAsync(cancellationToken);
         await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to}"), cancellationToken: cancellationToken))
         {
-            yield return (TableKeys.Unescape(row.PartitionKey), FromRow(row));
+            if (row.RowKey != MarkerRowKey)
+            {
+                yield return (TableKeys.Unescape(row.PartitionKey), FromRow(row));
+            }
         }
     }
 
-    /// <summary>Deletes every row of a user (batches of <see cref="MaxBatch"/>); returns how many.</summary>
+    /// <summary>Deletes every row of a user, its marker included (batches of <see cref="MaxBatch"/>); returns how many entries.</summary>
     public async Task<int> DeleteUserAsync(string userKey, CancellationToken cancellationToken = default)
     {
         await EnsureCreatedAsync(cancellationToken);
@@ -149,7 +181,7 @@ public sealed class FeedbackLog
                 chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, k.RowKey), ETag.All)), cancellationToken);
         }
 
-        return keys.Count;
+        return keys.Count(k => k.RowKey != MarkerRowKey);
     }
 
     /// <summary>The stored size of an entry's row payload in bytes (what a feedback writes to the log, keys aside).</summary>
