@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PGenRM.Core.Encoding;
+using PGenRM.Grains.Log;
 using PGenRM.Grains;
 using PGenRM.Grains.Abstractions;
 using PGenRM.Grains.Derived;
@@ -275,7 +276,8 @@ internal static class AzuriteRun
     private static async Task<(double Mean, int[] Sorted)> LogRowBytesAsync(TableClient table)
     {
         var sizes = new List<int>();
-        await foreach (var row in table.QueryAsync<TableEntity>())
+        // The users' marker rows (keys only, one per user: docs/STORAGE.md) are not log rows.
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.RowKey != FeedbackLog.MarkerRowKey))
         {
             sizes.Add(row.Keys.Sum(k => row[k] switch { byte[] b => b.Length, string s => s.Length, long => 8, _ => 0 }) + row.PartitionKey.Length + row.RowKey.Length);
         }
