@@ -38,6 +38,8 @@ internal static class AzuriteRun
         int usersPerTenant = Int(args, "--users-per-tenant", 100);
         int rawRows = Int(args, "--raw-rows", 5_000);
         string json = Arg(args, "--json") ?? "scale-azurite.json";
+        var calls = args.Contains("--count-calls") ? new GrainCallCounter() : null;
+        int warmupUsers = args.Contains("--warmup-users") ? Int(args, "--warmup-users", 1) : 0;
         var total = Stopwatch.StartNew();
         Console.WriteLine(Inv($"# Scale --azurite {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {users} users x {perUser} feedback, {itemPool} items, {concurrency} in flight; {Environment.ProcessorCount} CPUs, load {Load()}"));
 
@@ -58,6 +60,10 @@ internal static class AzuriteRun
             silo.Services.AddSingleton<ISentenceEncoder>(_ => new PrecomputedEncoder());
             silo.Services.AddPGenRMGrains();
             silo.AddPGenRMStorage(storage, names, tableOptions);
+            if (calls is not null)
+            {
+                silo.AddIncomingGrainCallFilter(calls);
+            }
         });
         using var host = builder.Build();
 
@@ -98,6 +104,23 @@ internal static class AzuriteRun
         await Parallel.ForEachAsync(Enumerable.Range(0, tenants).Select(t => $"t{t}").Append("warm"), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (tenant, ct) =>
             await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant)).CreateAsync(new TenantSettings(), new string('0', 64), ct));
         await grains.GetGrain<IUserGrain>(GrainKeys.User("warm", "up")).ApplyFeedbackAsync(Pair(0, 0, itemPool, "warm"));
+        if (warmupUsers > 0)
+        {
+            // `--warmup-users N`: the same rounds over N other users (tenants "w…") first, so that the measured rounds run
+            // code the runtime has tiered up (the JIT otherwise takes a third or more of a short run's silo CPU).
+            int warmTenants = ((warmupUsers - 1) / usersPerTenant) + 1;
+            await Parallel.ForEachAsync(Enumerable.Range(0, warmTenants), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (t, ct) =>
+                await grains.GetGrain<ITenantGrain>(GrainKeys.Tenant($"w{t}")).CreateAsync(new TenantSettings(), new string('0', 64), ct));
+            var warmClock = Stopwatch.StartNew();
+            await RoundAsync(grains, new double[warmupUsers * perUser], 0, warmupUsers * perUser, warmupUsers, usersPerTenant, itemPool, concurrency, "w");
+            Console.WriteLine(Inv($"warm-up: {warmupUsers} users x {perUser} in {warmClock.Elapsed.TotalSeconds:F1} s"));
+
+            // Their membership and write-behind timers fire (5 s), then their activations are collected (checkpoints),
+            // so that none of their requests, calls or CPU fall into the measured rounds.
+            await Task.Delay(TimeSpan.FromSeconds(6));
+            await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        }
+
         await pipeline.FlushAsync();
         lags.Clear();
         long heapBefore = Heap();
@@ -106,14 +129,18 @@ internal static class AzuriteRun
         // activates every user (state read, log query, membership); the later rounds reach active users.
         var latencies = new double[users * perUser];
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        long jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         var requestsBefore = requests.Snapshot();
+        var callsBefore = calls?.Snapshot();
         double childCpuBefore = ChildCpuMilliseconds();
         var feedback = Stopwatch.StartNew();
         var firstRound = await RoundAsync(grains, latencies, 0, users, users, usersPerTenant, itemPool, concurrency);
         var laterRounds = perUser > 1 ? await RoundAsync(grains, latencies, users, users * perUser, users, usersPerTenant, itemPool, concurrency) : TimeSpan.Zero;
         feedback.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
+        long jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
         var requestsAfter = requests.Snapshot();
+        var callsAfter = calls?.Snapshot();
         double childCpu = ChildCpuMilliseconds() - childCpuBefore;
         var flushClock = Stopwatch.StartNew();
         await pipeline.FlushAsync();
@@ -126,6 +153,7 @@ internal static class AzuriteRun
         await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         long heapCollected = Heap();
         var requestsCollected = requests.Snapshot();
+        var callsCollected = calls?.Snapshot();
 
         // The raw insert rate, same concurrency, rows of a log row's size, in the same Azurite.
         var sizes = await LogRowBytesAsync(new TableClient(storage, names.LogTable));
@@ -179,6 +207,9 @@ internal static class AzuriteRun
             ["ackErrorsRetried"] = s_errors,
             ["azuriteCpuMsPerFeedback"] = Math.Round(childCpu / (users * perUser), 2),
             ["siloCpuMsPerFeedback"] = Math.Round(cpu.TotalMilliseconds / (users * perUser), 2),
+            // Methods the JIT compiled during the rounds (tier-ups included): a short run's silo CPU is largely JIT warm-up.
+            ["jitMethodsCompiled"] = jitMethods,
+            ["warmupUsers"] = warmupUsers,
             ["ackLatencyMsP50"] = Math.Round(Percentile(latencies, 0.50), 2),
             ["ackLatencyMsP99"] = Math.Round(Percentile(latencies, 0.99), 2),
             ["derivedLagMsP50"] = Math.Round(Percentile(lagValues, 0.50), 1),
@@ -205,6 +236,9 @@ internal static class AzuriteRun
             ["heapBytesAfterCollection"] = heapCollected,
             ["memoryPerActiveUserBytes"] = Math.Round((double)(heapActive - heapCollected) / users, 0),
             ["loadAverageEnd"] = Load(),
+            ["grainCallsPerFeedback"] = callsBefore is null ? 0 : Math.Round(GrainCallCounter.Between(callsBefore, callsAfter!, n).Values.Sum(), 3),
+            ["grainCallsPerFeedbackByMethod"] = callsBefore is null ? new SortedDictionary<string, double>() : GrainCallCounter.Between(callsBefore, callsAfter!, n),
+            ["grainCallsAfterRoundsPerFeedbackByMethod"] = callsBefore is null ? new SortedDictionary<string, double>() : GrainCallCounter.Between(callsAfter!, callsCollected!, n),
             ["totalSeconds"] = Math.Round(total.Elapsed.TotalSeconds, 1),
         };
         string text = JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true });
@@ -215,7 +249,7 @@ internal static class AzuriteRun
     }
 
     /// <summary>Feedback k in [<paramref name="from"/>, <paramref name="to"/>) (user k mod users, its item k / users), latency of each into <paramref name="latencies"/>.</summary>
-    private static async Task<TimeSpan> RoundAsync(IGrainFactory grains, double[] latencies, int from, int to, int users, int usersPerTenant, int itemPool, int concurrency)
+    private static async Task<TimeSpan> RoundAsync(IGrainFactory grains, double[] latencies, int from, int to, int users, int usersPerTenant, int itemPool, int concurrency, string tenantPrefix = "t")
     {
         int next = from - 1;
         var clock = Stopwatch.StartNew();
@@ -224,7 +258,7 @@ internal static class AzuriteRun
             for (int k = Interlocked.Increment(ref next); k < to; k = Interlocked.Increment(ref next))
             {
                 int u = k % users, i = k / users;
-                var user = grains.GetGrain<IUserGrain>(GrainKeys.User($"t{u / usersPerTenant}", $"u{u}"));
+                var user = grains.GetGrain<IUserGrain>(GrainKeys.User($"{tenantPrefix}{u / usersPerTenant}", $"u{u}"));
                 long start = Stopwatch.GetTimestamp();
                 for (int attempt = 1; ; attempt++)
                 {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Caching.Memory;
 using System.Numerics.Tensors;
 using PGenRM.Grains.Abstractions;
@@ -17,6 +18,7 @@ public sealed class PopulationCache : IDisposable
     private readonly TimeProvider _time;
     private readonly Lazy<MemoryCache> _entries;
     private readonly CacheEvictions _evictions = new();
+    private readonly ConcurrentDictionary<(string Tenant, int Slots), Lazy<Task<float[]?>>> _reading = new();
 
     /// <summary>Creates the cache over the tenants' prototype grains; <paramref name="time"/> drives the expiry (tests pass a fake clock).</summary>
     public PopulationCache(IGrainFactory grains, TimeProvider? time = null)
@@ -45,19 +47,36 @@ public sealed class PopulationCache : IDisposable
             return cached;
         }
 
-        var summaries = await Task.WhenAll(Enumerable.Range(0, directory.EffectiveSlots).Select(i =>
-            _grains.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, i)).GetSummaryAsync(cancellationToken)));
-        var population = Of(summaries);
+        // Concurrent misses share the read in flight: a burst of new users in a fresh tenant (whose answer is not cached
+        // while it has no member) costs one read of the summaries, not one per user. A caller's cancellation ends its
+        // own wait only.
+        var read = _reading.GetOrAdd((tenant, directory.EffectiveSlots), static (key, self) => new Lazy<Task<float[]?>>(() => self.ReadAsync(key)), this);
+        return await read.Value.WaitAsync(cancellationToken);
+    }
 
-        // Not cached while no member reported: the tenant's first feedback then reaches the next new user at once.
-        if (population is not null)
+    private async Task<float[]?> ReadAsync((string Tenant, int Slots) key)
+    {
+        try
         {
-            var options = _evictions.Options();
-            options.AbsoluteExpirationRelativeToNow = TimeToLive;
-            _entries.Value.Set(tenant, population, options);
-        }
+            var summaries = await Task.WhenAll(Enumerable.Range(0, key.Slots).Select(i =>
+                _grains.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(key.Tenant, i)).GetSummaryAsync(CancellationToken.None)));
+            var population = Of(summaries);
 
-        return population;
+            // Not cached while no member reported: the tenant's first feedback then reaches the next new user at once.
+            if (population is not null)
+            {
+                var options = _evictions.Options();
+                options.AbsoluteExpirationRelativeToNow = TimeToLive;
+                _entries.Value.Set(key.Tenant, population, options);
+            }
+
+            return population;
+        }
+        finally
+        {
+            // Later misses read again (a read that ended, with an answer or an error, is not reused).
+            _reading.TryRemove(key, out _);
+        }
     }
 
     /// <summary>Drops the cached entry.</summary>

@@ -242,6 +242,40 @@ public sealed class FeedbackLogTests(ClusterFixture fixture)
         Assert.Equal((1L, 1L), (summary.Members, summary.Joins));
     }
 
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Append_ATypicalEntryIsOneChunk_AndALargeOneSpansFullChunks_BothReadBackWhole()
+    {
+        var token = TestContext.Current.CancellationToken;
+        var log = Log();
+        string key = GrainKeys.User($"log-{Guid.NewGuid():N}", "u");
+        var small = new LogEntry { FeedbackId = "small", Sequence = 1, Query = "q", Texts = ["a", "b"], ItemIds = ["a", "b"], At = DateTimeOffset.UnixEpoch };
+
+        // Base64 of random bytes compresses to about 3/4: 200 KB of text is three 64 KiB chunks (two full) and a fourth.
+        var random = new Random(7);
+        var bytes = new byte[150_000];
+        random.NextBytes(bytes);
+        string large = Convert.ToBase64String(bytes);
+        var big = new LogEntry { FeedbackId = "big", Sequence = 2, Query = "q", Texts = [large, "b"], ItemIds = ["a", "b"], At = DateTimeOffset.UnixEpoch };
+
+        Assert.True(await log.TryAppendAsync(key, [small], token));
+        Assert.True(await log.TryAppendAsync(key, [big], token));
+
+        var rows = (await RowsAsync(key, token)).ToDictionary(r => r.RowKey);
+        var smallChunks = Chunks(rows["small"]);
+        Assert.Equal([log.PayloadBytes(small)], smallChunks);
+        var bigChunks = Chunks(rows["big"]);
+        int bigBytes = log.PayloadBytes(big);
+        int count = (bigBytes + FeedbackLog.ChunkSize - 1) / FeedbackLog.ChunkSize;
+        Assert.Equal(Enumerable.Repeat(FeedbackLog.ChunkSize, count - 1).Append(bigBytes - ((count - 1) * FeedbackLog.ChunkSize)), bigChunks);
+        Assert.InRange(count, 3, 4);
+        Assert.Equal(["a", "b"], (await log.GetAsync(key, "small", token))!.Texts);
+        Assert.Equal([large, "b"], (await log.GetAsync(key, "big", token))!.Texts);
+        Assert.Equal([1L, 2L], (await log.ReadAllAsync(key, token)).Select(e => e.Sequence));
+
+        static List<int> Chunks(TableEntity row) =>
+            [.. Enumerable.Range(0, FeedbackLog.MaxChunks).TakeWhile(i => row.ContainsKey($"Data{i}")).Select(i => row.GetBinary($"Data{i}")!.Length)];
+    }
+
     private FeedbackLog Log() => fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<FeedbackLog>();
 
     /// <summary>The user's log rows (the marker row aside).</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
 using Azure;
@@ -211,6 +212,13 @@ public sealed class FeedbackLog
         }
 
         var row = new TableEntity(TableKeys.Escape(userKey), TableKeys.Escape(entry.FeedbackId)) { ["Seq"] = entry.Sequence };
+        if (chunks == 1)
+        {
+            // The usual row (a few KB): the compressed bytes are the one chunk, no copy.
+            row["Data0"] = data;
+            return row;
+        }
+
         for (int i = 0; i < chunks; i++)
         {
             int start = i * ChunkSize;
@@ -238,12 +246,21 @@ public sealed class FeedbackLog
 
     private static byte[] Compress(byte[] data)
     {
-        using var output = new MemoryStream(data.Length / 2 + 64);
-        using (var brotli = new BrotliStream(output, CompressionLevel.Fastest, leaveOpen: true))
+        // One-shot at the quality BrotliStream's CompressionLevel.Fastest uses (1), into a pooled buffer: no stream or
+        // encoder objects per row. Window 22 is the stream's default, so rows read back the same way.
+        byte[] buffer = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(data.Length));
+        try
         {
-            brotli.Write(data);
-        }
+            if (!BrotliEncoder.TryCompress(data, buffer, out int written, quality: 1, window: 22))
+            {
+                throw new InvalidOperationException($"Brotli could not compress {data.Length} bytes into {buffer.Length}.");
+            }
 
-        return output.ToArray();
+            return buffer.AsSpan(0, written).ToArray();
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
     }
 }
