@@ -75,6 +75,13 @@ public sealed class SplitEvaluator
             ScoreSeen(result, MethodNames.PrototypeEqual(equal.N), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, equal));
         }
 
+        foreach (double c in _settings.AgreementPriorGrid)
+        {
+            // Development rows for choosing the agreement rule's pseudo-count, from the same trained model (scoring only).
+            var shrunk = _settings.Scaling with { M = 1, N = _settings.Combined.N, Weighting = NeighbourWeighting.Agreement, AgreementPrior = c };
+            ScoreSeen(result, MethodNames.PrototypeAgreementPrior(shrunk.N, c), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, shrunk));
+        }
+
         progress?.Report("combined");
         var combined = _settings.Scaling with { M = _settings.Combined.M, N = _settings.Combined.N };
         ScoreSeen(result, MethodNames.Combined(combined.M, combined.N), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, combined));
