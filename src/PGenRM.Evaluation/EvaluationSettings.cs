@@ -44,6 +44,9 @@ public sealed record EvaluationSettings
     /// </summary>
     public IReadOnlyList<double> AgreementPriorGrid { get; init; } = [];
 
+    /// <summary>Development probe row on shared content: per-user weights on the content part and item strength.</summary>
+    public bool BlendProbe { get; init; }
+
     /// <summary>Whether to run the ablation trainers (no prototypes, content only, collaborative only).</summary>
     public bool Ablations { get; init; } = true;
 }

@@ -53,6 +53,19 @@ public sealed class SplitEvaluator
             ScoreSeen(result, MethodNames.CollaborativeOnly, (user, chosen, rejected) => MapScore(collaborative, set, user, chosen) - MapScore(collaborative, set, user, rejected));
         }
 
+        if (_settings.BlendProbe && _split.Protocol == EvaluationProtocol.SharedContent)
+        {
+            var blend = BlendWeights(full, set);
+            ScoreSeen(result, MethodNames.BlendProbe, (user, chosen, rejected) => BlendedScore(full, set, blend[user], user, chosen) - BlendedScore(full, set, blend[user], user, rejected));
+            foreach (double g in new[] { 0.0, 0.5 })
+            {
+                // The content part scaled by g where the item recurs (judged by others in train), the rest as "full".
+                double[] fixedBlend = [g, 1.0];
+                ScoreSeen(result, FormattableString.Invariant($"full, content part × {g} on judged items (development probe)"), (user, chosen, rejected) =>
+                    RecurringScore(full, set, fixedBlend, user, chosen) - RecurringScore(full, set, fixedBlend, user, rejected));
+            }
+        }
+
         var scaled = new ScaledScorer(full, set, _data, _settings);
         foreach (int m in _settings.IndividualM)
         {
@@ -212,6 +225,69 @@ public sealed class SplitEvaluator
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Development probe (issue 11, not in the service): per seen user, weights (γ, β) on the content part w·Δx and the
+    /// item strength Δb of the trained scheme, fitted on the user's own train pairs with p·Δv as offset, prior N(1, 1/s)
+    /// per weight, s chosen by the Laplace evidence over {1, 4, 16, 64}. Measures whether letting each user lean on item
+    /// strength (or on content) by the evidence would close the gap to item popularity on shared content.
+    /// </summary>
+    private Dictionary<string, double[]> BlendWeights(HybridTrainer full, TrainingSet set)
+    {
+        var weights = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var prior = new DiagonalGaussian([1.0, 1.0], [1.0, 1.0]);
+        foreach (var group in _split.Train.GroupBy(p => p.UserId, StringComparer.Ordinal))
+        {
+            int u = set.UserIndex(group.Key);
+            if (u < 0)
+            {
+                continue;
+            }
+
+            var pairs = group.ToList();
+            double weight = RatingPairWeight(pairs);
+            var observations = pairs.Select(p =>
+            {
+                var (cc, cb, cf) = Parts(full, u, set.ItemIndex(p.ChosenId));
+                var (rc, rb, rf) = Parts(full, u, set.ItemIndex(p.RejectedId));
+                return new LogisticObservation([cc - rc, cb - rb], cf - rf, weight);
+            }).ToList();
+            LaplacePosterior? best = null;
+            foreach (double scale in new[] { 64.0, 16, 4, 1 })
+            {
+                var fit = BayesianLogistic.Fit(prior, scale, observations);
+                if (best is null || fit.LogEvidence > best.LogEvidence + 1e-9)
+                {
+                    best = fit;
+                }
+            }
+
+            weights[group.Key] = best!.Mean;
+        }
+
+        return weights;
+    }
+
+    private static (double Content, double Strength, double Factor) Parts(HybridTrainer full, int user, int item)
+    {
+        var scheme = full.UserSchemes[user];
+        var candidate = full.Candidate(item);
+        double content = TestTimeScaler.ContentScore(scheme, candidate);
+        double strength = candidate.Item.Strength;
+        return (content, strength, TestTimeScaler.Score(scheme, candidate) - content - strength);
+    }
+
+    private static double BlendedScore(HybridTrainer full, TrainingSet set, double[] blend, string user, string item)
+    {
+        var (content, strength, factor) = Parts(full, set.UserIndex(user), set.ItemIndex(item));
+        return (blend[0] * content) + (blend[1] * strength) + factor;
+    }
+
+    private static double RecurringScore(HybridTrainer full, TrainingSet set, double[] blend, string user, string item)
+    {
+        var candidate = full.Candidate(set.ItemIndex(item));
+        return candidate.Item.Judged ? BlendedScore(full, set, blend, user, item) : MapScore(full, set, user, item);
     }
 
     private Dictionary<string, double> ItemPopularity(TrainingSet set) =>

@@ -69,6 +69,7 @@ internal static class EvalCommand
             Description = "Development rows: also score full + prototype n with each of these pseudo-counts c (from the same trained model).",
             AllowMultipleArgumentsPerToken = true,
         };
+        var blendProbe = new Option<bool>("--blend-probe") { Description = "Development probe row on shared content: per-user weights on the content part and the item strength, fitted by the evidence (not in the service)." };
         var cache = new Option<string?>("--cache") { Description = "Folder of the embedding cache (default: cache/ under --out); share it between runs to encode each text once." };
         var strengthPrecision = new Option<double?>("--item-strength-precision") { Description = "Override the prior precision of item strengths (development runs)." };
         var split = new Option<string>("--split")
@@ -91,7 +92,7 @@ internal static class EvalCommand
         {
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
             backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision, tenantProjection, cache, jointFit, noShrinkage, clusterOnScheme, weighting,
-            agreementPrior, agreementPriorGrid,
+            agreementPrior, agreementPriorGrid, blendProbe,
         };
         command.SetAction((parse, cancellationToken) => parse.GetValue(backend) == "compact" ? RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
@@ -101,7 +102,7 @@ internal static class EvalCommand
             new SplitArguments(parse.GetValue(split)!, parse.GetValue(maxTrain), parse.GetValue(maxTest), parse.GetValue(unseenShare), parse.GetValue(strict)),
             new ModelArguments(parse.GetValue(embedding), parse.GetValue(embeddingScale), parse.GetValue(priorGrid), parse.GetValue(noIndividual),
                 parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision), parse.GetValue(tenantProjection), parse.GetValue(cache), parse.GetValue(jointFit), parse.GetValue(noShrinkage), parse.GetValue(clusterOnScheme),
-                parse.GetValue(weighting), parse.GetValue(agreementPrior), parse.GetValue(agreementPriorGrid)),
+                parse.GetValue(weighting), parse.GetValue(agreementPrior), parse.GetValue(agreementPriorGrid), parse.GetValue(blendProbe)),
             cancellationToken)
             : RunLlmAsync(
                 parse.GetValue(backend)!, parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(firstSeed),
@@ -201,7 +202,7 @@ internal static class EvalCommand
     internal sealed record ModelArguments(
         int? EmbeddingComponents, double? EmbeddingScale, double[]? PriorGrid, bool NoIndividual, double? ItemFactorPriorScale, double? ItemStrengthPrecision,
         bool TenantProjection = false, string? Cache = null, bool JointFit = false, bool NoShrinkage = false, bool ClusterOnScheme = false,
-        NeighbourWeighting? Weighting = null, double? AgreementPrior = null, double[]? AgreementPriorGrid = null);
+        NeighbourWeighting? Weighting = null, double? AgreementPrior = null, double[]? AgreementPriorGrid = null, bool BlendProbe = false);
 
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
@@ -271,6 +272,7 @@ internal static class EvalCommand
                 AgreementPrior = modelArguments.AgreementPrior ?? settings.Scaling.AgreementPrior,
             },
             AgreementPriorGrid = modelArguments.AgreementPriorGrid ?? [],
+            BlendProbe = modelArguments.BlendProbe,
             Trainer = settings.Trainer with
             {
                 Prototypes = prototypes ?? settings.Trainer.Prototypes,
