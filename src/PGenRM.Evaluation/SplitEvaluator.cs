@@ -57,6 +57,13 @@ public sealed class SplitEvaluator
         {
             var blend = BlendWeights(full, set);
             ScoreSeen(result, MethodNames.BlendProbe, (user, chosen, rejected) => BlendedScore(full, set, blend[user], user, chosen) - BlendedScore(full, set, blend[user], user, rejected));
+            var (crossFitted, pooled, pooledUsers) = CrossFittedBlendWeights(full, set);
+            ScoreSeen(result, "full, per-user weights on content and item strength, cross-fitted (development probe)", (user, chosen, rejected) =>
+                BlendedScore(full, set, crossFitted[user], user, chosen) - BlendedScore(full, set, crossFitted[user], user, rejected));
+            ScoreSeen(result, FormattableString.Invariant($"full, tenant weights on content {pooled[0]:0.00} and item strength {pooled[1]:0.00}, cross-fitted (development probe)"), (user, chosen, rejected) =>
+                BlendedScore(full, set, pooled, user, chosen) - BlendedScore(full, set, pooled, user, rejected));
+            ScoreSeen(result, "full, per-user weights shrunk toward the tenant's, cross-fitted (development probe)", (user, chosen, rejected) =>
+                BlendedScore(full, set, pooledUsers[user], user, chosen) - BlendedScore(full, set, pooledUsers[user], user, rejected));
             foreach (double g in new[] { 0.0, 0.5 })
             {
                 // The content part scaled by g where the item recurs (judged by others in train), the rest as "full".
@@ -267,6 +274,70 @@ public sealed class SplitEvaluator
         }
 
         return weights;
+    }
+
+    /// <summary>
+    /// As <see cref="BlendWeights"/>, but each pair's parts come from the user's scheme refitted without that pair's half
+    /// of the history (two folds, alternate pairs), so the weights are fitted on held-out predictions.
+    /// </summary>
+    private static (Dictionary<string, double[]> PerUser, double[] Pooled, Dictionary<string, double[]> Shrunk) CrossFittedBlendWeights(HybridTrainer full, TrainingSet set)
+    {
+        var weights = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var prior = new DiagonalGaussian([1.0, 1.0], [1.0, 1.0]);
+        var heldByUser = new Dictionary<string, List<LogisticObservation>>(StringComparer.Ordinal);
+        for (int u = 0; u < set.UserIds.Count; u++)
+        {
+            var observations = full.Observations(u).Where(o => o.ContentLength is not null).ToList();
+            var held = new List<LogisticObservation>(observations.Count);
+            for (int fold = 0; fold < 2 && observations.Count >= 4; fold++)
+            {
+                var fit = observations.Where((_, i) => i % 2 != fold).ToList();
+                var scheme = SchemeLearner.FitUser(full.UserPriors[u], fit, full.Model).Mean;
+                foreach (var o in observations.Where((_, i) => i % 2 == fold))
+                {
+                    int d = o.ContentLength!.Value;
+                    double content = 0, factor = 0;
+                    for (int i = 0; i < o.Features.Length; i++)
+                    {
+                        if (i < d)
+                        {
+                            content += scheme[i] * o.Features[i];
+                        }
+                        else
+                        {
+                            factor += scheme[i] * o.Features[i];
+                        }
+                    }
+
+                    held.Add(new LogisticObservation([content, o.Offset], factor, o.Weight));
+                }
+            }
+
+            heldByUser[set.UserIds[u]] = held;
+            weights[set.UserIds[u]] = BestByEvidence(prior, held);
+        }
+
+        // The tenant's weights: one fit on every user's held-out predictions (weak prior toward 1); then each user's
+        // weights with the tenant's as prior mean.
+        var pooled = BayesianLogistic.Fit(new DiagonalGaussian([1.0, 1.0], [1.0, 1.0]), 0.01, heldByUser.Values.SelectMany(h => h).ToList()).Mean;
+        var towardPooled = new DiagonalGaussian(pooled, [1.0, 1.0]);
+        var shrunk = heldByUser.ToDictionary(kv => kv.Key, kv => BestByEvidence(towardPooled, kv.Value), StringComparer.Ordinal);
+        return (weights, pooled, shrunk);
+    }
+
+    private static double[] BestByEvidence(DiagonalGaussian prior, List<LogisticObservation> held)
+    {
+        LaplacePosterior? best = null;
+        foreach (double scale in new[] { 64.0, 16, 4, 1 })
+        {
+            var fit = BayesianLogistic.Fit(prior, scale, held);
+            if (best is null || fit.LogEvidence > best.LogEvidence + 1e-9)
+            {
+                best = fit;
+            }
+        }
+
+        return best!.Mean;
     }
 
     private static (double Content, double Strength, double Factor) Parts(HybridTrainer full, int user, int item)
