@@ -38,6 +38,15 @@ public sealed record EvaluationSettings
     /// </summary>
     public bool TenantProjection { get; init; }
 
+    /// <summary>
+    /// Development rows: for each pseudo-count c here, "full + prototype n, agreement prior c" (n = the combined row's),
+    /// scored from the same trained model with <see cref="ScalingOptions.AgreementPrior"/> = c. Empty in reported runs.
+    /// </summary>
+    public IReadOnlyList<double> AgreementPriorGrid { get; init; } = [];
+
+    /// <summary>Development probe row on shared content: per-user weights on the content part and item strength.</summary>
+    public bool BlendProbe { get; init; }
+
     /// <summary>Whether to run the ablation trainers (no prototypes, content only, collaborative only).</summary>
     public bool Ablations { get; init; } = true;
 }

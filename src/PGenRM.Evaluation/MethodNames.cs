@@ -33,6 +33,13 @@ public static class MethodNames
     /// </summary>
     public static string PrototypeEqual(int n) => $"full + prototype n={n}, equal neighbour weights";
 
+    /// <summary>Development row: prototype scaling of size n under agreement weights with pseudo-count c.</summary>
+    public static string PrototypeAgreementPrior(int n, double c) =>
+        FormattableString.Invariant($"full + prototype n={n}, agreement prior c={c:0.###}");
+
+    /// <summary>Development probe: the full scheme with per-user weights on its content part and item strength.</summary>
+    public const string BlendProbe = "full, per-user weights on content and item strength (development probe)";
+
     /// <summary>Full method with both levels.</summary>
     public static string Combined(int m, int n) => $"full + m={m}, n={n}";
 

@@ -19,6 +19,7 @@ internal sealed class ScaledScorer
     private readonly double[][] _keys;
     private readonly Dictionary<string, double>[] _judgments;
     private readonly bool _useJudges;
+    private readonly bool _sketchKeys;
 
     public ScaledScorer(HybridTrainer trainer, TrainingSet set, FeaturizedDataset data, EvaluationSettings settings)
     {
@@ -30,6 +31,7 @@ internal sealed class ScaledScorer
         _keys = new double[set.UserIds.Count][];
         _judgments = new Dictionary<string, double>[set.UserIds.Count];
         _useJudges = settings.UseItemJudges;
+        _sketchKeys = settings.Trainer.NeighbourKey == NeighbourKeyKind.Sketch;
         for (int u = 0; u < set.UserIds.Count; u++)
         {
             _judgments[u] = trainer.Judgments(u);
@@ -65,7 +67,10 @@ internal sealed class ScaledScorer
                 u => _set.UserIds[u],
                 u => VectorSimilarity.Cosine(_keys[u], key),
                 n)
-            .Select(j => new Neighbour(_set.UserIds[j.Item], _trainer.UserSchemes[j.Item], j.Similarity, _judgments[j.Item]))
+            .Select(j => new Neighbour(_set.UserIds[j.Item], _trainer.UserSchemes[j.Item], j.Similarity, _judgments[j.Item])
+            {
+                Evidence = EvidenceOf(j.Item, key),
+            })
             .ToList();
     }
 
@@ -76,7 +81,7 @@ internal sealed class ScaledScorer
         string prompt = _data.Dataset.Items[chosenId].PromptId;
         var schemes = _schemes.GetOrAdd($"{user}|{prompt}|{scaling.M}|{scaling.Seed}", _ => IndividualSchemes(u, prompt, scaling));
         var pool = scaling.N > 0
-            ? _neighbours.GetOrAdd(user, _ => _pools[_trainer.UserPrototype[u]].Nearest(user, _keys[u], int.MaxValue))
+            ? _neighbours.GetOrAdd(user, _ => WithEvidence(_pools[_trainer.UserPrototype[u]].Nearest(user, _keys[u], int.MaxValue), _keys[u]))
             : [];
         int chosen = _set.ItemIndex(chosenId), rejected = _set.ItemIndex(rejectedId);
         var candidates = new[] { _trainer.Candidate(chosen), _trainer.Candidate(rejected) };
@@ -89,7 +94,18 @@ internal sealed class ScaledScorer
 
     /// <summary>The neighbour pool of a (possibly unseen) user in a prototype; −1 means no prototype (no pool).</summary>
     public IReadOnlyList<Neighbour> PoolFor(string user, double[] key, int prototype) =>
-        prototype < 0 || prototype >= _pools.Length ? [] : _pools[prototype].Nearest(user, key, int.MaxValue);
+        prototype < 0 || prototype >= _pools.Length ? [] : WithEvidence(_pools[prototype].Nearest(user, key, int.MaxValue), key);
+
+    /// <summary>
+    /// The judging behind a neighbour's similarity, as the scoring worker measures it from the two sketches
+    /// (<see cref="JudgmentSketch.Evidence(ReadOnlySpan{double}, ReadOnlySpan{double})"/>); unknown (+∞, no shrinkage)
+    /// when neighbours are compared on another key.
+    /// </summary>
+    private double EvidenceOf(int neighbour, double[] key) =>
+        _sketchKeys ? JudgmentSketch.Evidence(_keys[neighbour], key) : double.PositiveInfinity;
+
+    private List<Neighbour> WithEvidence(IReadOnlyList<Neighbour> neighbours, double[] key) =>
+        neighbours.Select(n => n with { Evidence = EvidenceOf(_set.UserIndex(n.UserId), key) }).ToList();
 
     private IReadOnlyList<double[]> IndividualSchemes(int u, string prompt, ScalingOptions scaling)
     {

@@ -53,6 +53,26 @@ public sealed class SplitEvaluator
             ScoreSeen(result, MethodNames.CollaborativeOnly, (user, chosen, rejected) => MapScore(collaborative, set, user, chosen) - MapScore(collaborative, set, user, rejected));
         }
 
+        if (_settings.BlendProbe && _split.Protocol == EvaluationProtocol.SharedContent)
+        {
+            var blend = BlendWeights(full, set);
+            ScoreSeen(result, MethodNames.BlendProbe, (user, chosen, rejected) => BlendedScore(full, set, blend[user], user, chosen) - BlendedScore(full, set, blend[user], user, rejected));
+            var (crossFitted, pooled, pooledUsers) = CrossFittedBlendWeights(full, set);
+            ScoreSeen(result, "full, per-user weights on content and item strength, cross-fitted (development probe)", (user, chosen, rejected) =>
+                BlendedScore(full, set, crossFitted[user], user, chosen) - BlendedScore(full, set, crossFitted[user], user, rejected));
+            ScoreSeen(result, FormattableString.Invariant($"full, tenant weights on content {pooled[0]:0.00} and item strength {pooled[1]:0.00}, cross-fitted (development probe)"), (user, chosen, rejected) =>
+                BlendedScore(full, set, pooled, user, chosen) - BlendedScore(full, set, pooled, user, rejected));
+            ScoreSeen(result, "full, per-user weights shrunk toward the tenant's, cross-fitted (development probe)", (user, chosen, rejected) =>
+                BlendedScore(full, set, pooledUsers[user], user, chosen) - BlendedScore(full, set, pooledUsers[user], user, rejected));
+            foreach (double g in new[] { 0.0, 0.5 })
+            {
+                // The content part scaled by g where the item recurs (judged by others in train), the rest as "full".
+                double[] fixedBlend = [g, 1.0];
+                ScoreSeen(result, FormattableString.Invariant($"full, content part × {g} on judged items (development probe)"), (user, chosen, rejected) =>
+                    RecurringScore(full, set, fixedBlend, user, chosen) - RecurringScore(full, set, fixedBlend, user, rejected));
+            }
+        }
+
         var scaled = new ScaledScorer(full, set, _data, _settings);
         foreach (int m in _settings.IndividualM)
         {
@@ -73,6 +93,13 @@ public sealed class SplitEvaluator
             // The neighbour-weighting ablation, from the same trained model (scoring only).
             var equal = _settings.Scaling with { M = 1, N = _settings.Combined.N, Weighting = NeighbourWeighting.Equal };
             ScoreSeen(result, MethodNames.PrototypeEqual(equal.N), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, equal));
+        }
+
+        foreach (double c in _settings.AgreementPriorGrid)
+        {
+            // Development rows for choosing the agreement rule's pseudo-count, from the same trained model (scoring only).
+            var shrunk = _settings.Scaling with { M = 1, N = _settings.Combined.N, Weighting = NeighbourWeighting.Agreement, AgreementPrior = c };
+            ScoreSeen(result, MethodNames.PrototypeAgreementPrior(shrunk.N, c), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, shrunk));
         }
 
         progress?.Report("combined");
@@ -205,6 +232,133 @@ public sealed class SplitEvaluator
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Development probe (issue 11, not in the service): per seen user, weights (γ, β) on the content part w·Δx and the
+    /// item strength Δb of the trained scheme, fitted on the user's own train pairs with p·Δv as offset, prior N(1, 1/s)
+    /// per weight, s chosen by the Laplace evidence over {1, 4, 16, 64}. Measures whether letting each user lean on item
+    /// strength (or on content) by the evidence would close the gap to item popularity on shared content.
+    /// </summary>
+    private Dictionary<string, double[]> BlendWeights(HybridTrainer full, TrainingSet set)
+    {
+        var weights = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var prior = new DiagonalGaussian([1.0, 1.0], [1.0, 1.0]);
+        foreach (var group in _split.Train.GroupBy(p => p.UserId, StringComparer.Ordinal))
+        {
+            int u = set.UserIndex(group.Key);
+            if (u < 0)
+            {
+                continue;
+            }
+
+            var pairs = group.ToList();
+            double weight = RatingPairWeight(pairs);
+            var observations = pairs.Select(p =>
+            {
+                var (cc, cb, cf) = Parts(full, u, set.ItemIndex(p.ChosenId));
+                var (rc, rb, rf) = Parts(full, u, set.ItemIndex(p.RejectedId));
+                return new LogisticObservation([cc - rc, cb - rb], cf - rf, weight);
+            }).ToList();
+            LaplacePosterior? best = null;
+            foreach (double scale in new[] { 64.0, 16, 4, 1 })
+            {
+                var fit = BayesianLogistic.Fit(prior, scale, observations);
+                if (best is null || fit.LogEvidence > best.LogEvidence + 1e-9)
+                {
+                    best = fit;
+                }
+            }
+
+            weights[group.Key] = best!.Mean;
+        }
+
+        return weights;
+    }
+
+    /// <summary>
+    /// As <see cref="BlendWeights"/>, but each pair's parts come from the user's scheme refitted without that pair's half
+    /// of the history (two folds, alternate pairs), so the weights are fitted on held-out predictions.
+    /// </summary>
+    private static (Dictionary<string, double[]> PerUser, double[] Pooled, Dictionary<string, double[]> Shrunk) CrossFittedBlendWeights(HybridTrainer full, TrainingSet set)
+    {
+        var weights = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        var prior = new DiagonalGaussian([1.0, 1.0], [1.0, 1.0]);
+        var heldByUser = new Dictionary<string, List<LogisticObservation>>(StringComparer.Ordinal);
+        for (int u = 0; u < set.UserIds.Count; u++)
+        {
+            var observations = full.Observations(u).Where(o => o.ContentLength is not null).ToList();
+            var held = new List<LogisticObservation>(observations.Count);
+            for (int fold = 0; fold < 2 && observations.Count >= 4; fold++)
+            {
+                var fit = observations.Where((_, i) => i % 2 != fold).ToList();
+                var scheme = SchemeLearner.FitUser(full.UserPriors[u], fit, full.Model).Mean;
+                foreach (var o in observations.Where((_, i) => i % 2 == fold))
+                {
+                    int d = o.ContentLength!.Value;
+                    double content = 0, factor = 0;
+                    for (int i = 0; i < o.Features.Length; i++)
+                    {
+                        if (i < d)
+                        {
+                            content += scheme[i] * o.Features[i];
+                        }
+                        else
+                        {
+                            factor += scheme[i] * o.Features[i];
+                        }
+                    }
+
+                    held.Add(new LogisticObservation([content, o.Offset], factor, o.Weight));
+                }
+            }
+
+            heldByUser[set.UserIds[u]] = held;
+            weights[set.UserIds[u]] = BestByEvidence(prior, held);
+        }
+
+        // The tenant's weights: one fit on every user's held-out predictions (weak prior toward 1); then each user's
+        // weights with the tenant's as prior mean.
+        var pooled = BayesianLogistic.Fit(new DiagonalGaussian([1.0, 1.0], [1.0, 1.0]), 0.01, heldByUser.Values.SelectMany(h => h).ToList()).Mean;
+        var towardPooled = new DiagonalGaussian(pooled, [1.0, 1.0]);
+        var shrunk = heldByUser.ToDictionary(kv => kv.Key, kv => BestByEvidence(towardPooled, kv.Value), StringComparer.Ordinal);
+        return (weights, pooled, shrunk);
+    }
+
+    private static double[] BestByEvidence(DiagonalGaussian prior, List<LogisticObservation> held)
+    {
+        LaplacePosterior? best = null;
+        foreach (double scale in new[] { 64.0, 16, 4, 1 })
+        {
+            var fit = BayesianLogistic.Fit(prior, scale, held);
+            if (best is null || fit.LogEvidence > best.LogEvidence + 1e-9)
+            {
+                best = fit;
+            }
+        }
+
+        return best!.Mean;
+    }
+
+    private static (double Content, double Strength, double Factor) Parts(HybridTrainer full, int user, int item)
+    {
+        var scheme = full.UserSchemes[user];
+        var candidate = full.Candidate(item);
+        double content = TestTimeScaler.ContentScore(scheme, candidate);
+        double strength = candidate.Item.Strength;
+        return (content, strength, TestTimeScaler.Score(scheme, candidate) - content - strength);
+    }
+
+    private static double BlendedScore(HybridTrainer full, TrainingSet set, double[] blend, string user, string item)
+    {
+        var (content, strength, factor) = Parts(full, set.UserIndex(user), set.ItemIndex(item));
+        return (blend[0] * content) + (blend[1] * strength) + factor;
+    }
+
+    private static double RecurringScore(HybridTrainer full, TrainingSet set, double[] blend, string user, string item)
+    {
+        var candidate = full.Candidate(set.ItemIndex(item));
+        return candidate.Item.Judged ? BlendedScore(full, set, blend, user, item) : MapScore(full, set, user, item);
     }
 
     private Dictionary<string, double> ItemPopularity(TrainingSet set) =>

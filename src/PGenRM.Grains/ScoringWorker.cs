@@ -218,7 +218,10 @@ public sealed class ScoringWorker(SiloEvaluator evaluators, TenantCache tenants,
 
         var judgeNeighbours = latest.Values.ToDictionary(
             j => j.JudgeId,
-            j => new Neighbour(j.JudgeId, Array.ConvertAll(j.Scheme!, x => (double)x), VectorSimilarity.Cosine(j.Sketch ?? [], userVector), JudgmentsOf(j.JudgeId)),
+            j => new Neighbour(j.JudgeId, Array.ConvertAll(j.Scheme!, x => (double)x), VectorSimilarity.Cosine(j.Sketch ?? [], userVector), JudgmentsOf(j.JudgeId))
+            {
+                Evidence = JudgmentSketch.Evidence(j.Sketch ?? [], userVector),
+            },
             StringComparer.Ordinal);
         var judges = stats
             .Select(s => (IReadOnlyList<Neighbour>)s.NearestJudges
@@ -229,7 +232,10 @@ public sealed class ScoringWorker(SiloEvaluator evaluators, TenantCache tenants,
 
         var pool = SimilarityRanking.Rank(
                 members.Where(p => !string.Equals(p.UserKey, userKey, StringComparison.Ordinal)), p => p.UserKey, p => VectorSimilarity.Cosine(p.Sketch, userVector))
-            .Select(p => new Neighbour(p.Item.UserKey, p.Item.Scheme, p.Similarity, JudgmentsOf(p.Item.UserKey)))
+            .Select(p => new Neighbour(p.Item.UserKey, p.Item.Scheme, p.Similarity, JudgmentsOf(p.Item.UserKey))
+            {
+                Evidence = JudgmentSketch.Evidence(p.Item.Sketch, userVector),
+            })
             .ToList();
         return (pool, judges);
     }

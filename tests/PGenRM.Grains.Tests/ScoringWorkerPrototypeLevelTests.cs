@@ -28,6 +28,11 @@ public sealed class ScoringWorkerPrototypeLevelTests
         Assert.Equal(["t/near", "t/mid", "t/far", "t/unknown"], pool.Select(p => p.UserId));
         Assert.Equal([1.0, 1.0], pool[0].Scheme);
         Assert.Equal(0, pool[2].Similarity); // orthogonal keys
+
+        // The judging behind each similarity (JudgmentSketch.Evidence: ‖a‖·‖b‖ / length), which the agreement rule
+        // shrinks toward equal weights by; a member without a sketch has none.
+        Assert.Equal(Math.Sqrt(1.01) / 3, pool[0].Evidence, 6);
+        Assert.Equal(0, pool[3].Evidence);
         Assert.Empty(Assert.Single(judges));
     }
 
@@ -53,6 +58,7 @@ public sealed class ScoringWorkerPrototypeLevelTests
         Assert.All(judges, list => Assert.Equal([5.0, 6.0], Assert.Single(list).Scheme));
         Assert.Equal(new Dictionary<string, double> { ["i1"] = 1, ["i2"] = -1 }, judges[0][0].Judgments);
         Assert.Equal(1, judges[0][0].Similarity, 6);
+        Assert.Equal(0.5, judges[0][0].Evidence, 6);
         Assert.DoesNotContain(judges.SelectMany(j => j), n => n.UserId == User);
     }
 

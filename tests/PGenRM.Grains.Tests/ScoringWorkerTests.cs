@@ -108,7 +108,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         var schemes = TestTimeScaler.IndividualSchemes(
             library.Scheme, library.Prior, library.Scale, library.HistoryEntries(), encoded.Embedding, scaling, evaluator.Model, ScoringWorker.SeedKey(userKey, query));
         Neighbour Judge((string Key, double[] Scheme, double[] Sketch, Dictionary<string, double> Judgments, double[] After) j) =>
-            new(j.Key, j.Scheme, TensorPrimitives.CosineSimilarity(j.Sketch, sketch), j.Judgments);
+            new(j.Key, j.Scheme, TensorPrimitives.CosineSimilarity(j.Sketch, sketch), j.Judgments) { Evidence = JudgmentSketch.Evidence(j.Sketch, sketch) };
         var judges = encoded.Candidates
             .Select(c => (IReadOnlyList<Neighbour>)new[] { a, b }
                 .Where(j => j.Judgments.ContainsKey(c.ItemId))
@@ -130,7 +130,10 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
                 m.UserKey,
                 Array.ConvertAll(m.Scheme, v => (double)v),
                 TensorPrimitives.CosineSimilarity(Array.ConvertAll(m.Sketch, v => (double)v), sketch),
-                known[m.UserKey].Where(e => encoded.Candidates.Any(c => c.ItemId == e.Key)).ToDictionary(e => e.Key, e => e.Value)))
+                known[m.UserKey].Where(e => encoded.Candidates.Any(c => c.ItemId == e.Key)).ToDictionary(e => e.Key, e => e.Value))
+            {
+                Evidence = JudgmentSketch.Evidence(Array.ConvertAll(m.Sketch, v => (double)v), sketch),
+            })
             .OrderByDescending(n => n.Similarity)
             .ThenBy(n => n.UserId, StringComparer.Ordinal)
             .ToList();
@@ -139,8 +142,9 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         Assert.NotNull(expected.Prototype);
         AssertClose(expected.Rewards, response.Rewards);
         Assert.Equal(expected.Neighbours, response.Neighbours);
-        // Listed are the judges who count: those whose judgments agree with u's (sketch cosine > 0, NeighbourWeighting.Agreement).
-        Assert.Equal(new[] { a, b }.Where(j => TensorPrimitives.CosineSimilarity(j.Sketch, sketch) > 0).Select(j => j.Key).Order(StringComparer.Ordinal), response.Neighbours);
+        // Listed are the judges who count: those with a positive agreement weight (NeighbourWeighting.Agreement: the sketch
+        // cosine shrunk toward 1 by the judging behind it).
+        Assert.Equal(new[] { a, b }.Where(j => TestTimeScaler.AgreementWeight(Judge(j), scaling) > 0).Select(j => j.Key).Order(StringComparer.Ordinal), response.Neighbours);
         Assert.Equal(expected.Agreement, response.Agreement, 9);
     }
 

@@ -63,6 +63,13 @@ internal static class EvalCommand
         var noShrinkage = new Option<bool>("--no-prototype-shrinkage") { Description = "Leave prototype centroids unshrunk (development ablation)." };
         var clusterOnScheme = new Option<bool>("--cluster-on-scheme") { Description = "Take the content weights' prior from the whole-scheme clustering too, as before issue 11 (development ablation)." };
         var weighting = new Option<NeighbourWeighting?>("--neighbour-weighting") { Description = "How the prototype level weighs neighbours: Agreement (default) or Equal, as before session 3 (development ablation)." };
+        var agreementPrior = new Option<double?>("--agreement-prior") { Description = "Override the agreement rule's pseudo-count c (ScalingOptions.AgreementPrior; 0 = the unshrunk rule of session 3)." };
+        var agreementPriorGrid = new Option<double[]?>("--agreement-prior-grid")
+        {
+            Description = "Development rows: also score full + prototype n with each of these pseudo-counts c (from the same trained model).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var blendProbe = new Option<bool>("--blend-probe") { Description = "Development probe row on shared content: per-user weights on the content part and the item strength, fitted by the evidence (not in the service)." };
         var cache = new Option<string?>("--cache") { Description = "Folder of the embedding cache (default: cache/ under --out); share it between runs to encode each text once." };
         var strengthPrecision = new Option<double?>("--item-strength-precision") { Description = "Override the prior precision of item strengths (development runs)." };
         var split = new Option<string>("--split")
@@ -85,6 +92,7 @@ internal static class EvalCommand
         {
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
             backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision, tenantProjection, cache, jointFit, noShrinkage, clusterOnScheme, weighting,
+            agreementPrior, agreementPriorGrid, blendProbe,
         };
         command.SetAction((parse, cancellationToken) => parse.GetValue(backend) == "compact" ? RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
@@ -94,7 +102,7 @@ internal static class EvalCommand
             new SplitArguments(parse.GetValue(split)!, parse.GetValue(maxTrain), parse.GetValue(maxTest), parse.GetValue(unseenShare), parse.GetValue(strict)),
             new ModelArguments(parse.GetValue(embedding), parse.GetValue(embeddingScale), parse.GetValue(priorGrid), parse.GetValue(noIndividual),
                 parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision), parse.GetValue(tenantProjection), parse.GetValue(cache), parse.GetValue(jointFit), parse.GetValue(noShrinkage), parse.GetValue(clusterOnScheme),
-                parse.GetValue(weighting)),
+                parse.GetValue(weighting), parse.GetValue(agreementPrior), parse.GetValue(agreementPriorGrid), parse.GetValue(blendProbe)),
             cancellationToken)
             : RunLlmAsync(
                 parse.GetValue(backend)!, parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(firstSeed),
@@ -194,7 +202,7 @@ internal static class EvalCommand
     internal sealed record ModelArguments(
         int? EmbeddingComponents, double? EmbeddingScale, double[]? PriorGrid, bool NoIndividual, double? ItemFactorPriorScale, double? ItemStrengthPrecision,
         bool TenantProjection = false, string? Cache = null, bool JointFit = false, bool NoShrinkage = false, bool ClusterOnScheme = false,
-        NeighbourWeighting? Weighting = null);
+        NeighbourWeighting? Weighting = null, double? AgreementPrior = null, double[]? AgreementPriorGrid = null, bool BlendProbe = false);
 
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
@@ -217,6 +225,13 @@ internal static class EvalCommand
         if (splitArguments.ToSplitOptions("any").Error is { } splitError)
         {
             AnsiConsole.MarkupLine($"[red]{Markup.Escape(splitError)}[/]");
+            return 2;
+        }
+
+        if ((modelArguments.AgreementPrior is { } c && !(c >= 0 && double.IsFinite(c)))
+            || (modelArguments.AgreementPriorGrid ?? []).Any(g => !(g >= 0 && double.IsFinite(g))))
+        {
+            AnsiConsole.MarkupLine("[red]--agreement-prior and --agreement-prior-grid take finite numbers ≥ 0.[/]");
             return 2;
         }
 
@@ -254,7 +269,10 @@ internal static class EvalCommand
             {
                 JudgmentWeight = judgmentWeight ?? settings.Scaling.JudgmentWeight,
                 Weighting = modelArguments.Weighting ?? settings.Scaling.Weighting,
+                AgreementPrior = modelArguments.AgreementPrior ?? settings.Scaling.AgreementPrior,
             },
+            AgreementPriorGrid = modelArguments.AgreementPriorGrid ?? [],
+            BlendProbe = modelArguments.BlendProbe,
             Trainer = settings.Trainer with
             {
                 Prototypes = prototypes ?? settings.Trainer.Prototypes,

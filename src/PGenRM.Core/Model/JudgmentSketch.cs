@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics.Tensors;
 
 namespace PGenRM.Core.Model;
 
@@ -75,6 +76,18 @@ public static class JudgmentSketch
 
         return h;
     }
+
+    /// <summary>
+    /// The evidence behind the cosine of two sketches, ‖a‖·‖b‖ / length: each judged item adds about length·sign² to a
+    /// sketch's squared norm, so this is about √(Σsign²·Σsign′²) (√(n·n′) for n and n′ items judged with full signs),
+    /// and cosine × evidence ≈ Σ sign·sign′ over the items both judged (the net agreement count). 0 for an empty sketch.
+    /// </summary>
+    public static double Evidence(ReadOnlySpan<double> a, ReadOnlySpan<double> b) =>
+        a.Length == 0 || a.Length != b.Length ? 0 : TensorPrimitives.Norm(a) * TensorPrimitives.Norm(b) / a.Length;
+
+    /// <inheritdoc cref="Evidence(ReadOnlySpan{double}, ReadOnlySpan{double})"/>
+    public static double Evidence(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
+        a.Length == 0 || a.Length != b.Length ? 0 : (double)TensorPrimitives.Norm(a) * TensorPrimitives.Norm(b) / a.Length;
 
     /// <summary>The sketch of a set of judgments (item id → mean sign).</summary>
     public static double[] Of(IReadOnlyDictionary<string, double> judgments, int length = DefaultLength)

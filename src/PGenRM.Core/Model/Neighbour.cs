@@ -5,4 +5,13 @@ namespace PGenRM.Core.Model;
 /// <param name="Scheme">The neighbour's scheme θ = [w; p].</param>
 /// <param name="Similarity">Cosine similarity to the scored user's scheme deviation.</param>
 /// <param name="Judgments">The neighbour's actual judgments: item id → mean sign in [−1, 1] (+1 = always chosen).</param>
-public sealed record Neighbour(string UserId, double[] Scheme, double Similarity, IReadOnlyDictionary<string, double> Judgments);
+public sealed record Neighbour(string UserId, double[] Scheme, double Similarity, IReadOnlyDictionary<string, double> Judgments)
+{
+    /// <summary>
+    /// How much judging lies behind <see cref="Similarity"/>: for judgment sketches ‖a‖·‖b‖ / length
+    /// (<see cref="JudgmentSketch.Evidence(ReadOnlySpan{double}, ReadOnlySpan{double})"/>), about √(n·n′) for two users
+    /// with n and n′ judged items, so that similarity × evidence estimates their net agreement count. 0 when either
+    /// has judged nothing; +∞ (the default) when unknown, which leaves the similarity unshrunk.
+    /// </summary>
+    public double Evidence { get; init; } = double.PositiveInfinity;
+}

@@ -7,8 +7,9 @@ public enum NeighbourWeighting
     Equal,
 
     /// <summary>
-    /// A neighbour counts with weight a = clamp(similarity, 0, 1), its measured agreement with the user (by default the
-    /// cosine of the two users' judgment sketches, which estimates how often they agreed on the items both judged);
+    /// A neighbour counts with weight a, its measured agreement with the user (by default the cosine of the two users'
+    /// judgment sketches, which estimates how often they agreed on the items both judged) shrunk toward 1 by the
+    /// evidence behind it (<see cref="ScalingOptions.AgreementPrior"/>, <see cref="TestTimeScaler.AgreementWeight"/>);
     /// the remaining 1 − a of its share is the user's own score, so a neighbour whose taste disagrees adds nothing.
     /// </summary>
     Agreement,

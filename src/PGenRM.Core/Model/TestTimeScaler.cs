@@ -130,10 +130,12 @@ public static class TestTimeScaler
     }
 
     /// <summary>
-    /// The weight of a neighbour's vote under <see cref="NeighbourWeighting.Agreement"/>: its similarity to the user
-    /// clamped to [0, 1]. With the default neighbour key (judgment sketches) the similarity estimates how much the two
-    /// users agreed on the items both judged (0 for no overlap or chance agreement, below 0 for opposite taste), so a
-    /// neighbour whose taste runs against the user's carries no weight; 1 under <see cref="NeighbourWeighting.Equal"/>.
+    /// The weight of a neighbour's vote under <see cref="NeighbourWeighting.Agreement"/>: its similarity s to the user
+    /// (with the default neighbour key, the cosine of the two users' judgment sketches: about their net agreement count
+    /// over the items both judged, divided by <see cref="Neighbour.Evidence"/> E) shrunk toward 1 by
+    /// <see cref="ScalingOptions.AgreementPrior"/> c: (s·E + c) / (E + c), clamped to [0, 1]. Little judging behind s
+    /// (a new user, a neighbour who judged little) leaves the weight near 1, the paper's equal mean; much judging with
+    /// net disagreement takes it to 0. c = 0 or an unknown E gives clamp(s, 0, 1); 1 under <see cref="NeighbourWeighting.Equal"/>.
     /// </summary>
     public static double AgreementWeight(Neighbour neighbour, ScalingOptions scaling)
     {
@@ -144,7 +146,16 @@ public static class TestTimeScaler
             return 1;
         }
 
-        return double.IsNaN(neighbour.Similarity) ? 0 : Math.Clamp(neighbour.Similarity, 0, 1);
+        double similarity = double.IsNaN(neighbour.Similarity) ? 0 : neighbour.Similarity;
+        double evidence = neighbour.Evidence;
+        double prior = scaling.AgreementPrior;
+        if (prior <= 0 || double.IsNaN(evidence) || double.IsPositiveInfinity(evidence))
+        {
+            return Math.Clamp(similarity, 0, 1);
+        }
+
+        evidence = Math.Max(evidence, 0);
+        return Math.Clamp(((similarity * evidence) + prior) / (evidence + prior), 0, 1);
     }
 
     /// <summary>The prototype level; also fills <paramref name="contentParts"/> (when given) with the content-derived

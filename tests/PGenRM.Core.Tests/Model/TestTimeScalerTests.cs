@@ -198,10 +198,64 @@ public sealed class TestTimeScalerTests
     }
 
     [Fact]
+    public void AgreementWeight_ShrinksTheSimilarityTowardEqualByItsEvidence_SoNoEvidenceIsNotDisagreement()
+    {
+        // arrange: pseudo-count c = 10
+        var scaling = new ScalingOptions { N = 8, AgreementPrior = 10 };
+        Neighbour With(double similarity, double evidence) =>
+            new("n", [0.0], similarity, new Dictionary<string, double>()) { Evidence = evidence };
+
+        // act + assert: (s·E + c) / (E + c), clamped to [0, 1]
+        Assert.Equal(1.0, TestTimeScaler.AgreementWeight(With(0, 0), scaling));
+        Assert.Equal(1.0, TestTimeScaler.AgreementWeight(With(double.NaN, 0), scaling));
+        Assert.Equal((0.9 * 100 + 10) / 110, TestTimeScaler.AgreementWeight(With(0.9, 100), scaling), 12);
+        Assert.Equal(10.0 / 1010, TestTimeScaler.AgreementWeight(With(0, 1000), scaling), 12);
+        Assert.Equal(0.0, TestTimeScaler.AgreementWeight(With(-0.5, 100), scaling));
+        Assert.Equal(0.3, TestTimeScaler.AgreementWeight(With(0.3, 5), scaling with { AgreementPrior = 0 }));
+        Assert.Equal(0.3, TestTimeScaler.AgreementWeight(With(0.3, double.PositiveInfinity), scaling));
+        Assert.Equal(1.0, TestTimeScaler.AgreementWeight(With(-0.5, 100), scaling with { Weighting = NeighbourWeighting.Equal }));
+    }
+
+    [Fact]
+    public void AgreementWeight_FromSketches_FavoursANeighbourWhoAgreedOnManyItems_OverOneWithNoneInCommon()
+    {
+        // arrange: the user judged 60 items; "mate" judged the same 60 the same way, "contrarian" the other way,
+        // "stranger" 60 other items, "newcomer" one other item (little judging of its own)
+        var user = Judged("u", 0, 60, 1);
+        var sketch = JudgmentSketch.Of(user);
+        var scaling = new ScalingOptions { N = 8, AgreementPrior = 10 };
+        double Weight(Dictionary<string, double> judgments)
+        {
+            var other = JudgmentSketch.Of(judgments);
+            var neighbour = new Neighbour("n", [0.0], VectorSimilarity.Cosine(other, sketch), judgments)
+            {
+                Evidence = JudgmentSketch.Evidence(other, sketch),
+            };
+            return TestTimeScaler.AgreementWeight(neighbour, scaling);
+        }
+
+        // act
+        double mate = Weight(Judged("u", 0, 60, 1));
+        double contrarian = Weight(Judged("u", 0, 60, -1));
+        double stranger = Weight(Judged("s", 0, 60, 1));
+        double newcomer = Weight(Judged("s", 0, 1, 1));
+
+        // assert: much agreement counts fully, much judging with nothing in common little, little judging of one's own
+        // stays near equal (c / (√60 + c) ≈ 0.56 before the sketch's noise), disagreement not at all
+        Assert.InRange(mate, 0.95, 1.0);
+        Assert.Equal(0.0, contrarian);
+        Assert.InRange(stranger, 0.05, 0.3);
+        Assert.InRange(newcomer, 0.4, 0.75);
+        Assert.True(mate > newcomer && newcomer > stranger && stranger > contrarian);
+    }
+
+    [Fact]
     public void ScalingOptions_RejectOutOfRangeValuesWithTheirNames()
     {
         Assert.Contains("m (individual schemes)", Assert.Throws<ArgumentOutOfRangeException>(() => new ScalingOptions { M = 0 }.Validate()).Message, StringComparison.Ordinal);
         Assert.Contains("n (prototype neighbours)", Assert.Throws<ArgumentOutOfRangeException>(() => new ScalingOptions { N = -1 }.Validate()).Message, StringComparison.Ordinal);
+        Assert.Equal("AgreementPrior", Assert.Throws<ArgumentOutOfRangeException>(() => new ScalingOptions { AgreementPrior = -1 }.Validate()).ParamName);
+        Assert.Equal("AgreementPrior", Assert.Throws<ArgumentOutOfRangeException>(() => new ScalingOptions { AgreementPrior = double.PositiveInfinity }.Validate()).ParamName);
     }
 
     private static (double[] Map, DiagonalGaussian Prior, List<HistoryEntry> History) UserWithHistory()
@@ -215,6 +269,9 @@ public sealed class TestTimeScalerTests
         var map = SchemeLearner.FitUserAtScale(prior, 1, observations, Model).Mean;
         return (map, prior, history);
     }
+
+    private static Dictionary<string, double> Judged(string prefix, int first, int count, double sign) =>
+        Enumerable.Range(first, count).ToDictionary(i => $"agreement-{prefix}-{i}", i => i % 2 == 0 ? sign : -sign, StringComparer.Ordinal);
 
     private static double Distance(double[] a, double[] b) => Math.Sqrt(a.Zip(b, (x, y) => (x - y) * (x - y)).Sum());
 
