@@ -73,6 +73,22 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>Table holding item states.</summary>
     public TableClient ItemTable { get; private set; } = null!;
 
+    /// <summary>The Azurite connection string (tests that build their own clients or storages on it).</summary>
+    public string StorageConnectionString => _azurite.ConnectionString;
+
+    /// <summary>
+    /// The "items" storage's layout and batching in this cluster: a flush window long enough that concurrent writes
+    /// of a test meet in one transaction on a loaded machine, short enough that a lone write is not slow.
+    /// </summary>
+    public static ItemStorageOptions ItemStorage { get; } = new() { FlushWindow = TimeSpan.FromMilliseconds(250) };
+
+    /// <summary>What every silo's "items" storage has sent so far, summed.</summary>
+    public ItemStorageCounts ItemStorageCounts() => Cluster.Silos
+        .Select(s => ((ItemTableStorage)s.ServiceProvider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("items")).Counts)
+        .Aggregate(new ItemStorageCounts(), (a, b) => new(
+            a.Reads + b.Reads, a.ReadsFound + b.ReadsFound, a.SingleWrites + b.SingleWrites, a.Transactions + b.Transactions,
+            a.TransactionRows + b.TransactionRows, a.Conflicts + b.Conflicts, a.Deletes + b.Deletes));
+
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
@@ -89,7 +105,7 @@ public class ClusterFixture : IAsyncLifetime
         {
             silo.Services.AddSingleton<ISentenceEncoder>(_ => new OnnxSentenceEncoder());
             silo.Services.AddPGenRMGrains();
-            silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", PrototypeContainerName(run)));
+            silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", PrototypeContainerName(run)), itemStorage: ItemStorage);
             silo.Services.AddSingleton<ItemApplyGate>();
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<ItemApplyGate>());
             ConfigureSilo(silo);
