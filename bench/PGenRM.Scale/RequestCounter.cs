@@ -30,7 +30,7 @@ internal sealed partial class RequestCounter : HttpPipelineSynchronousPolicy
         string table = TableOf(request.Uri.Path);
         if (table == "$batch")
         {
-            // The changeset's operations name their table: "POST http://…/{account}/{table} HTTP/1.1" or "PUT …/{table}(PartitionKey=…)".
+            // The changeset's operations name their table: "POST http://…/{account}/{table}?$format=… HTTP/1.1" or "PUT …/{table}(PartitionKey=…)…".
             using var body = new MemoryStream();
             request.Content?.WriteTo(body, message.CancellationToken);
             var operations = Operation().Matches(Encoding.UTF8.GetString(body.GetBuffer(), 0, (int)body.Length));
@@ -61,6 +61,6 @@ internal sealed partial class RequestCounter : HttpPipelineSynchronousPolicy
         return paren >= 0 ? last[..paren] : last;
     }
 
-    [GeneratedRegex(@"^(?:POST|PUT|MERGE|PATCH|DELETE) \S*/([A-Za-z][A-Za-z0-9]*)(?:\(\S*)? HTTP/1\.1", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?:POST|PUT|MERGE|PATCH|DELETE) \S*/([A-Za-z][A-Za-z0-9]*)(?:[(?]\S*)? HTTP/1\.1", RegexOptions.Multiline)]
     private static partial Regex Operation();
 }
