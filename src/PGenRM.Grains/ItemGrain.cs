@@ -41,7 +41,7 @@ public sealed partial class ItemGrain(
     /// <summary>Applied judgments after which the item is written at once rather than on the next timer tick.</summary>
     public const int WriteEveryJudgments = 256;
 
-    /// <summary>Longest time applied judgments stay unwritten (while the activation lives; a failed write is retried after as long again).</summary>
+    /// <summary>Spacing of a tenant's write-behind ticks: the longest time applied judgments stay unwritten while the activation lives (a failed write is retried on the next tick).</summary>
     public static readonly TimeSpan WriteBehindPeriod = TimeSpan.FromSeconds(5);
 
     private readonly HashSet<string> _judgmentIds = new(StringComparer.Ordinal);
