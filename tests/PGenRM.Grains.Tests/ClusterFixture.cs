@@ -82,12 +82,8 @@ public class ClusterFixture : IAsyncLifetime
     /// </summary>
     public static ItemStorageOptions ItemStorage { get; } = new() { FlushWindow = TimeSpan.FromMilliseconds(250) };
 
-    /// <summary>What every silo's "items" storage has sent so far, summed.</summary>
-    public ItemStorageCounts ItemStorageCounts() => Cluster.Silos
-        .Select(s => ((ItemTableStorage)s.ServiceProvider.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("items")).Counts)
-        .Aggregate(new ItemStorageCounts(), (a, b) => new(
-            a.Reads + b.Reads, a.ReadsFound + b.ReadsFound, a.SingleWrites + b.SingleWrites, a.Transactions + b.Transactions,
-            a.TransactionRows + b.TransactionRows, a.Conflicts + b.Conflicts, a.Deletes + b.Deletes));
+    /// <summary>Item writes per watched tenant, counted on the wire of every silo's table clients.</summary>
+    internal ItemWriteWatcher ItemWrites { get; } = new();
 
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
@@ -105,7 +101,9 @@ public class ClusterFixture : IAsyncLifetime
         {
             silo.Services.AddSingleton<ISentenceEncoder>(_ => new OnnxSentenceEncoder());
             silo.Services.AddPGenRMGrains();
-            silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", PrototypeContainerName(run)), itemStorage: ItemStorage);
+            var tableOptions = new TableClientOptions();
+            tableOptions.AddPolicy(ItemWrites, Azure.Core.HttpPipelinePosition.PerCall);
+            silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", PrototypeContainerName(run)), tableOptions, ItemStorage);
             silo.Services.AddSingleton<ItemApplyGate>();
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<ItemApplyGate>());
             ConfigureSilo(silo);

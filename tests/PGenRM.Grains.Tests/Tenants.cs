@@ -16,7 +16,7 @@ internal static class Tenants
     }
 
     /// <summary>
-    /// A new tenant id whose next item write-behind tick (<see cref="ItemGrain.UntilNextTick"/>) is at least 3 s away, so
+    /// A new tenant id whose next item write-behind tick (<see cref="ItemGrain.UntilNextTick"/>) is at least 4 s away, so
     /// a test can look at (or change) rows between applying judgments and writing them without racing the timer.
     /// </summary>
     public static string FarFromItemTick(string prefix)
@@ -24,7 +24,7 @@ internal static class Tenants
         while (true)
         {
             string tenant = prefix + Guid.NewGuid().ToString("N")[..8];
-            if (ItemGrain.UntilNextTick(tenant, DateTimeOffset.UtcNow) >= TimeSpan.FromSeconds(3))
+            if (ItemGrain.UntilNextTick(tenant, DateTimeOffset.UtcNow) >= TimeSpan.FromSeconds(4))
             {
                 return tenant;
             }
