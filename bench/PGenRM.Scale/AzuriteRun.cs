@@ -36,7 +36,11 @@ internal static class AzuriteRun
         int concurrency = Int(args, "--concurrency", 64);
         int usersPerTenant = Int(args, "--users-per-tenant", 100);
         int rawRows = Int(args, "--raw-rows", 5_000);
-        var itemStorageOptions = new ItemStorageOptions { PartitionsPerTenant = Int(args, "--item-partitions", new ItemStorageOptions().PartitionsPerTenant) };
+        var itemStorageOptions = new ItemStorageOptions
+        {
+            PartitionsPerTenant = Int(args, "--item-partitions", new ItemStorageOptions().PartitionsPerTenant),
+            FlushWindow = TimeSpan.FromMilliseconds(Int(args, "--item-flush-ms", (int)new ItemStorageOptions().FlushWindow.TotalMilliseconds)),
+        };
         string json = Arg(args, "--json") ?? "scale-azurite.json";
         var total = Stopwatch.StartNew();
         Console.WriteLine(Inv($"# Scale --azurite {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: {users} users x {perUser} feedback, {itemPool} items, {concurrency} in flight; {Environment.ProcessorCount} CPUs, load {Load()}"));
@@ -219,6 +223,7 @@ internal static class AzuriteRun
             ["requestsPerFeedbackAfterRoundsByTable"] = ByTable(requestsAfter, requestsCollected),
             ["storageRequestsPerFeedbackAll"] = Math.Round(allRequests / n, 3),
             ["itemPartitionsPerTenant"] = itemStorageOptions.PartitionsPerTenant,
+            ["itemFlushWindowMs"] = itemStorageOptions.FlushWindow.TotalMilliseconds,
             ["itemReadsPerFeedback"] = Math.Round(itemCounts.Reads / n, 3),
             ["itemReadsFoundPerFeedback"] = Math.Round(itemCounts.ReadsFound / n, 3),
             ["itemRowsWrittenPerFeedback"] = Math.Round(itemCounts.RowsWritten / n, 3),
