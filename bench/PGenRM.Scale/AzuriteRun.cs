@@ -37,6 +37,11 @@ internal static class AzuriteRun
         int concurrency = Int(args, "--concurrency", 64);
         int usersPerTenant = Int(args, "--users-per-tenant", 100);
         int rawRows = Int(args, "--raw-rows", 5_000);
+        var itemStorageOptions = new ItemStorageOptions
+        {
+            PartitionsPerTenant = Int(args, "--item-partitions", new ItemStorageOptions().PartitionsPerTenant),
+            FlushWindow = TimeSpan.FromMilliseconds(Int(args, "--item-flush-ms", (int)new ItemStorageOptions().FlushWindow.TotalMilliseconds)),
+        };
         string json = Arg(args, "--json") ?? "scale-azurite.json";
         var calls = args.Contains("--count-calls") ? new GrainCallCounter() : null;
         int warmupUsers = args.Contains("--warmup-users") ? Int(args, "--warmup-users", 1) : 0;
@@ -59,7 +64,7 @@ internal static class AzuriteRun
             silo.UseLocalhostClustering();
             silo.Services.AddSingleton<ISentenceEncoder>(_ => new PrecomputedEncoder());
             silo.Services.AddPGenRMGrains();
-            silo.AddPGenRMStorage(storage, names, tableOptions);
+            silo.AddPGenRMStorage(storage, names, tableOptions, itemStorageOptions);
             if (calls is not null)
             {
                 silo.AddIncomingGrainCallFilter(calls);
@@ -97,6 +102,7 @@ internal static class AzuriteRun
         await host.StartAsync();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var pipeline = host.Services.GetRequiredService<DerivedStatsPipeline>();
+        var itemStorage = (ItemTableStorage)host.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("items");
         Console.WriteLine(Inv($"Azurite and a 1-silo cluster up in {total.Elapsed.TotalSeconds:F1} s"));
 
         // The tenants (a user of a tenant that does not exist is not served), then a warm-up: tables created, grain types loaded.
@@ -132,6 +138,8 @@ internal static class AzuriteRun
         long jitBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
         var requestsBefore = requests.Snapshot();
         var callsBefore = calls?.Snapshot();
+        var rowsBefore = requests.TransactionRows();
+        var itemCountsBefore = itemStorage.Counts;
         double childCpuBefore = ChildCpuMilliseconds();
         var feedback = Stopwatch.StartNew();
         var firstRound = await RoundAsync(grains, latencies, 0, users, users, usersPerTenant, itemPool, concurrency);
@@ -154,6 +162,8 @@ internal static class AzuriteRun
         long heapCollected = Heap();
         var requestsCollected = requests.Snapshot();
         var callsCollected = calls?.Snapshot();
+        var rowsCollected = requests.TransactionRows();
+        var itemCounts = itemStorage.Counts.Since(itemCountsBefore);
 
         // The raw insert rate, same concurrency, rows of a log row's size, in the same Azurite.
         var sizes = await LogRowBytesAsync(new TableClient(storage, names.LogTable));
@@ -185,7 +195,20 @@ internal static class AzuriteRun
         double stateWrites = RequestCounter.Between(requestsBefore, requestsAfter, names.UsersTable, write: true) / n;
         double stateWritesAfterRounds = RequestCounter.Between(requestsAfter, requestsCollected, names.UsersTable, write: true) / n;
         double userReads = (RequestCounter.Between(requestsBefore, requestsAfter, names.UsersTable, write: false) + RequestCounter.Between(requestsBefore, requestsAfter, names.LogTable, write: false)) / n;
-        double itemWrites = RequestCounter.Between(requestsBefore, requestsAfter, names.ItemsTable, write: true) / n;
+        double itemWrites = (RequestCounter.Between(requestsBefore, requestsAfter, names.ItemsTable, RequestKind.Write)
+            + RequestCounter.Between(requestsBefore, requestsAfter, names.ItemsTable, RequestKind.Transaction)) / n;
+        var tables = new[] { ("log", names.LogTable), ("users", names.UsersTable), ("items", names.ItemsTable), ("tenants", names.TenantsTable) };
+        Dictionary<string, object> ByTable(Dictionary<(string, RequestKind), long> from, Dictionary<(string, RequestKind), long> to) =>
+            tables.ToDictionary(t => t.Item1, t => (object)new Dictionary<string, double>
+            {
+                ["reads"] = Math.Round(RequestCounter.Between(from, to, t.Item2, RequestKind.Read) / n, 3),
+                ["writes"] = Math.Round(RequestCounter.Between(from, to, t.Item2, RequestKind.Write) / n, 3),
+                ["transactions"] = Math.Round(RequestCounter.Between(from, to, t.Item2, RequestKind.Transaction) / n, 3),
+            });
+        long allRequests = requestsCollected.Sum(kv => kv.Value) - requestsBefore.Sum(kv => kv.Value);
+        long itemTransactions = RequestCounter.Between(requestsBefore, requestsCollected, names.ItemsTable, RequestKind.Transaction);
+        long itemTransactionRows = rowsCollected.GetValueOrDefault(names.ItemsTable) - rowsBefore.GetValueOrDefault(names.ItemsTable);
+        long itemSingleWrites = RequestCounter.Between(requestsBefore, requestsCollected, names.ItemsTable, RequestKind.Write);
         double checkpointsPerFeedback = stateWrites + stateWritesAfterRounds;
         var result = new Dictionary<string, object>
         {
@@ -228,6 +251,22 @@ internal static class AzuriteRun
             ["userStateWritesAfterRoundsPerFeedback"] = Math.Round(stateWritesAfterRounds, 3),
             ["userReadsPerFeedback"] = Math.Round(userReads, 3),
             ["itemWritesPerFeedback"] = Math.Round(itemWrites, 3),
+            ["requestsPerFeedbackByTable"] = ByTable(requestsBefore, requestsAfter),
+            ["requestsPerFeedbackAfterRoundsByTable"] = ByTable(requestsAfter, requestsCollected),
+            ["storageRequestsPerFeedbackAll"] = Math.Round(allRequests / n, 3),
+            ["itemPartitionsPerTenant"] = itemStorageOptions.PartitionsPerTenant,
+            ["itemFlushWindowMs"] = itemStorageOptions.FlushWindow.TotalMilliseconds,
+            ["itemReadsPerFeedback"] = Math.Round(itemCounts.Reads / n, 3),
+            ["itemReadsFoundPerFeedback"] = Math.Round(itemCounts.ReadsFound / n, 3),
+            ["itemRowsWrittenPerFeedback"] = Math.Round(itemCounts.RowsWritten / n, 3),
+            ["itemWriteRequestsPerFeedbackAll"] = Math.Round((itemSingleWrites + itemTransactions) / n, 3),
+            ["itemTransactionsPerFeedbackAll"] = Math.Round(itemTransactions / n, 3),
+            ["itemRowsPerTransaction"] = Math.Round(itemTransactions == 0 ? 0 : (double)itemTransactionRows / itemTransactions, 2),
+            ["itemRowsPerWriteRequest"] = Math.Round(itemCounts.RowsPerWriteRequest, 2),
+            ["itemConflicts"] = itemCounts.Conflicts,
+            ["itemStorageCounts"] = itemCounts,
+            ["requestCountsRaw"] = requestsCollected.ToDictionary(kv => $"{kv.Key.Table}/{kv.Key.Kind}", kv => kv.Value - requestsBefore.GetValueOrDefault(kv.Key)),
+            ["transactionRowsRaw"] = rowsCollected,
             ["bytesWrittenPerFeedback"] = Math.Round(sizes.Mean + (checkpointsPerFeedback * states.Mean), 1),
             ["itemStateBytesMean"] = Math.Round(itemsStored.Mean, 1),
             ["itemsStored"] = itemsStored.Sorted.Length,

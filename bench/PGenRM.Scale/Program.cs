@@ -5,7 +5,7 @@
 // "Scale" reads. Usage: dotnet run -c Release --project bench/PGenRM.Scale -- --users N --json FILE [--groups K]
 // [--seed S] [--mean-items M]
 // --azurite: the feedback path on Azurite instead (AzuriteRun): [--users N] [--feedback-per-user F] [--items I]
-// [--concurrency C] [--users-per-tenant U] [--raw-rows R] [--json FILE]
+// [--concurrency C] [--users-per-tenant U] [--raw-rows R] [--item-partitions P] [--item-flush-ms W] [--json FILE]
 // --prototype: one busy prototype grain on Azurite (PrototypeRun): [--reporters C] [--seconds S] [--users N] [--json FILE]
 // --azurite-tables: Azurite's insert, point read and query times as a table grows (AzuriteTableProbe): [--rows N]
 // [--step S] [--probes P] [--json FILE]

@@ -13,8 +13,9 @@ namespace PGenRM.Grains;
 /// </summary>
 /// <remarks>
 /// Written behind: a popular item receives judgments faster than one row can be rewritten each time, so applied
-/// judgments are stored every <see cref="WriteEveryJudgments"/> judgments, every <see cref="WriteBehindPeriod"/> and on
-/// deactivation. A silo crash loses at most what was unwritten; <c>rebuild</c> replays the feedback logs into the items
+/// judgments are stored every <see cref="WriteEveryJudgments"/> judgments, on the tenant's next write-behind tick (every
+/// <see cref="WriteBehindPeriod"/>, at the same instants for all items of a tenant, so that their writes meet in the
+/// "items" storage's per-partition transactions: <see cref="Storage.ItemTableStorage"/>) and on deactivation. A silo crash loses at most what was unwritten; <c>rebuild</c> replays the feedback logs into the items
 /// (docs/RELIABILITY.md). Reads are <c>[ReadOnly]</c> and see the applied (not only the stored) statistics.
 /// </remarks>
 public sealed partial class ItemGrain(
@@ -40,7 +41,7 @@ public sealed partial class ItemGrain(
     /// <summary>Applied judgments after which the item is written at once rather than on the next timer tick.</summary>
     public const int WriteEveryJudgments = 256;
 
-    /// <summary>Longest time applied judgments stay unwritten (while the activation lives; a failed write is retried after as long again).</summary>
+    /// <summary>Spacing of a tenant's write-behind ticks: the longest time applied judgments stay unwritten while the activation lives (a failed write is retried on the next tick).</summary>
     public static readonly TimeSpan WriteBehindPeriod = TimeSpan.FromSeconds(5);
 
     private readonly HashSet<string> _judgmentIds = new(StringComparer.Ordinal);
@@ -49,6 +50,7 @@ public sealed partial class ItemGrain(
     private readonly List<ItemJudgment> _unwritten = [];
     private FoldedEvidence? _folded;
     private IGrainTimer? _timer;
+    private bool _deactivating;
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -60,6 +62,7 @@ public sealed partial class ItemGrain(
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        _deactivating = true;
         _timer?.Dispose();
         await WriteBehindAsync(cancellationToken);
     }
@@ -113,7 +116,9 @@ public sealed partial class ItemGrain(
 
     /// <summary>
     /// A one-shot timer while judgments are unwritten: an item with nothing to write has no timer (a silo holds many
-    /// items; a periodic timer each would be that many turns every period for nothing).
+    /// items; a periodic timer each would be that many turns every period for nothing). It fires at the tenant's next
+    /// tick (<see cref="UntilNextTick"/>), not a period after this item's first unwritten judgment: the items of a tenant
+    /// then write together and their rows share transactions.
     /// </summary>
     private void ScheduleWriteBehind()
     {
@@ -132,7 +137,21 @@ public sealed partial class ItemGrain(
                 self.ScheduleWriteBehind();
             },
             this,
-            new GrainTimerCreationOptions { DueTime = WriteBehindPeriod, Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = false });
+            new GrainTimerCreationOptions { DueTime = UntilNextTick(GrainKeys.Parse(this.GetPrimaryKeyString()).Tenant, DateTimeOffset.UtcNow), Period = Timeout.InfiniteTimeSpan, Interleave = false, KeepAlive = false });
+    }
+
+    /// <summary>
+    /// Time from <paramref name="now"/> to the tenant's next write-behind tick: the ticks are every
+    /// <see cref="WriteBehindPeriod"/>, shifted per tenant by a stable hash of its id (tenants do not all write at the
+    /// same instant). At most one period, more than zero.
+    /// </summary>
+    public static TimeSpan UntilNextTick(string tenant, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(tenant);
+        long period = WriteBehindPeriod.Ticks;
+        long offset = Storage.ItemTableStorage.Bucket(tenant, 1 << 30) % period;
+        long into = (now.UtcTicks + offset) % period;
+        return TimeSpan.FromTicks(period - into);
     }
 
     /// <inheritdoc />
@@ -256,8 +275,13 @@ public sealed partial class ItemGrain(
         }
         catch
         {
-            // The in-memory state is ahead of storage now; reload it on the next call instead of serving it.
-            DeactivateOnIdle();
+            // The in-memory state is ahead of storage now; reload it on the next call instead of serving it (a
+            // deactivating activation is on its way out already: asking again only makes Orleans warn).
+            if (!_deactivating)
+            {
+                DeactivateOnIdle();
+            }
+
             throw;
         }
     }

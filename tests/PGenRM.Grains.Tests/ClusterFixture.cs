@@ -76,6 +76,18 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>Every table request of both silos (storages and feedback log).</summary>
     public TableRequestLog TableRequests { get; } = new();
 
+    /// <summary>The Azurite connection string (tests that build their own clients or storages on it).</summary>
+    public string StorageConnectionString => _azurite.ConnectionString;
+
+    /// <summary>
+    /// The "items" storage's layout and batching in this cluster: a flush window long enough that concurrent writes
+    /// of a test meet in one transaction on a loaded machine, short enough that a lone write is not slow.
+    /// </summary>
+    public static ItemStorageOptions ItemStorage { get; } = new() { FlushWindow = TimeSpan.FromMilliseconds(250) };
+
+    /// <summary>Item writes per watched tenant, counted on the wire of every silo's table clients.</summary>
+    internal ItemWriteWatcher ItemWrites { get; } = new();
+
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
     {
@@ -94,7 +106,8 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddPGenRMGrains();
             var tableOptions = new TableClientOptions();
             tableOptions.AddPolicy(TableRequests, Azure.Core.HttpPipelinePosition.PerCall);
-            silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", PrototypeContainerName(run)), tableOptions);
+            tableOptions.AddPolicy(ItemWrites, Azure.Core.HttpPipelinePosition.PerCall);
+            silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", PrototypeContainerName(run)), tableOptions, ItemStorage);
             silo.Services.AddSingleton<ItemApplyGate>();
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<ItemApplyGate>());
             ConfigureSilo(silo);

@@ -87,7 +87,7 @@ public sealed class DerivedStatsTests(ClusterFixture fixture)
     {
         var token = TestContext.Current.CancellationToken;
         int f = (await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SiloEvaluator>().GetAsync(token)).Model.FactorDimension;
-        string key = GrainKeys.Item("t-wb" + Guid.NewGuid().ToString("N")[..8], "item");
+        string key = GrainKeys.Item(Tenants.FarFromItemTick("t-wb"), "item");
         var item = fixture.Client.GetGrain<IItemGrain>(key);
         var judgments = Enumerable.Range(0, 5).Select(j => new ItemJudgment(
             $"j-{j}", $"judge-{j}", j % 2 == 0 ? 1 : -1, Enumerable.Range(0, f).Select(k => 0.1f * (k + j)).ToArray(), new float[f], 0.1 * j, 1, DateTimeOffset.UnixEpoch, null, j % 3))
@@ -100,13 +100,13 @@ public sealed class DerivedStatsTests(ClusterFixture fixture)
         Assert.Equal(2, live.Version);
 
         // Applied in memory, not written yet (fewer than WriteEveryJudgments, before the timer): the row does not exist.
-        Assert.Empty(await StoredEntities.OfUserAsync(fixture.ItemTable, key, token));
+        Assert.Empty(await StoredEntities.OfItemAsync(fixture.ItemTable, key, token));
         Assert.Null(await item.GetStatsIfChangedAsync(live.Version, token));
 
         // Deactivation writes them behind; the next activation serves exactly what was live.
         await fixture.Cluster.DeactivateAsync(item);
         var reloaded = await item.GetStatsAsync(token);
-        Assert.Single(await StoredEntities.OfUserAsync(fixture.ItemTable, key, token));
+        Assert.Single(await StoredEntities.OfItemAsync(fixture.ItemTable, key, token));
         Assert.Equal((live.Wins, live.Losses, live.Version, live.Strength), (reloaded.Wins, reloaded.Losses, reloaded.Version, reloaded.Strength));
         Assert.Equal(live.FactorOffset, reloaded.FactorOffset);
         Assert.Equal(live.PrototypeTallies, reloaded.PrototypeTallies);

@@ -54,13 +54,13 @@ public sealed class ItemStorageTests(ClusterFixture fixture)
 
     private async Task<ItemState> ReadRowAsync(string key)
     {
-        var entity = Assert.Single(await StoredEntities.OfUserAsync(fixture.ItemTable, key, TestContext.Current.CancellationToken));
+        var entity = Assert.Single(await StoredEntities.OfItemAsync(fixture.ItemTable, key, TestContext.Current.CancellationToken));
         return StorageSerializer().Deserialize<ItemState>(new BinaryData(StoredEntities.Payload(entity)))!;
     }
 
     private async Task ChangeRowAsync(string key, Action<ItemState> change)
     {
-        var entity = Assert.Single(await StoredEntities.OfUserAsync(fixture.ItemTable, key, TestContext.Current.CancellationToken));
+        var entity = Assert.Single(await StoredEntities.OfItemAsync(fixture.ItemTable, key, TestContext.Current.CancellationToken));
         var theirs = StorageSerializer().Deserialize<ItemState>(new BinaryData(StoredEntities.Payload(entity)))!;
         change(theirs);
         StoredEntities.SetPayload(entity, StorageSerializer().Serialize(theirs).ToArray());

@@ -25,6 +25,22 @@ internal static class StoredEntities
         return rows;
     }
 
+    /// <summary>The row of one item ("items" storage: row key = the escaped item key, in one of its tenant's partitions).</summary>
+    public static async Task<List<TableEntity>> OfItemAsync(TableClient table, string itemKey, CancellationToken cancellationToken)
+    {
+        string rowKey = PGenRM.Grains.Storage.ItemTableStorage.RowKeyOf(itemKey);
+        var rows = new List<TableEntity>();
+        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
+        {
+            if (entity.RowKey == rowKey)
+            {
+                rows.Add(entity);
+            }
+        }
+
+        return rows;
+    }
+
     /// <summary>The state payload, chunks joined in order.</summary>
     public static byte[] Payload(TableEntity entity) =>
         [.. DataProperties.Select(p => entity.TryGetValue(p, out var v) ? v as byte[] ?? (v is BinaryData b ? b.ToArray() : []) : []).SelectMany(x => x)];

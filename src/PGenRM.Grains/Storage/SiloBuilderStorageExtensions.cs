@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using PGenRM.Grains.Log;
 
@@ -13,17 +14,20 @@ namespace PGenRM.Grains.Storage;
 public static class SiloBuilderStorageExtensions
 {
     /// <summary>
-    /// Adds "users", "items" and "tenants" (Azure Table storage) and "prototypes" (Azure Blob storage) on
-    /// <paramref name="connectionString"/>, each with <see cref="StorageOptionsExtensions.UsePGenRMSerializer{TOptions}"/>
-    /// and <c>DeleteStateOnClear</c> (deleting a user removes its row), and the <see cref="FeedbackLog"/> (Azure Table).
+    /// Adds "users" and "tenants" (Orleans' Azure Table storage), "items" (<see cref="ItemTableStorage"/>: Azure Table
+    /// rows written as entity-group transactions) and "prototypes" (Azure Blob storage) on
+    /// <paramref name="connectionString"/>, each with <see cref="PGenRMGrainStorageSerializer"/> and
+    /// <c>DeleteStateOnClear</c> semantics (deleting a user removes its row), and the <see cref="FeedbackLog"/> (Azure Table).
     /// </summary>
     /// <param name="silo">The silo.</param>
     /// <param name="connectionString">Azure Storage (or Azurite) connection string.</param>
     /// <param name="names">Table and container names; null = <see cref="PGenRMStorageNames.Default"/>.</param>
     /// <param name="tableClientOptions">Options of every table client (the three storages and the log), e.g. a pipeline
     /// policy that counts requests (bench/PGenRM.Scale); null = the SDK's defaults.</param>
+    /// <param name="itemStorage">Layout and batching of the "items" storage; null = <see cref="ItemStorageOptions"/>' defaults.</param>
     /// <exception cref="ArgumentException">An empty connection string or name.</exception>
-    public static ISiloBuilder AddPGenRMStorage(this ISiloBuilder silo, string connectionString, PGenRMStorageNames? names = null, TableClientOptions? tableClientOptions = null)
+    public static ISiloBuilder AddPGenRMStorage(
+        this ISiloBuilder silo, string connectionString, PGenRMStorageNames? names = null, TableClientOptions? tableClientOptions = null, ItemStorageOptions? itemStorage = null)
     {
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
@@ -33,6 +37,18 @@ public static class SiloBuilderStorageExtensions
             if (string.IsNullOrWhiteSpace(table))
             {
                 throw new ArgumentException($"The table name of the '{name}' storage is empty.", nameof(names));
+            }
+
+            if (name == "items")
+            {
+                // Items are written behind in bulk: a silo's writes of one tenant share transactions (docs/STORAGE.md "Items").
+                var options = itemStorage ?? new ItemStorageOptions();
+                options.Validate();
+                silo.Services.AddGrainStorage(name, (sp, _) => new ItemTableStorage(
+                    tableClientOptions is null ? new TableClient(connectionString, table) : new TableClient(connectionString, table, tableClientOptions),
+                    new PGenRMGrainStorageSerializer(sp.GetRequiredService<Serializer>()),
+                    options));
+                continue;
             }
 
             silo.AddAzureTableGrainStorage(name, (OptionsBuilder<AzureTableStorageOptions> o) => o

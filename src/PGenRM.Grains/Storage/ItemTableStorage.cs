@@ -1,0 +1,346 @@
+using Azure;
+using Azure.Data.Tables;
+using Orleans.Storage;
+using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Log;
+
+namespace PGenRM.Grains.Storage;
+
+/// <summary>
+/// The "items" grain storage: item states as Azure Table rows grouped so that a silo's writes of one tenant go out as
+/// entity-group transactions (docs/STORAGE.md "Items"). Partition "{tenant}_{bucket}" (bucket = a stable hash of the
+/// item key modulo <see cref="ItemStorageOptions.PartitionsPerTenant"/>), row key = the escaped item key, the state
+/// in binary properties <c>Data</c>, <c>Data1</c>… of 64 KiB.
+/// </summary>
+/// <remarks>
+/// A write is queued with its partition and the caller waits for it: a partition's queue is sent as one transaction
+/// when <see cref="ItemStorageOptions.MaxRowsPerTransaction"/> rows (or <see cref="ItemStorageOptions.MaxBytesPerTransaction"/>)
+/// wait, or <see cref="ItemStorageOptions.FlushWindow"/> after its first row; a lone row is a plain insert or update.
+/// Each row keeps its own ETag condition (insert for a state never stored, replace-if-match otherwise). When a
+/// transaction fails on one row, that row's writer gets the failure (an ETag conflict as
+/// <see cref="InconsistentStateException"/>, which the item re-reads and re-applies) and the other rows are sent again.
+/// Reads stay point reads (one per activation, found or not).
+/// </remarks>
+public sealed class ItemTableStorage : IGrainStorage
+{
+    /// <summary>Bytes per binary property (Azure Table's limit).</summary>
+    public const int ChunkSize = 64 * 1024;
+
+    /// <summary>Most chunks in a row (15 × 64 KiB stays under the 1 MiB entity limit with the keys).</summary>
+    public const int MaxChunks = 15;
+
+    private static readonly string[] DataProperties = ["Data", .. Enumerable.Range(1, MaxChunks - 1).Select(i => $"Data{i}")];
+
+    private readonly TableClient _table;
+    private readonly IGrainStorageSerializer _serializer;
+    private readonly ItemStorageOptions _options;
+    private readonly Lazy<Task> _created;
+    private readonly Dictionary<string, PartitionQueue> _queues = new(StringComparer.Ordinal);
+    private long _reads, _readsFound, _singleWrites, _transactions, _transactionRows, _conflicts, _deletes;
+
+    /// <summary>Creates the storage on <paramref name="table"/> (created on first use).</summary>
+    public ItemTableStorage(TableClient table, IGrainStorageSerializer serializer, ItemStorageOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(serializer);
+        _options = options ?? new ItemStorageOptions();
+        _options.Validate();
+        _table = table;
+        _serializer = serializer;
+        _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync(), LazyThreadSafetyMode.ExecutionAndPublication);
+    }
+
+    /// <summary>The table (tests read it).</summary>
+    public TableClient Table => _table;
+
+    /// <summary>The options in use.</summary>
+    public ItemStorageOptions Options => _options;
+
+    /// <summary>What was sent so far.</summary>
+    public ItemStorageCounts Counts => new(
+        Interlocked.Read(ref _reads), Interlocked.Read(ref _readsFound), Interlocked.Read(ref _singleWrites), Interlocked.Read(ref _transactions),
+        Interlocked.Read(ref _transactionRows), Interlocked.Read(ref _conflicts), Interlocked.Read(ref _deletes));
+
+    /// <summary>The partition key of an item ("{tenant}/{item}"): "{tenant}_{bucket}", bucket in hex of a fixed width.</summary>
+    /// <exception cref="FormatException">Not an item key.</exception>
+    public string PartitionKeyOf(string itemKey)
+    {
+        var (tenant, _) = GrainKeys.Parse(itemKey);
+
+        // '_' never occurs in a tenant (GrainKeys), so "{tenant}_" prefixes exactly that tenant's partitions.
+        return $"{TableKeys.Escape(tenant)}_{Bucket(itemKey, _options.PartitionsPerTenant):x3}";
+    }
+
+    /// <summary>The row key of an item: the escaped item key.</summary>
+    public static string RowKeyOf(string itemKey) => TableKeys.Escape(itemKey);
+
+    /// <summary>The bucket of <paramref name="itemKey"/>: FNV-1a over its UTF-16 code units, stable across processes (string.GetHashCode is not).</summary>
+    public static int Bucket(string itemKey, int buckets)
+    {
+        ArgumentNullException.ThrowIfNull(itemKey);
+        uint hash = 2166136261;
+        foreach (char c in itemKey)
+        {
+            hash = (hash ^ c) * 16777619;
+        }
+
+        return (int)(hash % (uint)buckets);
+    }
+
+    /// <summary>The state bytes of a row (its chunks joined).</summary>
+    public static byte[] Payload(TableEntity row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        using var all = new MemoryStream();
+        foreach (string property in DataProperties)
+        {
+            if (!row.TryGetValue(property, out object? value) || value is not byte[] bytes)
+            {
+                break;
+            }
+
+            all.Write(bytes);
+        }
+
+        return all.ToArray();
+    }
+
+    /// <inheritdoc />
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        string key = grainId.Key.ToString()!;
+        await EnsureCreatedAsync();
+        Interlocked.Increment(ref _reads);
+        var response = await _table.GetEntityIfExistsAsync<TableEntity>(PartitionKeyOf(key), RowKeyOf(key));
+        if (response.HasValue)
+        {
+            Interlocked.Increment(ref _readsFound);
+            grainState.State = _serializer.Deserialize<T>(new BinaryData(Payload(response.Value!)))!;
+            grainState.ETag = response.Value!.ETag.ToString();
+            grainState.RecordExists = true;
+        }
+        else
+        {
+            grainState.State = Activator.CreateInstance<T>();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        string key = grainId.Key.ToString()!;
+        byte[] data = _serializer.Serialize(grainState.State).ToArray();
+        int chunks = Math.Max(1, (data.Length + ChunkSize - 1) / ChunkSize);
+        if (chunks > MaxChunks)
+        {
+            throw new InvalidOperationException($"Item {key}: its state takes {data.Length} bytes; a row holds at most {MaxChunks * ChunkSize}.");
+        }
+
+        var row = new TableEntity(PartitionKeyOf(key), RowKeyOf(key));
+        for (int i = 0; i < chunks; i++)
+        {
+            int start = i * ChunkSize;
+            row[DataProperties[i]] = data.AsSpan(start, Math.Min(ChunkSize, data.Length - start)).ToArray();
+        }
+
+        var action = grainState.ETag is null
+            ? new TableTransactionAction(TableTransactionActionType.Add, row)
+            : new TableTransactionAction(TableTransactionActionType.UpdateReplace, row, new ETag(grainState.ETag));
+        await EnsureCreatedAsync();
+        var pending = new PendingRow(key, action, data.Length);
+        Enqueue(row.PartitionKey, pending);
+        var etag = await pending.Done.Task;
+        grainState.ETag = etag.ToString();
+        grainState.RecordExists = true;
+    }
+
+    /// <inheritdoc />
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        ArgumentNullException.ThrowIfNull(grainState);
+        string key = grainId.Key.ToString()!;
+        if (grainState.ETag is not null)
+        {
+            await EnsureCreatedAsync();
+            try
+            {
+                // DeleteStateOnClear semantics: the row goes (only if nobody changed it since it was read).
+                await _table.DeleteEntityAsync(PartitionKeyOf(key), RowKeyOf(key), new ETag(grainState.ETag));
+                Interlocked.Increment(ref _deletes);
+            }
+            catch (RequestFailedException e) when (e.Status is 409 or 412)
+            {
+                Interlocked.Increment(ref _conflicts);
+                throw Conflict(key, grainState.ETag, e);
+            }
+        }
+
+        grainState.State = Activator.CreateInstance<T>();
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+    }
+
+    private Task EnsureCreatedAsync() => _created.Value;
+
+    private void Enqueue(string partition, PendingRow row)
+    {
+        List<PendingRow>? full = null;
+        PartitionQueue? armed = null;
+        lock (_queues)
+        {
+            if (!_queues.TryGetValue(partition, out var queue))
+            {
+                queue = new PartitionQueue();
+                _queues[partition] = queue;
+            }
+
+            queue.Rows.Add(row);
+            queue.Bytes += row.Bytes;
+            if (queue.Rows.Count >= _options.MaxRowsPerTransaction || queue.Bytes >= _options.MaxBytesPerTransaction)
+            {
+                full = TakeLocked(partition, queue);
+            }
+            else if (!queue.Armed)
+            {
+                queue.Armed = true;
+                armed = queue;
+            }
+        }
+
+        if (full is not null)
+        {
+            _ = Task.Run(() => SendAsync(full));
+        }
+        else if (armed is not null)
+        {
+            _ = FlushLaterAsync(partition, armed);
+        }
+    }
+
+    private async Task FlushLaterAsync(string partition, PartitionQueue armed)
+    {
+        await Task.Delay(_options.FlushWindow).ConfigureAwait(false);
+        List<PendingRow>? rows = null;
+        lock (_queues)
+        {
+            // Only the queue this delay was armed for: a full one was sent already and a newer one has its own delay.
+            if (_queues.TryGetValue(partition, out var queue) && ReferenceEquals(queue, armed))
+            {
+                rows = TakeLocked(partition, queue);
+            }
+        }
+
+        if (rows is { Count: > 0 })
+        {
+            await SendAsync(rows).ConfigureAwait(false);
+        }
+    }
+
+    private List<PendingRow> TakeLocked(string partition, PartitionQueue queue)
+    {
+        // The queue goes with its rows: a partition nobody writes to again leaves nothing behind.
+        _queues.Remove(partition);
+        queue.Armed = false;
+        return queue.Rows;
+    }
+
+    /// <summary>Sends rows of one partition until every writer has its answer: a failed row is answered and the rest go again.</summary>
+    private async Task SendAsync(List<PendingRow> rows)
+    {
+        while (rows.Count > 0)
+        {
+            if (rows.Count == 1)
+            {
+                await SendOneAsync(rows[0]).ConfigureAwait(false);
+                return;
+            }
+
+            try
+            {
+                Interlocked.Increment(ref _transactions);
+                var response = await _table.SubmitTransactionAsync(rows.Select(r => r.Action)).ConfigureAwait(false);
+                Interlocked.Add(ref _transactionRows, rows.Count);
+                for (int i = 0; i < rows.Count; i++)
+                {
+                    rows[i].Done.TrySetResult(response.Value[i].Headers.ETag ?? default);
+                }
+
+                return;
+            }
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is int index && index >= 0 && index < rows.Count)
+            {
+                rows[index].Done.TrySetException(Map(rows[index], e));
+                rows.RemoveAt(index);
+            }
+            catch (Exception e)
+            {
+                foreach (var row in rows)
+                {
+                    row.Done.TrySetException(e);
+                }
+
+                return;
+            }
+        }
+    }
+
+    private async Task SendOneAsync(PendingRow row)
+    {
+        try
+        {
+            var entity = (TableEntity)row.Action.Entity;
+            var response = row.Action.ActionType == TableTransactionActionType.Add
+                ? await _table.AddEntityAsync(entity).ConfigureAwait(false)
+                : await _table.UpdateEntityAsync(entity, row.Action.ETag, TableUpdateMode.Replace).ConfigureAwait(false);
+            Interlocked.Increment(ref _singleWrites);
+            row.Done.TrySetResult(response.Headers.ETag ?? default);
+        }
+        catch (RequestFailedException e)
+        {
+            row.Done.TrySetException(Map(row, e));
+        }
+        catch (Exception e)
+        {
+            row.Done.TrySetException(e);
+        }
+    }
+
+    private Exception Map(PendingRow row, RequestFailedException e)
+    {
+        // 409: inserted by another writer since this one read nothing; 412: changed since it was read.
+        if (e.Status is 409 or 412)
+        {
+            Interlocked.Increment(ref _conflicts);
+            return Conflict(row.Key, row.Action.ETag == default ? null : row.Action.ETag.ToString(), e);
+        }
+
+        return e;
+    }
+
+    private static InconsistentStateException Conflict(string key, string? etag, Exception e) =>
+        new($"Item {key}: its row changed since it was read (ETag {etag ?? "none: the row was new"}).", "unknown", etag ?? "", e);
+
+    private sealed class PartitionQueue
+    {
+        public List<PendingRow> Rows { get; } = [];
+
+        public long Bytes { get; set; }
+
+        public bool Armed { get; set; }
+    }
+
+    private sealed class PendingRow(string key, TableTransactionAction action, int bytes)
+    {
+        public string Key { get; } = key;
+
+        public TableTransactionAction Action { get; } = action;
+
+        public int Bytes { get; } = bytes;
+
+        public TaskCompletionSource<ETag> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
