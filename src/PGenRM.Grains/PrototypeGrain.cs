@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using PGenRM.Grains.Abstractions;
@@ -12,8 +13,9 @@ namespace PGenRM.Grains;
 /// </summary>
 /// <remarks>
 /// Reentrant with group commit: a report is applied in memory at once and its call completes when a write that
-/// includes it is durable; reports arriving while a write runs go out together with the next one, so a busy prototype
-/// writes back to back (one write in flight) instead of once per report. When enough members joined or left it asks
+/// includes it is durable; reports arriving while a write runs, or within <see cref="Derived.DerivedStatsOptions.PrototypeWriteSpacing"/>
+/// of the end of the last write, go out together with the next one, so a busy prototype writes at most once per spacing
+/// (one write in flight) instead of once per report. When enough members joined or left it asks
 /// the tenant for a re-clustering pass with a one-way call, and never waits for the pass.
 /// </remarks>
 [Reentrant]
@@ -22,6 +24,7 @@ public sealed partial class PrototypeGrain(
     SiloEvaluator evaluators,
     TenantCache tenants,
     Derived.DerivedStatsMetrics metrics,
+    Derived.DerivedStatsOptions options,
     ILogger<PrototypeGrain> logger) : Grain, IPrototypeGrain
 {
     /// <summary>Reservoir capacity: the sample neighbour search and re-clustering see.</summary>
@@ -41,6 +44,7 @@ public sealed partial class PrototypeGrain(
     private long _durable;
     private bool _resetPending;
     private Task? _writing;
+    private long? _lastWriteEnded;
     private int? _threshold;
     private long _churn;
     private long _volume;
@@ -133,11 +137,18 @@ public sealed partial class PrototypeGrain(
         {
             while (_durable < _applied)
             {
+                // Reports that arrive during the wait ride this write (the reentrant grain applies them meanwhile).
+                if (_lastWriteEnded is long last && options.PrototypeWriteSpacing - Stopwatch.GetElapsedTime(last) is { Ticks: > 0 } wait)
+                {
+                    await Task.Delay(wait);
+                }
+
                 long target = _applied;
                 int batch = _unwritten.Count;
                 bool reset = _resetPending;
                 state.State = new PrototypeState { Format = PrototypeMembers.Format, Packed = _members.Pack() };
                 await state.WriteStateWithRetryAsync(Reapply);
+                _lastWriteEnded = Stopwatch.GetTimestamp();
                 _unwritten.RemoveRange(0, Math.Min(batch, _unwritten.Count));
                 metrics.PrototypeCommit.Record(batch);
                 _durable = target;

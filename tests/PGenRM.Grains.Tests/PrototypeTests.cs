@@ -55,6 +55,37 @@ public sealed class PrototypeTests(ClusterFixture fixture)
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Apply_ReportsArrivingWithinTheWriteSpacing_RideOneWrite()
+    {
+        var (_, dimension) = await EvaluatorAsync();
+        string tenant = NewTenantId();
+        var ct = TestContext.Current.CancellationToken;
+        var prototype = Prototype(tenant, 0);
+        var random = new Random(12);
+        var commits = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Name == "pgenrm.derived.prototype.commit.size")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<int>((_, size, _, _) => commits.Enqueue(size));
+        Assert.True(await prototype.ApplyAsync(Join(tenant, "first", RandomVector(random, dimension), 1, 1), ct));
+        listener.Start();
+
+        // The first write just started the spacing: four reports sent together now wait for it and share the next
+        // write (without the spacing the first of them would start a write alone and the other three ride the next).
+        var applied = await Task.WhenAll(Enumerable.Range(2, 4).Select(i =>
+            prototype.ApplyAsync(Join(tenant, $"u{i}", RandomVector(random, dimension), 1, i), ct)));
+
+        Assert.All(applied, Assert.True);
+        Assert.Contains(4, commits);
+        Assert.Equal(5, (await prototype.GetSummaryAsync(ct)).Members);
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task Apply_AfterASecondWriterChangedTheBlob_ReappliesTheUnwrittenReports_NoneLostOrCountedTwice()
     {
         var (_, dimension) = await EvaluatorAsync();

@@ -18,6 +18,14 @@ public sealed class DerivedStatsOptions
     /// <summary>Sends of one item's batch before it is given up (logged and counted, repaired by the rebuild).</summary>
     public int MaxSendAttempts { get; init; } = 5;
 
+    /// <summary>
+    /// Least time from the end of one prototype write to the start of the next. A prototype's state is a fixed-size
+    /// blob (≈ 570 KB at D = 80, docs/STORAGE.md "Prototypes"), so writing back to back on every report burst costs the
+    /// store more in bytes than all the feedback's rows; reports arriving within the spacing ride one write, and a
+    /// report's confirmation (off the acknowledgment path) waits at most this long plus the write. Zero: no spacing.
+    /// </summary>
+    public TimeSpan PrototypeWriteSpacing { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>Items whose statistics a silo caches (<see cref="ItemStatsCache"/>; a few KB each).</summary>
     public int ItemCacheEntries { get; init; } = 20_000;
 }
