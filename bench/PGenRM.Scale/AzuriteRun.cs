@@ -131,7 +131,7 @@ internal static class AzuriteRun
             // Their membership and write-behind timers fire (5 s), then their activations are collected (checkpoints),
             // so that none of their requests, calls or CPU fall into the measured rounds.
             await Task.Delay(TimeSpan.FromSeconds(6));
-            await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+            await CollectActivationsAsync(grains);
         }
 
         await pipeline.FlushAsync();
@@ -167,7 +167,7 @@ internal static class AzuriteRun
 
         // Memory: the heap with every user active, then after collecting the activations.
         long heapActive = Heap();
-        await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await CollectActivationsAsync(grains);
         long heapCollected = Heap();
         var requestsCollected = requests.Snapshot();
         var callsCollected = calls?.Snapshot();
@@ -363,8 +363,13 @@ internal static class AzuriteRun
     {
         var sizes = new List<int>();
         // The users' marker rows (keys only, one per user: docs/STORAGE.md) are not log rows.
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.RowKey != FeedbackLog.MarkerRowKey))
+        await foreach (var row in table.QueryAsync<TableEntity>())
         {
+            if (FeedbackLog.IsMarker(row.RowKey))
+            {
+                continue;
+            }
+
             sizes.Add(row.Keys.Sum(k => row[k] switch { byte[] b => b.Length, string s => s.Length, long => 8, _ => 0 }) + row.PartitionKey.Length + row.RowKey.Length);
         }
 
@@ -440,6 +445,27 @@ internal static class AzuriteRun
         }
 
         return ticks * 10.0; // USER_HZ = 100 on Linux
+    }
+
+    /// <summary>
+    /// Collects every idle activation and waits until the collection is done. With thousands of users the collection
+    /// (a checkpoint each) outlasts the 30 s response timeout of the management call, which then fails while the
+    /// collection goes on; the count of activations tells when it ended.
+    /// </summary>
+    private static async Task CollectActivationsAsync(IGrainFactory grains)
+    {
+        var management = grains.GetGrain<IManagementGrain>(0);
+        try
+        {
+            await management.ForceActivationCollection(TimeSpan.Zero);
+        }
+        catch (TimeoutException)
+        {
+            for (int last = -1, now = await management.GetTotalActivationCount(); now != last; last = now, now = await management.GetTotalActivationCount())
+            {
+                await Task.Delay(TimeSpan.FromSeconds(5));
+            }
+        }
     }
 
     internal static string Load() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "n/a";

@@ -43,10 +43,10 @@ public sealed class FeedbackLogTests(ClusterFixture fixture)
         await user.ApplyFeedbackAsync(Feedback.Item(1), token);
 
         // The activation (no stored state) asked the marker by its keys and queried nothing: the log was empty.
-        string marker = $"/devstoreaccount1/{Log().Table.Name}(PartitionKey='{partition}',RowKey='{FeedbackLog.MarkerRowKey}')?$select=RowKey";
+        string marker = $"/devstoreaccount1/{Log().Table.Name}(PartitionKey='{partition}',RowKey='{FeedbackLog.MarkerRowKey(key)}')?$select=RowKey";
         Assert.Equal([marker], fixture.TableRequests.ReadsOf(Log().Table.Name, partition));
         var all = await AllRowsAsync(key, token);
-        Assert.Equal([FeedbackLog.MarkerRowKey, "f-0", "f-1"], all.Select(r => r.RowKey).Order(StringComparer.Ordinal));
+        Assert.Equal([FeedbackLog.MarkerRowKey(key), "f-0", "f-1"], all.Select(r => r.RowKey).Order(StringComparer.Ordinal));
 
         // With a log (the marker), an activation with no stored state (a crash before the first checkpoint) reads
         // the marker, then the whole tail by one query.
@@ -77,7 +77,7 @@ public sealed class FeedbackLogTests(ClusterFixture fixture)
         Assert.True(await Log().TryAppendAsync(key, [second], token));
 
         Assert.True(await Log().HasEntriesAsync(key, token));
-        Assert.Equal([FeedbackLog.MarkerRowKey, "a", "b"], (await AllRowsAsync(key, token)).Select(r => r.RowKey).Order(StringComparer.Ordinal));
+        Assert.Equal([FeedbackLog.MarkerRowKey(key), "a", "b"], (await AllRowsAsync(key, token)).Select(r => r.RowKey).Order(StringComparer.Ordinal));
         Assert.Equal(["a", "b"], (await Log().ReadAllAsync(key, token)).Select(e => e.FeedbackId));
         Assert.Equal("q", (await Log().GetAsync(key, "a", token))!.Query);
         Assert.Equal(["a", "b"], await Log().ReadTenantAsync(GrainKeys.Parse(key).Tenant, token).Select(e => e.Entry.FeedbackId).ToListAsync(token));
@@ -280,7 +280,7 @@ public sealed class FeedbackLogTests(ClusterFixture fixture)
 
     /// <summary>The user's log rows (the marker row aside).</summary>
     private async Task<List<TableEntity>> RowsAsync(string key, CancellationToken token) =>
-        (await AllRowsAsync(key, token)).FindAll(r => r.RowKey != FeedbackLog.MarkerRowKey);
+        (await AllRowsAsync(key, token)).FindAll(r => !FeedbackLog.IsMarker(r.RowKey));
 
     private async Task<List<TableEntity>> AllRowsAsync(string key, CancellationToken token)
     {

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Compression;
 using System.Runtime.CompilerServices;
+using System.Text;
+using System.Security.Cryptography;
 using Azure;
 using Azure.Data.Tables;
 using Orleans.Serialization;
@@ -32,10 +34,19 @@ public sealed class FeedbackLog
 
     /// <summary>
     /// Row key of the user's marker row, written (upserted) in the transaction of the user's first entry, so an
-    /// activation with no stored state learns by one point read whether the user has a log at all. <see
-    /// cref="TableKeys.Escape"/> writes every '%' as "%XX" with two hex digits, so no escaped feedback id is "%user".
+    /// activation with no stored state learns by one point read whether the user has a log at all: "%user-" and 32 hex
+    /// digits of the SHA-256 of the user key. <see cref="TableKeys.Escape"/> writes every '%' as "%XX" with two hex
+    /// digits, so no escaped feedback id starts with "%u". Distinct per user on purpose: Azurite finds a row by its
+    /// row key first (an index) and then scans the rows sharing it for the partition key, so one row key shared by
+    /// every user's marker would make each marker read a scan over all users (docs/BENCHMARKS.md, "Azurite").
     /// </summary>
-    public const string MarkerRowKey = "%user";
+    public static string MarkerRowKey(string userKey) =>
+        MarkerPrefix + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(userKey)).AsSpan(0, 16));
+
+    /// <summary>Whether a row of the log table is a user's marker row, not an entry.</summary>
+    public static bool IsMarker(string rowKey) => rowKey.StartsWith(MarkerPrefix, StringComparison.Ordinal);
+
+    private const string MarkerPrefix = "%user-";
 
     private readonly TableClient _table;
     private readonly Serializer _serializer;
@@ -73,7 +84,7 @@ public sealed class FeedbackLog
         if (entries.Any(e => e.Sequence == 1))
         {
             // An upsert, so the marker itself never conflicts: a 409 always means a repeated feedback id.
-            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(TableKeys.Escape(userKey), MarkerRowKey)));
+            actions.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(TableKeys.Escape(userKey), MarkerRowKey(userKey))));
         }
 
         await EnsureCreatedAsync(cancellationToken);
@@ -112,7 +123,7 @@ public sealed class FeedbackLog
     public async Task<bool> HasEntriesAsync(string userKey, CancellationToken cancellationToken = default)
     {
         await EnsureCreatedAsync(cancellationToken);
-        var marker = await _table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(userKey), MarkerRowKey, select: ["RowKey"], cancellationToken: cancellationToken);
+        var marker = await _table.GetEntityIfExistsAsync<TableEntity>(TableKeys.Escape(userKey), MarkerRowKey(userKey), select: ["RowKey"], cancellationToken: cancellationToken);
         return marker.HasValue;
     }
 
@@ -139,7 +150,7 @@ public sealed class FeedbackLog
         await EnsureCreatedAsync(cancellationToken);
         await foreach (var row in _table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {
-            if (row.RowKey != MarkerRowKey)
+            if (!IsMarker(row.RowKey))
             {
                 yield return (TableKeys.Unescape(row.PartitionKey), FromRow(row));
             }
@@ -158,7 +169,7 @@ public sealed class FeedbackLog
         await EnsureCreatedAsync(cancellationToken);
         await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey ge {from} and PartitionKey lt {to}"), cancellationToken: cancellationToken))
         {
-            if (row.RowKey != MarkerRowKey)
+            if (!IsMarker(row.RowKey))
             {
                 yield return (TableKeys.Unescape(row.PartitionKey), FromRow(row));
             }
@@ -182,7 +193,7 @@ public sealed class FeedbackLog
                 chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(partition, k.RowKey), ETag.All)), cancellationToken);
         }
 
-        return keys.Count(k => k.RowKey != MarkerRowKey);
+        return keys.Count(k => !IsMarker(k.RowKey));
     }
 
     /// <summary>The stored size of an entry's row payload in bytes (what a feedback writes to the log, keys aside).</summary>
