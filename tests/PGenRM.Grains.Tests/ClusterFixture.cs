@@ -73,7 +73,7 @@ public class ClusterFixture : IAsyncLifetime
     /// <summary>Table holding item states.</summary>
     public TableClient ItemTable { get; private set; } = null!;
 
-    /// <summary>Every table request of both silos (storages and feedback log).</summary>
+    /// <summary>Every table request of both silos (storages and feedback log), with the writes' bodies.</summary>
     public TableRequestLog TableRequests { get; } = new();
 
     /// <summary>The Azurite connection string (tests that build their own clients or storages on it).</summary>
@@ -85,8 +85,6 @@ public class ClusterFixture : IAsyncLifetime
     /// </summary>
     public static ItemStorageOptions ItemStorage { get; } = new() { FlushWindow = TimeSpan.FromMilliseconds(250) };
 
-    /// <summary>Item writes per watched tenant, counted on the wire of every silo's table clients.</summary>
-    internal ItemWriteWatcher ItemWrites { get; } = new();
 
     /// <inheritdoc />
     public async ValueTask InitializeAsync()
@@ -106,7 +104,6 @@ public class ClusterFixture : IAsyncLifetime
             silo.Services.AddPGenRMGrains();
             var tableOptions = new TableClientOptions();
             tableOptions.AddPolicy(TableRequests, Azure.Core.HttpPipelinePosition.PerCall);
-            tableOptions.AddPolicy(ItemWrites, Azure.Core.HttpPipelinePosition.PerCall);
             silo.AddPGenRMStorage(storage, new PGenRMStorageNames($"users{run}", $"items{run}", $"tenants{run}", PrototypeContainerName(run)), tableOptions, ItemStorage);
             silo.Services.AddSingleton<ItemApplyGate>();
             silo.Services.AddSingleton<IIncomingGrainCallFilter>(sp => sp.GetRequiredService<ItemApplyGate>());

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using PGenRM.Grains.Abstractions;
 using PGenRM.Grains.Log;
+using PGenRM.Grains.Storage;
 
 namespace PGenRM.Grains.Tests;
 
@@ -265,15 +266,15 @@ public sealed class FeedbackLogTests(ClusterFixture fixture)
         Assert.Equal([log.PayloadBytes(small)], smallChunks);
         var bigChunks = Chunks(rows["big"]);
         int bigBytes = log.PayloadBytes(big);
-        int count = (bigBytes + FeedbackLog.ChunkSize - 1) / FeedbackLog.ChunkSize;
-        Assert.Equal(Enumerable.Repeat(FeedbackLog.ChunkSize, count - 1).Append(bigBytes - ((count - 1) * FeedbackLog.ChunkSize)), bigChunks);
+        int count = (bigBytes + TableChunks.ChunkSize - 1) / TableChunks.ChunkSize;
+        Assert.Equal(Enumerable.Repeat(TableChunks.ChunkSize, count - 1).Append(bigBytes - ((count - 1) * TableChunks.ChunkSize)), bigChunks);
         Assert.InRange(count, 3, 4);
         Assert.Equal(["a", "b"], (await log.GetAsync(key, "small", token))!.Texts);
         Assert.Equal([large, "b"], (await log.GetAsync(key, "big", token))!.Texts);
         Assert.Equal([1L, 2L], (await log.ReadAllAsync(key, token)).Select(e => e.Sequence));
 
         static List<int> Chunks(TableEntity row) =>
-            [.. Enumerable.Range(0, FeedbackLog.MaxChunks).TakeWhile(i => row.ContainsKey($"Data{i}")).Select(i => row.GetBinary($"Data{i}")!.Length)];
+            [.. Enumerable.Range(0, TableChunks.MaxChunks).TakeWhile(i => row.ContainsKey($"Data{i}")).Select(i => row.GetBinary($"Data{i}")!.Length)];
     }
 
     private FeedbackLog Log() => fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<FeedbackLog>();

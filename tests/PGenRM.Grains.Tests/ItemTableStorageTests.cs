@@ -110,7 +110,6 @@ public sealed class ItemTableStorageTests(ClusterFixture fixture)
         var token = TestContext.Current.CancellationToken;
         int f = (await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SiloEvaluator>().GetAsync(token)).Model.FactorDimension;
         string tenant = Tenants.FarFromItemTick("t-share");
-        fixture.ItemWrites.Watch(tenant);
         var keys = KeysIn(tenant, ClusterFixture.ItemStorage.PartitionsPerTenant, 3, 40).ToList();
         var items = keys.Select(k => fixture.Client.GetGrain<IItemGrain>(k)).ToList();
         await Task.WhenAll(items.Select((item, i) => item.ApplyJudgmentsAsync(new ItemJudgmentBatch([Judgment($"j-{i}", i % 3 == 0 ? -1 : 1, f)]), token)));
@@ -120,7 +119,7 @@ public sealed class ItemTableStorageTests(ClusterFixture fixture)
 
         // 40 rows of one partition, on two silos: one transaction per silo when the writes meet within the window (two
         // windows each at most on a loaded machine); never a request per row.
-        var (singles, transactions) = fixture.ItemWrites.Of(tenant);
+        var (singles, transactions) = fixture.TableRequests.WritesNaming(tenant + "_");
         Assert.InRange(singles + transactions, 1, 4);
         Assert.Equal(40, (await fixture.ItemTable.QueryAsync<TableEntity>(
             TableClient.CreateQueryFilter($"PartitionKey eq {tenant + "_003"}"), cancellationToken: token).ToListAsync(token)).Count);

@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Storage;
 
 namespace PGenRM.Grains.Tests;
 
@@ -7,7 +8,7 @@ namespace PGenRM.Grains.Tests;
 internal static class StoredEntities
 {
     /// <summary>Binary payload properties: Data, Data1 … Data14 (Orleans splits a state over up to 15 × 64 KiB).</summary>
-    public static readonly string[] DataProperties = ["Data", .. Enumerable.Range(1, 14).Select(i => $"Data{i}")];
+    public static IReadOnlyList<string> DataProperties => TableChunks.StateProperties;
 
     /// <summary>The table rows of one user or item (partition key "{serviceId}_user_{tenant}_{user}" in Orleans' sanitised form).</summary>
     public static async Task<List<TableEntity>> OfUserAsync(TableClient table, string userKey, CancellationToken cancellationToken)
@@ -53,9 +54,6 @@ internal static class StoredEntities
             entity.Remove(p);
         }
 
-        for (int i = 0, offset = 0; offset < payload.Length; i++, offset += 64 * 1024)
-        {
-            entity[DataProperties[i]] = payload.AsSpan(offset, Math.Min(64 * 1024, payload.Length - offset)).ToArray();
-        }
+        TableChunks.Write(entity, payload, DataProperties);
     }
 }

@@ -8,6 +8,7 @@ using Azure.Data.Tables;
 using Orleans.Serialization;
 
 using PGenRM.Grains.Abstractions;
+using PGenRM.Grains.Storage;
 
 namespace PGenRM.Grains.Log;
 
@@ -19,18 +20,12 @@ namespace PGenRM.Grains.Log;
 /// <remarks>
 /// The row holds <c>Seq</c> (the user's log sequence, for the tail replay) and the entry Brotli-compressed in binary
 /// chunks <c>Data0</c>… of at most 64 KiB each (Azure Table's limit per binary property), at most
-/// <see cref="MaxChunks"/> of them (entity limit 1 MiB).
+/// <see cref="TableChunks.MaxChunks"/> of them (entity limit 1 MiB).
 /// </remarks>
 public sealed class FeedbackLog
 {
-    /// <summary>Bytes per binary property.</summary>
-    public const int ChunkSize = 64 * 1024;
-
-    /// <summary>Most chunks in a row (15 × 64 KiB stays under the 1 MiB entity limit with the keys).</summary>
-    public const int MaxChunks = 15;
-
-    /// <summary>Most rows in one entity-group transaction (Azure Table's limit).</summary>
-    public const int MaxBatch = 100;
+    /// <summary>Most entries in one append (an entity-group transaction's limit).</summary>
+    public const int MaxBatch = TableChunks.MaxTransactionRows;
 
     /// <summary>
     /// Row key of the user's marker row, written (upserted) in the transaction of the user's first entry, so an
@@ -214,40 +209,21 @@ public sealed class FeedbackLog
     {
         ArgumentNullException.ThrowIfNull(entry);
         byte[] data = Compress(_serializer.SerializeToArray(entry));
-        int chunks = Math.Max(1, (data.Length + ChunkSize - 1) / ChunkSize);
-        if (chunks > MaxChunks)
+        if (!TableChunks.Fits(data.Length))
         {
             // The client's texts are too large for one row: its mistake (400), not a bug.
             throw new InvalidRequestException(
-                "texts", $"Feedback {entry.FeedbackId} takes {data.Length} bytes compressed; a log row holds at most {MaxChunks * ChunkSize}. Send shorter texts.");
+                "texts", $"Feedback {entry.FeedbackId} takes {data.Length} bytes compressed; a log row holds at most {TableChunks.MaxChunks * TableChunks.ChunkSize}. Send shorter texts.");
         }
 
         var row = new TableEntity(TableKeys.Escape(userKey), TableKeys.Escape(entry.FeedbackId)) { ["Seq"] = entry.Sequence };
-        if (chunks == 1)
-        {
-            // The usual row (a few KB): the compressed bytes are the one chunk, no copy.
-            row["Data0"] = data;
-            return row;
-        }
-
-        for (int i = 0; i < chunks; i++)
-        {
-            int start = i * ChunkSize;
-            row[$"Data{i}"] = data.AsSpan(start, Math.Min(ChunkSize, data.Length - start)).ToArray();
-        }
-
+        TableChunks.Write(row, data, TableChunks.LogProperties);
         return row;
     }
 
     private LogEntry FromRow(TableEntity row)
     {
-        using var all = new MemoryStream();
-        for (int i = 0; i < MaxChunks && row.TryGetValue($"Data{i}", out object? chunk) && chunk is byte[] bytes; i++)
-        {
-            all.Write(bytes);
-        }
-
-        all.Position = 0;
+        using var all = new MemoryStream(TableChunks.Read(row, TableChunks.LogProperties));
         using var brotli = new BrotliStream(all, CompressionMode.Decompress);
         using var raw = new MemoryStream();
         brotli.CopyTo(raw);

@@ -15,7 +15,7 @@ public sealed record ItemStorageOptions
     public TimeSpan FlushWindow { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Most rows in one entity-group transaction (Azure Table's limit is 100).</summary>
-    public int MaxRowsPerTransaction { get; init; } = 100;
+    public int MaxRowsPerTransaction { get; init; } = TableChunks.MaxTransactionRows;
 
     /// <summary>
     /// Most state bytes in one transaction: Azure limits a transaction to 4 MiB and binary properties travel as base64
@@ -31,7 +31,7 @@ public sealed record ItemStorageOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(PartitionsPerTenant, 4096, nameof(PartitionsPerTenant));
         ArgumentOutOfRangeException.ThrowIfLessThan(FlushWindow, TimeSpan.Zero, nameof(FlushWindow));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRowsPerTransaction, 1, nameof(MaxRowsPerTransaction));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRowsPerTransaction, 100, nameof(MaxRowsPerTransaction));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRowsPerTransaction, TableChunks.MaxTransactionRows, nameof(MaxRowsPerTransaction));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBytesPerTransaction, 1, nameof(MaxBytesPerTransaction));
     }
 }

@@ -23,14 +23,6 @@ namespace PGenRM.Grains.Storage;
 /// </remarks>
 public sealed class ItemTableStorage : IGrainStorage
 {
-    /// <summary>Bytes per binary property (Azure Table's limit).</summary>
-    public const int ChunkSize = 64 * 1024;
-
-    /// <summary>Most chunks in a row (15 × 64 KiB stays under the 1 MiB entity limit with the keys).</summary>
-    public const int MaxChunks = 15;
-
-    private static readonly string[] DataProperties = ["Data", .. Enumerable.Range(1, MaxChunks - 1).Select(i => $"Data{i}")];
-
     private readonly TableClient _table;
     private readonly IGrainStorageSerializer _serializer;
     private readonly ItemStorageOptions _options;
@@ -88,22 +80,7 @@ public sealed class ItemTableStorage : IGrainStorage
     }
 
     /// <summary>The state bytes of a row (its chunks joined).</summary>
-    public static byte[] Payload(TableEntity row)
-    {
-        ArgumentNullException.ThrowIfNull(row);
-        using var all = new MemoryStream();
-        foreach (string property in DataProperties)
-        {
-            if (!row.TryGetValue(property, out object? value) || value is not byte[] bytes)
-            {
-                break;
-            }
-
-            all.Write(bytes);
-        }
-
-        return all.ToArray();
-    }
+    public static byte[] Payload(TableEntity row) => TableChunks.Read(row, TableChunks.StateProperties);
 
     /// <inheritdoc />
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
@@ -134,18 +111,13 @@ public sealed class ItemTableStorage : IGrainStorage
         ArgumentNullException.ThrowIfNull(grainState);
         string key = grainId.Key.ToString()!;
         byte[] data = _serializer.Serialize(grainState.State).ToArray();
-        int chunks = Math.Max(1, (data.Length + ChunkSize - 1) / ChunkSize);
-        if (chunks > MaxChunks)
+        if (!TableChunks.Fits(data.Length))
         {
-            throw new InvalidOperationException($"Item {key}: its state takes {data.Length} bytes; a row holds at most {MaxChunks * ChunkSize}.");
+            throw new InvalidOperationException($"Item {key}: its state takes {data.Length} bytes; a row holds at most {TableChunks.MaxChunks * TableChunks.ChunkSize}.");
         }
 
         var row = new TableEntity(PartitionKeyOf(key), RowKeyOf(key));
-        for (int i = 0; i < chunks; i++)
-        {
-            int start = i * ChunkSize;
-            row[DataProperties[i]] = data.AsSpan(start, Math.Min(ChunkSize, data.Length - start)).ToArray();
-        }
+        TableChunks.Write(row, data, TableChunks.StateProperties);
 
         var action = grainState.ETag is null
             ? new TableTransactionAction(TableTransactionActionType.Add, row)
