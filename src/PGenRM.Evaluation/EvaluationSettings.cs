@@ -44,6 +44,13 @@ public sealed record EvaluationSettings
     /// </summary>
     public IReadOnlyList<double> AgreementPriorGrid { get; init; } = [];
 
+    /// <summary>
+    /// Development rows: for each shrink target here, "full + prototype n, agreement target t" for seen users and
+    /// "unseen k=…: full + n=…, agreement target t" for unseen ones, scored from the same trained model with
+    /// <see cref="ScalingOptions.AgreementTarget"/> = t. Empty in reported runs.
+    /// </summary>
+    public IReadOnlyList<AgreementTarget> AgreementTargetGrid { get; init; } = [];
+
     /// <summary>Development probe row on shared content: per-user weights on the content part and item strength.</summary>
     public bool BlendProbe { get; init; }
 

@@ -37,6 +37,12 @@ public static class MethodNames
     public static string PrototypeAgreementPrior(int n, double c) =>
         FormattableString.Invariant($"full + prototype n={n}, agreement prior c={c:0.###}");
 
+    /// <summary>Development row: prototype scaling of size n under agreement weights shrunk toward the given target.</summary>
+    public static string PrototypeAgreementTarget(int n, PGenRM.Core.Model.AgreementTarget target) => $"full + prototype n={n}, agreement target {target}";
+
+    /// <summary>Development row: an unseen user given k judgments, prototype level of size n shrunk toward the given target.</summary>
+    public static string ColdStartAgreementTarget(int k, int n, PGenRM.Core.Model.AgreementTarget target) => $"unseen k={k}: full + n={n}, agreement target {target}";
+
     /// <summary>Development probe: the full scheme with per-user weights on its content part and item strength.</summary>
     public const string BlendProbe = "full, per-user weights on content and item strength (development probe)";
 

@@ -31,11 +31,11 @@ internal sealed class ScaledScorer
         _keys = new double[set.UserIds.Count][];
         _judgments = new Dictionary<string, double>[set.UserIds.Count];
         _useJudges = settings.UseItemJudges;
-        _sketchKeys = settings.Trainer.NeighbourKey == NeighbourKeyKind.Sketch;
+        _sketchKeys = settings.Trainer.NeighbourKey is NeighbourKeyKind.Sketch or NeighbourKeyKind.PairSketch;
         for (int u = 0; u < set.UserIds.Count; u++)
         {
             _judgments[u] = trainer.Judgments(u);
-            _keys[u] = trainer.NeighbourKey(trainer.UserSchemes[u], _judgments[u]);
+            _keys[u] = trainer.NeighbourKey(trainer.UserSchemes[u], _judgments[u], trainer.PairItemIds(u));
             _pools[trainer.UserPrototype[u]].Upsert(set.UserIds[u], _keys[u], trainer.UserSchemes[u], _judgments[u]);
             foreach (var (itemId, judgment) in _judgments[u])
             {
@@ -70,6 +70,7 @@ internal sealed class ScaledScorer
             .Select(j => new Neighbour(_set.UserIds[j.Item], _trainer.UserSchemes[j.Item], j.Similarity, _judgments[j.Item])
             {
                 Evidence = EvidenceOf(j.Item, key),
+                Sketch = SketchOf(j.Item),
             })
             .ToList();
     }
@@ -92,6 +93,19 @@ internal sealed class ScaledScorer
         return fused.Rewards[0] - fused.Rewards[1];
     }
 
+    /// <summary>Each prototype's members' agreement among themselves (<see cref="PoolAgreement"/>; diagnostics).</summary>
+    public IEnumerable<(int Prototype, int Count, PoolAgreement Agreement)> PrototypeAgreements()
+    {
+        for (int p = 0; p < _pools.Length; p++)
+        {
+            var members = Enumerable.Range(0, _set.UserIds.Count)
+                .Where(u => _trainer.UserPrototype[u] == p)
+                .Select(u => new Neighbour(_set.UserIds[u], _trainer.UserSchemes[u], 0, _judgments[u]) { Sketch = SketchOf(u) })
+                .ToList();
+            yield return (p, members.Count, PoolAgreement.Of(members));
+        }
+    }
+
     /// <summary>The neighbour pool of a (possibly unseen) user in a prototype; −1 means no prototype (no pool).</summary>
     public IReadOnlyList<Neighbour> PoolFor(string user, double[] key, int prototype) =>
         prototype < 0 || prototype >= _pools.Length ? [] : WithEvidence(_pools[prototype].Nearest(user, key, int.MaxValue), key);
@@ -104,8 +118,16 @@ internal sealed class ScaledScorer
     private double EvidenceOf(int neighbour, double[] key) =>
         _sketchKeys ? JudgmentSketch.Evidence(_keys[neighbour], key) : double.PositiveInfinity;
 
+    /// <summary>The neighbour's judgment sketch, as the scoring worker passes the pool's and judges' sketches; null when
+    /// neighbours are compared on another key.</summary>
+    private double[]? SketchOf(int neighbour) => _sketchKeys ? _keys[neighbour] : null;
+
     private List<Neighbour> WithEvidence(IReadOnlyList<Neighbour> neighbours, double[] key) =>
-        neighbours.Select(n => n with { Evidence = EvidenceOf(_set.UserIndex(n.UserId), key) }).ToList();
+        neighbours.Select(n =>
+        {
+            int u = _set.UserIndex(n.UserId);
+            return n with { Evidence = EvidenceOf(u, key), Sketch = SketchOf(u) };
+        }).ToList();
 
     private IReadOnlyList<double[]> IndividualSchemes(int u, string prompt, ScalingOptions scaling)
     {

@@ -102,6 +102,19 @@ public sealed class SplitEvaluator
             ScoreSeen(result, MethodNames.PrototypeAgreementPrior(shrunk.N, c), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, shrunk));
         }
 
+        foreach (var target in _settings.AgreementTargetGrid)
+        {
+            // Development rows for choosing the agreement weights' shrink target, from the same trained model (scoring only).
+            var shrunk = _settings.Scaling with { M = 1, N = _settings.Combined.N, Weighting = NeighbourWeighting.Agreement, AgreementTarget = target };
+            ScoreSeen(result, MethodNames.PrototypeAgreementTarget(shrunk.N, target), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, shrunk));
+        }
+
+        foreach (var (prototype, members, agreement) in scaled.PrototypeAgreements())
+        {
+            // Diagnostics: what the pool target a0 is among each prototype's members (a request adds the items' judges).
+            result.TrainSeconds[$"prototype {prototype}: members' agreement a0 ({members} members)"] = agreement.Mean;
+        }
+
         progress?.Report("combined");
         var combined = _settings.Scaling with { M = _settings.Combined.M, N = _settings.Combined.N };
         ScoreSeen(result, MethodNames.Combined(combined.M, combined.N), (user, chosen, rejected) => scaled.Margin(user, chosen, rejected, combined));
@@ -216,7 +229,7 @@ public sealed class SplitEvaluator
                 }
 
                 var revealedJudgments = Judgments.FromPairs(shown.Select(p => (p.ChosenId, p.RejectedId)));
-                var key = full.NeighbourKey(scheme, revealedJudgments);
+                var key = full.NeighbourKey(scheme, revealedJudgments, shown.Select(p => (p.ChosenId, p.RejectedId)));
                 var pool = scaled.PoolFor(user, key, prototype);
                 var scaling = _settings.Scaling with { M = 1, N = _settings.ColdStartN };
                 foreach (var pair in tests)
@@ -229,6 +242,12 @@ public sealed class SplitEvaluator
                     var judges = new[] { scaled.JudgesOf(chosenIndex, user, key, scaling.N), scaled.JudgesOf(rejectedIndex, user, key, scaling.N) };
                     var fused = TestTimeScaler.Fuse([scheme], [chosen, rejected], pool, scaling, judges);
                     SplitResult.Add(result.Unseen, MethodNames.ColdStartScaled(k, _settings.ColdStartN), user, fused.Rewards[0] - fused.Rewards[1]);
+                    foreach (var target in _settings.AgreementTargetGrid)
+                    {
+                        var shrunk = scaling with { Weighting = NeighbourWeighting.Agreement, AgreementTarget = target };
+                        var row = TestTimeScaler.Fuse([scheme], [chosen, rejected], pool, shrunk, judges);
+                        SplitResult.Add(result.Unseen, MethodNames.ColdStartAgreementTarget(k, shrunk.N, target), user, row.Rewards[0] - row.Rewards[1]);
+                    }
                 }
             }
         }

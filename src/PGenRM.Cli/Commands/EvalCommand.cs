@@ -69,6 +69,12 @@ internal static class EvalCommand
             Description = "Development rows: also score full + prototype n with each of these pseudo-counts c (from the same trained model).",
             AllowMultipleArgumentsPerToken = true,
         };
+        var agreementTarget = new Option<AgreementTarget?>("--agreement-target") { Description = "Override what the agreement weight is shrunk toward: One (session 4), Pool or PoolRelative (ScalingOptions.AgreementTarget)." };
+        var agreementTargetGrid = new Option<AgreementTarget[]?>("--agreement-target-grid")
+        {
+            Description = "Development rows: also score full + prototype n (seen users) and unseen k + n with each of these shrink targets (from the same trained model).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var blendProbe = new Option<bool>("--blend-probe") { Description = "Development probe row on shared content: per-user weights on the content part and the item strength, fitted by the evidence (not in the service)." };
         var cache = new Option<string?>("--cache") { Description = "Folder of the embedding cache (default: cache/ under --out); share it between runs to encode each text once." };
         var strengthPrecision = new Option<double?>("--item-strength-precision") { Description = "Override the prior precision of item strengths (development runs)." };
@@ -92,7 +98,7 @@ internal static class EvalCommand
         {
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
             backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision, tenantProjection, cache, jointFit, noShrinkage, clusterOnScheme, weighting,
-            agreementPrior, agreementPriorGrid, blendProbe,
+            agreementPrior, agreementPriorGrid, blendProbe, agreementTarget, agreementTargetGrid,
         };
         command.SetAction((parse, cancellationToken) => parse.GetValue(backend) == "compact" ? RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
@@ -102,7 +108,8 @@ internal static class EvalCommand
             new SplitArguments(parse.GetValue(split)!, parse.GetValue(maxTrain), parse.GetValue(maxTest), parse.GetValue(unseenShare), parse.GetValue(strict)),
             new ModelArguments(parse.GetValue(embedding), parse.GetValue(embeddingScale), parse.GetValue(priorGrid), parse.GetValue(noIndividual),
                 parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision), parse.GetValue(tenantProjection), parse.GetValue(cache), parse.GetValue(jointFit), parse.GetValue(noShrinkage), parse.GetValue(clusterOnScheme),
-                parse.GetValue(weighting), parse.GetValue(agreementPrior), parse.GetValue(agreementPriorGrid), parse.GetValue(blendProbe)),
+                parse.GetValue(weighting), parse.GetValue(agreementPrior), parse.GetValue(agreementPriorGrid), parse.GetValue(blendProbe),
+                parse.GetValue(agreementTarget), parse.GetValue(agreementTargetGrid)),
             cancellationToken)
             : RunLlmAsync(
                 parse.GetValue(backend)!, parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(firstSeed),
@@ -202,7 +209,8 @@ internal static class EvalCommand
     internal sealed record ModelArguments(
         int? EmbeddingComponents, double? EmbeddingScale, double[]? PriorGrid, bool NoIndividual, double? ItemFactorPriorScale, double? ItemStrengthPrecision,
         bool TenantProjection = false, string? Cache = null, bool JointFit = false, bool NoShrinkage = false, bool ClusterOnScheme = false,
-        NeighbourWeighting? Weighting = null, double? AgreementPrior = null, double[]? AgreementPriorGrid = null, bool BlendProbe = false);
+        NeighbourWeighting? Weighting = null, double? AgreementPrior = null, double[]? AgreementPriorGrid = null, bool BlendProbe = false,
+        AgreementTarget? AgreementTarget = null, AgreementTarget[]? AgreementTargetGrid = null);
 
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
@@ -270,8 +278,10 @@ internal static class EvalCommand
                 JudgmentWeight = judgmentWeight ?? settings.Scaling.JudgmentWeight,
                 Weighting = modelArguments.Weighting ?? settings.Scaling.Weighting,
                 AgreementPrior = modelArguments.AgreementPrior ?? settings.Scaling.AgreementPrior,
+                AgreementTarget = modelArguments.AgreementTarget ?? settings.Scaling.AgreementTarget,
             },
             AgreementPriorGrid = modelArguments.AgreementPriorGrid ?? [],
+            AgreementTargetGrid = modelArguments.AgreementTargetGrid ?? [],
             BlendProbe = modelArguments.BlendProbe,
             Trainer = settings.Trainer with
             {

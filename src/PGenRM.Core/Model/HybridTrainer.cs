@@ -257,13 +257,19 @@ public sealed class HybridTrainer
         return (best.Prior, best.Prototype);
     }
 
+    /// <summary>The item ids (chosen, rejected) of one user's training pairs.</summary>
+    public IEnumerable<(string Chosen, string Rejected)> PairItemIds(int user) =>
+        _userPairs[user].Select(k => (_set.ItemIds[_set.Pairs[k].Chosen], _set.ItemIds[_set.Pairs[k].Rejected]));
+
     /// <summary>
     /// The vector neighbours are compared on (<see cref="TrainerOptions.NeighbourKey"/>): the user factor's or the whole
-    /// scheme's normalised deviation from the population, or the sketch of the user's judgments.
+    /// scheme's normalised deviation from the population, the sketch of the user's judgments, or that of its pairs
+    /// (<paramref name="pairs"/>, required for <see cref="NeighbourKeyKind.PairSketch"/>).
     /// </summary>
-    public double[] NeighbourKey(double[] scheme, IReadOnlyDictionary<string, double> judgments) => _options.NeighbourKey switch
+    public double[] NeighbourKey(double[] scheme, IReadOnlyDictionary<string, double> judgments, IEnumerable<(string Chosen, string Rejected)>? pairs = null) => _options.NeighbourKey switch
     {
         NeighbourKeyKind.Sketch => JudgmentSketch.Of(judgments),
+        NeighbourKeyKind.PairSketch => JudgmentSketch.OfPairs(pairs ?? throw new ArgumentNullException(nameof(pairs), "The pair sketch needs the user's pairs.")),
         NeighbourKeyKind.Factor when _f > 0 => Deviation(scheme[_d..]),
         _ => Deviation(scheme),
     };

@@ -89,6 +89,23 @@ public static class JudgmentSketch
     public static double Evidence(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
         a.Length == 0 || a.Length != b.Length ? 0 : (double)TensorPrimitives.Norm(a) * TensorPrimitives.Norm(b) / a.Length;
 
+    /// <summary>
+    /// The sketch of a user's pairs: +h(chosen) − h(rejected) for each pair, the sum the user grain keeps up to date with
+    /// one addition per feedback (<see cref="Add"/> twice per pair).
+    /// </summary>
+    public static double[] OfPairs(IEnumerable<(string Chosen, string Rejected)> pairs, int length = DefaultLength)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        var sketch = new double[length];
+        foreach (var (chosen, rejected) in pairs)
+        {
+            Add(sketch, chosen, 1);
+            Add(sketch, rejected, -1);
+        }
+
+        return sketch;
+    }
+
     /// <summary>The sketch of a set of judgments (item id → mean sign).</summary>
     public static double[] Of(IReadOnlyDictionary<string, double> judgments, int length = DefaultLength)
     {

@@ -14,4 +14,11 @@ public sealed record Neighbour(string UserId, double[] Scheme, double Similarity
     /// has judged nothing; +∞ (the default) when unknown, which leaves the similarity unshrunk.
     /// </summary>
     public double Evidence { get; init; } = double.PositiveInfinity;
+
+    /// <summary>
+    /// The neighbour's own judgment sketch (<see cref="JudgmentSketch"/>), when the caller has it: the pool's agreement
+    /// among its members (<see cref="PoolAgreement"/>, the target of <see cref="AgreementTarget.Pool"/>) is measured on
+    /// these. Null when unknown; such a neighbour does not count toward the pool's agreement.
+    /// </summary>
+    public double[]? Sketch { get; init; }
 }

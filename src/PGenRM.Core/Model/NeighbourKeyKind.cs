@@ -11,4 +11,12 @@ public enum NeighbourKeyKind
 
     /// <summary>The random sketch of the user's judgments (<see cref="JudgmentSketch"/>).</summary>
     Sketch,
+
+    /// <summary>
+    /// The random sketch of the user's pairs, +h(chosen) − h(rejected) per pair (<see cref="JudgmentSketch.OfPairs"/>), as
+    /// the user grain keeps it in the service: it weighs an item by the pairs it took part in, so two users who reject the
+    /// same items but each prefer their own (DSP's registers) come out opposed, where the per-item mean signs of
+    /// <see cref="Sketch"/> make them look alike.
+    /// </summary>
+    PairSketch,
 }

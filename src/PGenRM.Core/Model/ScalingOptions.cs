@@ -34,7 +34,7 @@ public sealed record ScalingOptions
     public NeighbourWeighting Weighting { get; init; } = NeighbourWeighting.Agreement;
 
     /// <summary>
-    /// Pseudo-count c of the agreement rule (<see cref="TestTimeScaler.AgreementWeight"/>): a neighbour's weight is its
+    /// Pseudo-count c of the agreement rule (<see cref="TestTimeScaler.AgreementWeight(Neighbour, ScalingOptions, PoolAgreement)"/>): a neighbour's weight is its
     /// similarity s shrunk toward 1 (equal weights) by the evidence E behind it, (s·E + c) / (E + c), clamped to [0, 1];
     /// so a neighbour with little judging in common with the user counts almost fully (no evidence is not disagreement),
     /// and only much judging with little net agreement takes its weight away. 0 gives the unshrunk clamp(s, 0, 1).
@@ -43,6 +43,12 @@ public sealed record ScalingOptions
     /// conversations 83.7 → 85.5, the paper's equal mean 85.8).
     /// </summary>
     public double AgreementPrior { get; init; } = 100;
+
+    /// <summary>
+    /// What a neighbour's agreement is shrunk toward when little judging lies behind it: 1 (<see cref="AgreementTarget.One"/>,
+    /// session 4), or the agreement typical of the request's neighbours among themselves (<see cref="PoolAgreement"/>).
+    /// </summary>
+    public AgreementTarget AgreementTarget { get; init; } = AgreementTarget.One;
 
     /// <summary>Seed of the subsample draws; the same seed, user and query give the same schemes.</summary>
     public int Seed { get; init; } = 17;

@@ -110,7 +110,7 @@ public static class TestTimeScaler
     /// actually judged that candidate (their judgment adds <see cref="ScalingOptions.JudgmentWeight"/>·J to their
     /// model score), filled with the most similar others. The pool must already exclude the scored user. With
     /// <see cref="NeighbourWeighting.Agreement"/> a neighbour counts as far as it agrees with the user
-    /// (<see cref="AgreementWeight"/>) and the rest of its share is <paramref name="own"/>, the user's own score.
+    /// (<see cref="AgreementWeight(Neighbour, ScalingOptions, PoolAgreement)"/>) and the rest of its share is <paramref name="own"/>, the user's own score.
     /// </summary>
     public static double[]? PrototypeLevel(
         IReadOnlyList<Neighbour> pool,
@@ -130,20 +130,40 @@ public static class TestTimeScaler
     }
 
     /// <summary>
+    /// The weight of a neighbour's vote under <see cref="NeighbourWeighting.Agreement"/> with the shrink target 1
+    /// (<see cref="AgreementTarget.One"/>): <see cref="AgreementWeight(Neighbour, ScalingOptions, PoolAgreement)"/> for a pool
+    /// without evidence.
+    /// </summary>
+    public static double AgreementWeight(Neighbour neighbour, ScalingOptions scaling) =>
+        AgreementWeight(neighbour, scaling, PoolAgreement.None);
+
+    /// <summary>
     /// The weight of a neighbour's vote under <see cref="NeighbourWeighting.Agreement"/>: its similarity s to the user
     /// (with the default neighbour key, the cosine of the two users' judgment sketches: about their net agreement count
-    /// over the items both judged, divided by <see cref="Neighbour.Evidence"/> E) shrunk toward 1 by
-    /// <see cref="ScalingOptions.AgreementPrior"/> c: (s·E + c) / (E + c), clamped to [0, 1]. Little judging behind s
-    /// (a new user, a neighbour who judged little) leaves the weight near 1, the paper's equal mean; much judging with
-    /// net disagreement takes it to 0. c = 0 or an unknown E gives clamp(s, 0, 1); 1 under <see cref="NeighbourWeighting.Equal"/>.
+    /// over the items both judged, divided by <see cref="Neighbour.Evidence"/> E) shrunk by
+    /// <see cref="ScalingOptions.AgreementPrior"/> c toward a target t: ŝ = (s·E + t·c) / (E + c), then read in a unit u
+    /// and clamped to [0, 1]: clamp(ŝ / u, 0, 1). With <see cref="AgreementTarget.One"/>, or a pool without evidence,
+    /// t = u = 1 (session 4: little judging behind s leaves the weight near 1, the paper's equal mean). With
+    /// <see cref="AgreementTarget.Pool"/>, t = a0, the agreement the pool's members show among themselves
+    /// (<paramref name="pool"/>), and u = 1; with <see cref="AgreementTarget.PoolRelative"/>, t = a0 and
+    /// u = max(a0, resolution), so a new user counts its neighbours fully in a pool whose members agree, and not at all in
+    /// one whose members disagree. c = 0 or an unknown E gives clamp(s / u, 0, 1); 1 under <see cref="NeighbourWeighting.Equal"/>.
     /// </summary>
-    public static double AgreementWeight(Neighbour neighbour, ScalingOptions scaling)
+    public static double AgreementWeight(Neighbour neighbour, ScalingOptions scaling, PoolAgreement pool)
     {
         ArgumentNullException.ThrowIfNull(neighbour);
         ArgumentNullException.ThrowIfNull(scaling);
+        ArgumentNullException.ThrowIfNull(pool);
         if (scaling.Weighting == NeighbourWeighting.Equal)
         {
             return 1;
+        }
+
+        double target = 1, unit = 1;
+        if (scaling.AgreementTarget != AgreementTarget.One && pool.HasEvidence)
+        {
+            target = scaling.AgreementTarget == AgreementTarget.Pool ? Math.Clamp(pool.Mean, 0, 1) : pool.Mean;
+            unit = scaling.AgreementTarget == AgreementTarget.PoolRelative ? Math.Max(pool.Mean, pool.Resolution) : 1;
         }
 
         double similarity = double.IsNaN(neighbour.Similarity) ? 0 : neighbour.Similarity;
@@ -151,11 +171,11 @@ public static class TestTimeScaler
         double prior = scaling.AgreementPrior;
         if (prior <= 0 || double.IsNaN(evidence) || double.IsPositiveInfinity(evidence))
         {
-            return Math.Clamp(similarity, 0, 1);
+            return Math.Clamp(similarity / unit, 0, 1);
         }
 
         evidence = Math.Max(evidence, 0);
-        return Math.Clamp(((similarity * evidence) + prior) / (evidence + prior), 0, 1);
+        return Math.Clamp((((similarity * evidence) + (target * prior)) / (evidence + prior)) / unit, 0, 1);
     }
 
     /// <summary>The prototype level; also fills <paramref name="contentParts"/> (when given) with the content-derived
@@ -177,6 +197,10 @@ public static class TestTimeScaler
             return null;
         }
 
+        // The shrink target of the agreement weights: how the request's neighbours (pool and judges) agree among themselves.
+        var agreement = scaling.Weighting == NeighbourWeighting.Agreement && scaling.AgreementTarget != AgreementTarget.One
+            ? PoolAgreement.Of(judges is null ? pool : pool.Concat(judges.SelectMany(j => j)))
+            : PoolAgreement.None;
         var scores = new double[candidates.Count];
         var chosen = new List<Neighbour>(scaling.N);
         for (int c = 0; c < candidates.Count; c++)
@@ -238,7 +262,7 @@ public static class TestTimeScaler
             {
                 double judgment = neighbour.Judgments.TryGetValue(candidate.ItemId, out var j) ? j : 0;
                 double score = Score(neighbour.Scheme, candidate);
-                double weight = AgreementWeight(neighbour, scaling);
+                double weight = AgreementWeight(neighbour, scaling, agreement);
                 double rest = 1 - weight;
                 total += (weight * (score + (scaling.JudgmentWeight * judgment))) + (rest == 0 ? 0 : rest * own![c]);
                 content += (weight * (score - LearnedScore(neighbour.Scheme, candidate))) + (rest == 0 || ownContent is null ? 0 : rest * ownContent[c]);
