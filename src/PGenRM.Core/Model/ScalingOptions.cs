@@ -47,8 +47,11 @@ public sealed record ScalingOptions
     /// <summary>
     /// What a neighbour's agreement is shrunk toward when little judging lies behind it: 1 (<see cref="AgreementTarget.One"/>,
     /// session 4), or the agreement typical of the request's neighbours among themselves (<see cref="PoolAgreement"/>).
+    /// <see cref="AgreementTarget.PoolRelative"/> was chosen on development splits (issue 11 session 5, seed 100; GSC
+    /// 100–102): the only target that kept DSP seen, Polis, freshwater and GSC within 0.5 points of session 4 while the
+    /// unseen DSP user at k = 5 + n = 8 rose 26.6 → 35.4 (the prototype level no longer pulls it toward another register).
     /// </summary>
-    public AgreementTarget AgreementTarget { get; init; } = AgreementTarget.One;
+    public AgreementTarget AgreementTarget { get; init; } = AgreementTarget.PoolRelative;
 
     /// <summary>Seed of the subsample draws; the same seed, user and query give the same schemes.</summary>
     public int Seed { get; init; } = 17;

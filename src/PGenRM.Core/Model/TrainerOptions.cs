@@ -30,8 +30,11 @@ public sealed record TrainerOptions
     /// <summary>Whether the content weights are used; false leaves only the collaborative part.</summary>
     public bool Content { get; init; } = true;
 
-    /// <summary>What neighbours are compared on.</summary>
-    public NeighbourKeyKind NeighbourKey { get; init; } = NeighbourKeyKind.Sketch;
+    /// <summary>
+    /// What neighbours are compared on: by default the sketch of the user's pairs, the one the service's user grain keeps
+    /// (issue 11 session 5; the per-item <see cref="NeighbourKeyKind.Sketch"/> made DSP's opposed registers look alike).
+    /// </summary>
+    public NeighbourKeyKind NeighbourKey { get; init; } = NeighbourKeyKind.PairSketch;
 
     /// <summary>Seed for clustering.</summary>
     public int Seed { get; init; } = 1;
