@@ -108,7 +108,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         var schemes = TestTimeScaler.IndividualSchemes(
             library.Scheme, library.Prior, library.Scale, library.HistoryEntries(), encoded.Embedding, scaling, evaluator.Model, ScoringWorker.SeedKey(userKey, query));
         Neighbour Judge((string Key, double[] Scheme, double[] Sketch, Dictionary<string, double> Judgments, double[] After) j) =>
-            new(j.Key, j.Scheme, TensorPrimitives.CosineSimilarity(j.Sketch, sketch), j.Judgments) { Evidence = JudgmentSketch.Evidence(j.Sketch, sketch) };
+            new(j.Key, j.Scheme, TensorPrimitives.CosineSimilarity(j.Sketch, sketch), j.Judgments) { Evidence = JudgmentSketch.Evidence(j.Sketch, sketch), Sketch = j.Sketch };
         var judges = encoded.Candidates
             .Select(c => (IReadOnlyList<Neighbour>)new[] { a, b }
                 .Where(j => j.Judgments.ContainsKey(c.ItemId))
@@ -133,6 +133,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
                 known[m.UserKey].Where(e => encoded.Candidates.Any(c => c.ItemId == e.Key)).ToDictionary(e => e.Key, e => e.Value))
             {
                 Evidence = JudgmentSketch.Evidence(Array.ConvertAll(m.Sketch, v => (double)v), sketch),
+                Sketch = Array.ConvertAll(m.Sketch, v => (double)v),
             })
             .OrderByDescending(n => n.Similarity)
             .ThenBy(n => n.UserId, StringComparer.Ordinal)
@@ -143,8 +144,9 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         AssertClose(expected.Rewards, response.Rewards);
         Assert.Equal(expected.Neighbours, response.Neighbours);
         // Listed are the judges who count: those with a positive agreement weight (NeighbourWeighting.Agreement: the sketch
-        // cosine shrunk toward 1 by the judging behind it).
-        Assert.Equal(new[] { a, b }.Where(j => TestTimeScaler.AgreementWeight(Judge(j), scaling) > 0).Select(j => j.Key).Order(StringComparer.Ordinal), response.Neighbours);
+        // cosine shrunk toward the agreement of the request's neighbours among themselves by the judging behind it).
+        var poolAgreement = PoolAgreement.Of(pool.Concat(judges.SelectMany(j => j)));
+        Assert.Equal(new[] { a, b }.Where(j => TestTimeScaler.AgreementWeight(Judge(j), scaling, poolAgreement) > 0).Select(j => j.Key).Order(StringComparer.Ordinal), response.Neighbours);
         Assert.Equal(expected.Agreement, response.Agreement, 9);
     }
 
