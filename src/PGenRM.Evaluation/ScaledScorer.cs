@@ -17,6 +17,7 @@ internal sealed class ScaledScorer
     private readonly ConcurrentDictionary<string, IReadOnlyList<Neighbour>> _neighbours = new(StringComparer.Ordinal);
     private readonly Dictionary<int, List<(int User, double Judgment)>> _judges = [];
     private readonly double[][] _keys;
+    private readonly float[][] _sketches;
     private readonly Dictionary<string, double>[] _judgments;
     private readonly bool _useJudges;
     private readonly bool _sketchKeys;
@@ -29,6 +30,7 @@ internal sealed class ScaledScorer
         int prototypes = Math.Max(1, trainer.Centroids.Length);
         _pools = Enumerable.Range(0, prototypes).Select(_ => new NeighbourPool()).ToArray();
         _keys = new double[set.UserIds.Count][];
+        _sketches = new float[set.UserIds.Count][];
         _judgments = new Dictionary<string, double>[set.UserIds.Count];
         _useJudges = settings.UseItemJudges;
         _sketchKeys = settings.Trainer.NeighbourKey is NeighbourKeyKind.Sketch or NeighbourKeyKind.PairSketch;
@@ -36,6 +38,7 @@ internal sealed class ScaledScorer
         {
             _judgments[u] = trainer.Judgments(u);
             _keys[u] = trainer.NeighbourKey(trainer.UserSchemes[u], _judgments[u], trainer.PairItemIds(u));
+            _sketches[u] = Array.ConvertAll(_keys[u], x => (float)x);
             _pools[trainer.UserPrototype[u]].Upsert(set.UserIds[u], _keys[u], trainer.UserSchemes[u], _judgments[u]);
             foreach (var (itemId, judgment) in _judgments[u])
             {
@@ -118,9 +121,9 @@ internal sealed class ScaledScorer
     private double EvidenceOf(int neighbour, double[] key) =>
         _sketchKeys ? JudgmentSketch.Evidence(_keys[neighbour], key) : double.PositiveInfinity;
 
-    /// <summary>The neighbour's judgment sketch, as the scoring worker passes the pool's and judges' sketches; null when
-    /// neighbours are compared on another key.</summary>
-    private double[]? SketchOf(int neighbour) => _sketchKeys ? _keys[neighbour] : null;
+    /// <summary>The neighbour's judgment sketch in single precision, as the grains store it and the scoring worker passes
+    /// it; null when neighbours are compared on another key.</summary>
+    private float[]? SketchOf(int neighbour) => _sketchKeys ? _sketches[neighbour] : null;
 
     private List<Neighbour> WithEvidence(IReadOnlyList<Neighbour> neighbours, double[] key) =>
         neighbours.Select(n =>

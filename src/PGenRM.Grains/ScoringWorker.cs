@@ -221,7 +221,7 @@ public sealed class ScoringWorker(SiloEvaluator evaluators, TenantCache tenants,
             j => new Neighbour(j.JudgeId, Array.ConvertAll(j.Scheme!, x => (double)x), VectorSimilarity.Cosine(j.Sketch ?? [], userVector), JudgmentsOf(j.JudgeId))
             {
                 Evidence = JudgmentSketch.Evidence(j.Sketch ?? [], userVector),
-                Sketch = j.Sketch is { Length: > 0 } sketch ? Array.ConvertAll(sketch, x => (double)x) : null,
+                Sketch = j.Sketch is { Length: > 0 } sketch ? sketch : null,
             },
             StringComparer.Ordinal);
         var judges = stats
@@ -236,7 +236,7 @@ public sealed class ScoringWorker(SiloEvaluator evaluators, TenantCache tenants,
             .Select(p => new Neighbour(p.Item.UserKey, p.Item.Scheme, p.Similarity, JudgmentsOf(p.Item.UserKey))
             {
                 Evidence = JudgmentSketch.Evidence(p.Item.Sketch, userVector),
-                Sketch = p.Item.Sketch.Length > 0 ? Array.ConvertAll(p.Item.Sketch, x => (double)x) : null,
+                Sketch = p.Item.Sketch.Length > 0 ? p.Item.Sketch : null,
             })
             .ToList();
         return (pool, judges);

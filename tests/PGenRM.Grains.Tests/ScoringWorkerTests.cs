@@ -108,7 +108,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         var schemes = TestTimeScaler.IndividualSchemes(
             library.Scheme, library.Prior, library.Scale, library.HistoryEntries(), encoded.Embedding, scaling, evaluator.Model, ScoringWorker.SeedKey(userKey, query));
         Neighbour Judge((string Key, double[] Scheme, double[] Sketch, Dictionary<string, double> Judgments, double[] After) j) =>
-            new(j.Key, j.Scheme, TensorPrimitives.CosineSimilarity(j.Sketch, sketch), j.Judgments) { Evidence = JudgmentSketch.Evidence(j.Sketch, sketch), Sketch = j.Sketch };
+            new(j.Key, j.Scheme, TensorPrimitives.CosineSimilarity(j.Sketch, sketch), j.Judgments) { Evidence = JudgmentSketch.Evidence(j.Sketch, sketch), Sketch = Array.ConvertAll(j.Sketch, v => (float)v) };
         var judges = encoded.Candidates
             .Select(c => (IReadOnlyList<Neighbour>)new[] { a, b }
                 .Where(j => j.Judgments.ContainsKey(c.ItemId))
@@ -133,7 +133,7 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
                 known[m.UserKey].Where(e => encoded.Candidates.Any(c => c.ItemId == e.Key)).ToDictionary(e => e.Key, e => e.Value))
             {
                 Evidence = JudgmentSketch.Evidence(Array.ConvertAll(m.Sketch, v => (double)v), sketch),
-                Sketch = Array.ConvertAll(m.Sketch, v => (double)v),
+                Sketch = m.Sketch,
             })
             .OrderByDescending(n => n.Similarity)
             .ThenBy(n => n.UserId, StringComparer.Ordinal)

@@ -18,7 +18,8 @@ public sealed record Neighbour(string UserId, double[] Scheme, double Similarity
     /// <summary>
     /// The neighbour's own judgment sketch (<see cref="JudgmentSketch"/>), when the caller has it: the pool's agreement
     /// among its members (<see cref="PoolAgreement"/>, the target of <see cref="AgreementTarget.Pool"/>) is measured on
-    /// these. Null when unknown; such a neighbour does not count toward the pool's agreement.
+    /// these. Single precision, as the grains store sketches, so the scoring worker passes them without a copy. Null when
+    /// unknown; such a neighbour does not count toward the pool's agreement.
     /// </summary>
-    public double[]? Sketch { get; init; }
+    public float[]? Sketch { get; init; }
 }

@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-
 namespace PGenRM.Core.Model;
 
 /// <summary>
@@ -39,8 +37,13 @@ public sealed record PoolAgreement(double Mean, double Evidence, double Resoluti
             }
 
             sum ??= new double[sketch.Length];
-            TensorPrimitives.Add(sum, sketch, sum);
-            double square = TensorPrimitives.Dot(sketch, sketch);
+            double square = 0;
+            for (int i = 0; i < sketch.Length; i++)
+            {
+                sum[i] += sketch[i];
+                square += (double)sketch[i] * sketch[i];
+            }
+
             norms += Math.Sqrt(square);
             squares += square;
             count++;
@@ -51,7 +54,13 @@ public sealed record PoolAgreement(double Mean, double Evidence, double Resoluti
             return None;
         }
 
-        double cross = TensorPrimitives.Dot(sum, sum) - squares;
+        double total = 0;
+        foreach (double x in sum)
+        {
+            total += x * x;
+        }
+
+        double cross = total - squares;
         double evidence = (norms * norms) - squares;
         return evidence <= 0
             ? None

@@ -10,7 +10,7 @@ public sealed class PoolAgreementTests
     public void Of_IsTheEvidenceWeightedMeanCosineOverMemberPairs_AndIgnoresRepeatsAndMissingSketches()
     {
         // arrange: sketches of length 16 (resolution 1/4): a and b point the same way, c is orthogonal to both
-        double[] a = Sketch(16, (0, 2)), b = Sketch(16, (0, 4)), c = Sketch(16, (1, 1));
+        float[] a = Sketch(16, (0, 2)), b = Sketch(16, (0, 4)), c = Sketch(16, (1, 1));
 
         // act
         var pool = PoolAgreement.Of([Member("a", a), Member("b", b), Member("c", c), Member("a", c), Member("x", null)]);
@@ -21,7 +21,7 @@ public sealed class PoolAgreementTests
         Assert.Equal(0.25, pool.Resolution, 12);
         Assert.True(pool.HasEvidence);
         Assert.Same(PoolAgreement.None, PoolAgreement.Of([Member("a", a), Member("a", b)]));
-        Assert.False(PoolAgreement.Of([Member("a", a), Member("z", new double[16])]).HasEvidence);
+        Assert.False(PoolAgreement.Of([Member("a", a), Member("z", new float[16])]).HasEvidence);
         Assert.False(PoolAgreement.None.HasEvidence);
     }
 
@@ -77,7 +77,7 @@ public sealed class PoolAgreementTests
             return new Neighbour(id, [-1.0], VectorSimilarity.Cosine(sketch, userSketch), new Dictionary<string, double> { ["x"] = 1, ["y"] = -1 })
             {
                 Evidence = JudgmentSketch.Evidence(sketch, userSketch),
-                Sketch = sketch,
+                Sketch = Array.ConvertAll(sketch, v => (float)v),
             };
         }
 
@@ -101,11 +101,11 @@ public sealed class PoolAgreementTests
         Assert.Equal(0, TestTimeScaler.ArgMax(opposedSession4.Rewards));
     }
 
-    private static Neighbour Member(string id, double[]? sketch) => new(id, [0.0], 0, NoJudgments) { Sketch = sketch };
+    private static Neighbour Member(string id, float[]? sketch) => new(id, [0.0], 0, NoJudgments) { Sketch = sketch };
 
-    private static double[] Sketch(int length, params (int Index, double Value)[] entries)
+    private static float[] Sketch(int length, params (int Index, float Value)[] entries)
     {
-        var sketch = new double[length];
+        var sketch = new float[length];
         foreach (var (index, value) in entries)
         {
             sketch[index] = value;
