@@ -47,7 +47,7 @@ public sealed record EvaluationSettings
     /// <summary>
     /// Development rows: for each shrink target here, "full + prototype n, agreement target t" for seen users and
     /// "unseen k=…: full + n=…, agreement target t" for unseen ones, scored from the same trained model with
-    /// <see cref="ScalingOptions.AgreementTarget"/> = t. Empty in reported runs.
+    /// <see cref="ScalingOptions.AgreementTarget"/> = t. Empty by default (session 5 reported One and Pool as ablation rows next to the shipped PoolRelative).
     /// </summary>
     public IReadOnlyList<AgreementTarget> AgreementTargetGrid { get; init; } = [];
 

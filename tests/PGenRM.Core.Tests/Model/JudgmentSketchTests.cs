@@ -67,6 +67,36 @@ public sealed class JudgmentSketchTests
         Assert.Equal(evidencePartly, JudgmentSketch.Evidence(Array.ConvertAll(su, x => (float)x), Array.ConvertAll(sp, x => (float)x)), 3);
     }
 
+    [Fact]
+    public void OfPairs_IsWhatTheUserGrainAdds_AndOpposesRegistersThatThePerItemSketchMakesAlike()
+    {
+        // arrange: 60 queries answered in registers a, b, c, d and plainly (n); user A prefers its register's answer over
+        // the other four, user B its own (DSP's users)
+        string[] registers = ["a", "b", "c", "d", "n"];
+        List<(string Chosen, string Rejected)> Prefers(string own) =>
+            Enumerable.Range(0, 60)
+                .SelectMany(q => registers.Where(r => r != own).Select(r => ($"dsp-{q}-{own}", $"dsp-{q}-{r}")))
+                .ToList();
+        var pairsA = Prefers("a");
+        var pairsB = Prefers("b");
+        var grain = new double[JudgmentSketch.DefaultLength];
+        foreach (var (chosen, rejected) in pairsA)
+        {
+            JudgmentSketch.Add(grain, chosen, 1);
+            JudgmentSketch.Add(grain, rejected, -1);
+        }
+
+        // act
+        double perItem = VectorSimilarity.Cosine(JudgmentSketch.Of(Judgments.FromPairs(pairsA)), JudgmentSketch.Of(Judgments.FromPairs(pairsB)));
+        double perPair = VectorSimilarity.Cosine(JudgmentSketch.OfPairs(pairsA), JudgmentSketch.OfPairs(pairsB));
+
+        // assert: the user grain's sum exactly; per item A and B agree on 3 of 5 answers per query (+1/5 = 0.2: alike),
+        // per pair the chosen answer weighs its four pairs (4·(−1) + 4·(−1) + 3 = −5 of 20 per query: −0.25, opposed)
+        Assert.Equal(grain, JudgmentSketch.OfPairs(pairsA));
+        Assert.InRange(perItem, 0.1, 0.3);
+        Assert.InRange(perPair, -0.35, -0.15);
+    }
+
     private static Dictionary<string, double> Judged(int first, int count, Func<int, double> sign) =>
         Enumerable.Range(0, count).ToDictionary(i => $"evidence-item-{first + i}", i => sign(i), StringComparer.Ordinal);
 }
