@@ -8,8 +8,8 @@ public enum NeighbourWeighting
 
     /// <summary>
     /// A neighbour counts with weight a, its measured agreement with the user (by default the cosine of the two users'
-    /// judgment sketches, which estimates how often they agreed on the items both judged) shrunk toward 1 by the
-    /// evidence behind it (<see cref="ScalingOptions.AgreementPrior"/>, <see cref="TestTimeScaler.AgreementWeight(Neighbour, ScalingOptions, PoolAgreement)"/>);
+    /// judgment sketches, which estimates how often they agreed on the items both judged) shrunk by the evidence behind it
+    /// toward the agreement typical of its pool (<see cref="ScalingOptions.AgreementTarget"/>) (<see cref="ScalingOptions.AgreementPrior"/>, <see cref="TestTimeScaler.AgreementWeight(Neighbour, ScalingOptions, PoolAgreement)"/>);
     /// the remaining 1 − a of its share is the user's own score, so a neighbour whose taste disagrees adds nothing.
     /// </summary>
     Agreement,

@@ -35,10 +35,11 @@ public sealed record ScalingOptions
 
     /// <summary>
     /// Pseudo-count c of the agreement rule (<see cref="TestTimeScaler.AgreementWeight(Neighbour, ScalingOptions, PoolAgreement)"/>): a neighbour's weight is its
-    /// similarity s shrunk toward 1 (equal weights) by the evidence E behind it, (s·E + c) / (E + c), clamped to [0, 1];
-    /// so a neighbour with little judging in common with the user counts almost fully (no evidence is not disagreement),
-    /// and only much judging with little net agreement takes its weight away. 0 gives the unshrunk clamp(s, 0, 1).
-    /// 100 was chosen on development splits (issue 11 session 4, seed 100): the largest pseudo-count of the grid
+    /// similarity s shrunk toward a target t (<see cref="AgreementTarget"/>: 1, or the pool's own agreement) by the evidence
+    /// E behind it, (s·E + t·c) / (E + c); so a neighbour with little judging in common with the user counts as a typical
+    /// neighbour of its pool would (no evidence is not disagreement), and only much judging with little net agreement takes
+    /// its weight away. 0 gives the unshrunk rule. 100 was chosen with t = 1 on development splits (issue 11 session 4,
+    /// seed 100; not re-tuned in session 5): the largest pseudo-count of the grid
     /// {0, 3, 10, 30, 100, 300, 1000} that costs the DSP shared prototype level at most 0.5 points (92.8 → 92.4; Polis five
     /// conversations 83.7 → 85.5, the paper's equal mean 85.8).
     /// </summary>
