@@ -39,10 +39,10 @@ internal static class AzuriteRun
         int concurrency = Int(args, "--concurrency", 64);
         int usersPerTenant = Int(args, "--users-per-tenant", 100);
         int rawRows = Int(args, "--raw-rows", 5_000);
-        var itemStorageOptions = new ItemStorageOptions
+        var itemStorageOptions = new BucketedTableOptions
         {
-            PartitionsPerTenant = Int(args, "--item-partitions", new ItemStorageOptions().PartitionsPerTenant),
-            FlushWindow = TimeSpan.FromMilliseconds(Int(args, "--item-flush-ms", (int)new ItemStorageOptions().FlushWindow.TotalMilliseconds)),
+            PartitionsPerTenant = Int(args, "--item-partitions", new BucketedTableOptions().PartitionsPerTenant),
+            FlushWindow = TimeSpan.FromMilliseconds(Int(args, "--item-flush-ms", (int)new BucketedTableOptions().FlushWindow.TotalMilliseconds)),
         };
         string json = Arg(args, "--json") ?? "scale-azurite.json";
         var calls = args.Contains("--count-calls") ? new GrainCallCounter() : null;
@@ -109,7 +109,7 @@ internal static class AzuriteRun
         await host.StartAsync();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var pipeline = host.Services.GetRequiredService<DerivedStatsPipeline>();
-        var itemStorage = (ItemTableStorage)host.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("items");
+        var itemStorage = (BucketedTableStorage)host.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("items");
         Console.WriteLine(Inv($"Azurite and a 1-silo cluster up in {total.Elapsed.TotalSeconds:F1} s"));
 
         // The tenants (a user of a tenant that does not exist is not served), then a warm-up: tables created, grain types loaded.

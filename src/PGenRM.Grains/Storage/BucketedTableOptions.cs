@@ -1,7 +1,7 @@
 namespace PGenRM.Grains.Storage;
 
-/// <summary>The layout and batching of the "items" storage (<see cref="ItemTableStorage"/>, docs/STORAGE.md "Items").</summary>
-public sealed record ItemStorageOptions
+/// <summary>The layout and batching of the "items" storage (<see cref="BucketedTableStorage"/>, docs/STORAGE.md "Items").</summary>
+public sealed record BucketedTableOptions
 {
     /// <summary>
     /// Partitions per tenant: an item's row lives in partition "{tenant}_{bucket}", bucket = a stable hash of the item
