@@ -150,8 +150,15 @@ internal static class AzuriteRun
         var itemCountsBefore = itemStorage.Counts;
         double childCpuBefore = ChildCpuMilliseconds();
         var feedback = Stopwatch.StartNew();
-        var firstRound = await RoundAsync(grains, latencies, 0, users, users, usersPerTenant, itemPool, concurrency);
-        var laterRounds = perUser > 1 ? await RoundAsync(grains, latencies, users, users * perUser, users, usersPerTenant, itemPool, concurrency) : TimeSpan.Zero;
+        string Status()
+        {
+            var now = requests.Snapshot();
+            long table = now.Values.Sum() - requestsBefore.Values.Sum();
+            return Inv($"{table} table requests, {blobWrites.Snapshot().Writes - blobsBefore.Writes} prototype blob writes ({(blobWrites.Snapshot().Bytes - blobsBefore.Bytes) / 1e6:F0} MB)");
+        }
+
+        var firstRound = await RoundAsync(grains, latencies, 0, users, users, usersPerTenant, itemPool, concurrency, status: Status);
+        var laterRounds = perUser > 1 ? await RoundAsync(grains, latencies, users, users * perUser, users, usersPerTenant, itemPool, concurrency, status: Status) : TimeSpan.Zero;
         feedback.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         long jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
@@ -301,10 +308,32 @@ internal static class AzuriteRun
     }
 
     /// <summary>Feedback k in [<paramref name="from"/>, <paramref name="to"/>) (user k mod users, its item k / users), latency of each into <paramref name="latencies"/>.</summary>
-    private static async Task<TimeSpan> RoundAsync(IGrainFactory grains, double[] latencies, int from, int to, int users, int usersPerTenant, int itemPool, int concurrency, string tenantPrefix = "t")
+    /// <remarks>Every 30 s a progress line: feedback done, the rate since the last line, and <paramref name="status"/> (a long run is otherwise silent for an hour).</remarks>
+    private static async Task<TimeSpan> RoundAsync(IGrainFactory grains, double[] latencies, int from, int to, int users, int usersPerTenant, int itemPool, int concurrency, string tenantPrefix = "t", Func<string>? status = null)
     {
         int next = from - 1;
         var clock = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource();
+        var progress = Task.Run(async () =>
+        {
+            int last = from;
+            var since = Stopwatch.StartNew();
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(30), stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                int done = Math.Min(Volatile.Read(ref next), to);
+                Console.WriteLine(Inv($"  {done - from} of {to - from} in {clock.Elapsed.TotalSeconds:F0} s, {(done - last) / since.Elapsed.TotalSeconds:F1}/s lately; {status?.Invoke()}; load {Load()}"));
+                (last, since) = (done, Stopwatch.StartNew());
+            }
+        });
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
             for (int k = Interlocked.Increment(ref next); k < to; k = Interlocked.Increment(ref next))
@@ -339,6 +368,8 @@ internal static class AzuriteRun
                 latencies[k] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
         }));
+        await stop.CancelAsync();
+        await progress;
         Console.WriteLine(Inv($"feedback {from}..{to}: {clock.Elapsed.TotalSeconds:F1} s = {(to - from) / clock.Elapsed.TotalSeconds:F1}/s; load {Load()}"));
         return clock.Elapsed;
     }
