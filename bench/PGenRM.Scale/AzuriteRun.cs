@@ -346,7 +346,10 @@ internal static class AzuriteRun
                     try
                     {
                         // A retry after a timeout may find the first send applied: then it is a duplicate, as for a client.
-                        var receipt = await user.ApplyFeedbackAsync(Pair(u, i, itemPool, $"f-{i}"));
+                        // Ids unique across users, as a client's UUIDs are: the log's row key is the id, and Azurite
+                        // finds a row by its row key first, then scans every row that shares it (a per-user counter,
+                        // "f-0" for every user, made each append scan all users' rows: docs/BENCHMARKS.md, session 5).
+                        var receipt = await user.ApplyFeedbackAsync(Pair(u, i, itemPool, $"f-{u}-{i}"));
                         if (receipt.Status != FeedbackStatus.Applied && attempt == 1)
                         {
                             throw new InvalidOperationException($"Feedback {k} was {receipt.Status}.");

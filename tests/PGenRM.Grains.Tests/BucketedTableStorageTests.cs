@@ -57,6 +57,31 @@ public sealed class BucketedTableStorageTests(ClusterFixture fixture)
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task WithNoFlushWindow_WritesThatFindEveryWriteSlotBusy_WaitInTheirPartitionAndLeaveTogether()
+    {
+        // The users' setting (no window) with one write slot: the first checkpoint goes out alone at once; the next 19,
+        // arriving while it is in flight, wait in their partition's queue and leave as one transaction (unbounded, each
+        // would be a request of its own: 100,000 deactivating users exhausted the system's sockets).
+        var (storage, requests) = NewStorage(new BucketedTableOptions { PartitionsPerTenant = 1, FlushWindow = TimeSpan.Zero, MaxConcurrentWrites = 1 });
+        string tenant = "t-slots" + Guid.NewGuid().ToString("N")[..8];
+        var states = KeysIn(tenant, 1, 0, 20).Select((k, i) => Grain(k, new ItemState { Wins = i })).ToList();
+        await CreateTableAsync(storage);
+        var before = requests.Snapshot();
+
+        await Task.WhenAll(states.Select(s => storage.WriteStateAsync("item", s.Id, s.State))).WaitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal((1L, 1L, 19L, 0L), (storage.Counts.SingleWrites, storage.Counts.Transactions, storage.Counts.TransactionRows, storage.Counts.Conflicts));
+        Assert.Equal((1L, 1L), (requests.Since(before, storage.Table.Name), requests.Since(before, "$batch")));
+        var reader = NewStorage(partitions: 1).Storage;
+        foreach (var (s, i) in states.Select((s, i) => (s, i)))
+        {
+            var read = new GrainState<ItemState>();
+            await reader.ReadStateAsync("item", s.Id, read);
+            Assert.Equal((s.State.ETag, (long)i), (read.ETag, read.State!.Wins));
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task ATransactionWithStaleRows_WritesTheOthers_AndFailsOnlyThoseRowsAsConflicts()
     {
         var (storage, _) = NewStorage(partitions: 2);
@@ -184,14 +209,17 @@ public sealed class BucketedTableStorageTests(ClusterFixture fixture)
     private static Task CreateTableAsync(BucketedTableStorage storage) => storage.Table.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
 
     /// <summary>A storage on a new table of the fixture's Azurite, its requests counted; a long window so only full partitions and the end of a test's writes flush.</summary>
-    private (BucketedTableStorage Storage, Requests Requests) NewStorage(int partitions)
+    private (BucketedTableStorage Storage, Requests Requests) NewStorage(int partitions) =>
+        NewStorage(new BucketedTableOptions { PartitionsPerTenant = partitions, FlushWindow = TimeSpan.FromMilliseconds(500) });
+
+    private (BucketedTableStorage Storage, Requests Requests) NewStorage(BucketedTableOptions storageOptions)
     {
         var requests = new Requests();
         var options = new TableClientOptions();
         options.AddPolicy(requests, HttpPipelinePosition.PerCall);
         var table = new TableClient(fixture.StorageConnectionString, _table, options);
         var serializer = new PGenRMGrainStorageSerializer(fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Serializer>());
-        return (new BucketedTableStorage(table, serializer, new BucketedTableOptions { PartitionsPerTenant = partitions, FlushWindow = TimeSpan.FromMilliseconds(500) }), requests);
+        return (new BucketedTableStorage(table, serializer, storageOptions), requests);
     }
 
     private readonly string _table = "itembatch" + Guid.NewGuid().ToString("N")[..12];

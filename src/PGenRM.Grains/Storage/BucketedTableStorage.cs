@@ -29,6 +29,7 @@ public sealed class BucketedTableStorage : IGrainStorage
     private readonly BucketedTableOptions _options;
     private readonly Lazy<Task> _created;
     private readonly Dictionary<string, PartitionQueue> _queues = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _writeSlots;
     private long _reads, _readsFound, _singleWrites, _transactions, _transactionRows, _conflicts, _deletes;
 
     /// <summary>Creates the storage on <paramref name="table"/> (created on first use).</summary>
@@ -40,6 +41,7 @@ public sealed class BucketedTableStorage : IGrainStorage
         _options.Validate();
         _table = table;
         _serializer = serializer;
+        _writeSlots = new SemaphoreSlim(_options.MaxConcurrentWrites);
         _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync(), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -186,7 +188,18 @@ public sealed class BucketedTableStorage : IGrainStorage
 
         if (full is not null)
         {
-            _ = Task.Run(() => SendAsync(full));
+            _ = Task.Run(async () =>
+            {
+                await _writeSlots.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    await SendAsync(full).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _writeSlots.Release();
+                }
+            });
         }
         else if (armed is not null)
         {
@@ -197,19 +210,29 @@ public sealed class BucketedTableStorage : IGrainStorage
     private async Task FlushLaterAsync(string partition, PartitionQueue armed)
     {
         await Task.Delay(_options.FlushWindow).ConfigureAwait(false);
-        List<PendingRow>? rows = null;
-        lock (_queues)
+
+        // The slot first, then the rows: rows that arrive while every slot is busy join this queue and leave with it.
+        await _writeSlots.WaitAsync().ConfigureAwait(false);
+        try
         {
-            // Only the queue this delay was armed for: a full one was sent already and a newer one has its own delay.
-            if (_queues.TryGetValue(partition, out var queue) && ReferenceEquals(queue, armed))
+            List<PendingRow>? rows = null;
+            lock (_queues)
             {
-                rows = TakeLocked(partition, queue);
+                // Only the queue this delay was armed for: a full one was sent already and a newer one has its own delay.
+                if (_queues.TryGetValue(partition, out var queue) && ReferenceEquals(queue, armed))
+                {
+                    rows = TakeLocked(partition, queue);
+                }
+            }
+
+            if (rows is { Count: > 0 })
+            {
+                await SendAsync(rows).ConfigureAwait(false);
             }
         }
-
-        if (rows is { Count: > 0 })
+        finally
         {
-            await SendAsync(rows).ConfigureAwait(false);
+            _writeSlots.Release();
         }
     }
 
