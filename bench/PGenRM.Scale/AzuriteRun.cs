@@ -39,10 +39,10 @@ internal static class AzuriteRun
         int concurrency = Int(args, "--concurrency", 64);
         int usersPerTenant = Int(args, "--users-per-tenant", 100);
         int rawRows = Int(args, "--raw-rows", 5_000);
-        var itemStorageOptions = new ItemStorageOptions
+        var itemStorageOptions = new BucketedTableOptions
         {
-            PartitionsPerTenant = Int(args, "--item-partitions", new ItemStorageOptions().PartitionsPerTenant),
-            FlushWindow = TimeSpan.FromMilliseconds(Int(args, "--item-flush-ms", (int)new ItemStorageOptions().FlushWindow.TotalMilliseconds)),
+            PartitionsPerTenant = Int(args, "--item-partitions", new BucketedTableOptions().PartitionsPerTenant),
+            FlushWindow = TimeSpan.FromMilliseconds(Int(args, "--item-flush-ms", (int)new BucketedTableOptions().FlushWindow.TotalMilliseconds)),
         };
         string json = Arg(args, "--json") ?? "scale-azurite.json";
         var calls = args.Contains("--count-calls") ? new GrainCallCounter() : null;
@@ -109,7 +109,7 @@ internal static class AzuriteRun
         await host.StartAsync();
         var grains = host.Services.GetRequiredService<IGrainFactory>();
         var pipeline = host.Services.GetRequiredService<DerivedStatsPipeline>();
-        var itemStorage = (ItemTableStorage)host.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("items");
+        var itemStorage = (BucketedTableStorage)host.Services.GetRequiredKeyedService<Orleans.Storage.IGrainStorage>("items");
         Console.WriteLine(Inv($"Azurite and a 1-silo cluster up in {total.Elapsed.TotalSeconds:F1} s"));
 
         // The tenants (a user of a tenant that does not exist is not served), then a warm-up: tables created, grain types loaded.
@@ -150,8 +150,15 @@ internal static class AzuriteRun
         var itemCountsBefore = itemStorage.Counts;
         double childCpuBefore = ChildCpuMilliseconds();
         var feedback = Stopwatch.StartNew();
-        var firstRound = await RoundAsync(grains, latencies, 0, users, users, usersPerTenant, itemPool, concurrency);
-        var laterRounds = perUser > 1 ? await RoundAsync(grains, latencies, users, users * perUser, users, usersPerTenant, itemPool, concurrency) : TimeSpan.Zero;
+        string Status()
+        {
+            var now = requests.Snapshot();
+            long table = now.Values.Sum() - requestsBefore.Values.Sum();
+            return Inv($"{table} table requests, {blobWrites.Snapshot().Writes - blobsBefore.Writes} prototype blob writes ({(blobWrites.Snapshot().Bytes - blobsBefore.Bytes) / 1e6:F0} MB)");
+        }
+
+        var firstRound = await RoundAsync(grains, latencies, 0, users, users, usersPerTenant, itemPool, concurrency, status: Status);
+        var laterRounds = perUser > 1 ? await RoundAsync(grains, latencies, users, users * perUser, users, usersPerTenant, itemPool, concurrency, status: Status) : TimeSpan.Zero;
         feedback.Stop();
         var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
         long jitMethods = System.Runtime.JitInfo.GetCompiledMethodCount() - jitBefore;
@@ -301,10 +308,32 @@ internal static class AzuriteRun
     }
 
     /// <summary>Feedback k in [<paramref name="from"/>, <paramref name="to"/>) (user k mod users, its item k / users), latency of each into <paramref name="latencies"/>.</summary>
-    private static async Task<TimeSpan> RoundAsync(IGrainFactory grains, double[] latencies, int from, int to, int users, int usersPerTenant, int itemPool, int concurrency, string tenantPrefix = "t")
+    /// <remarks>Every 30 s a progress line: feedback done, the rate since the last line, and <paramref name="status"/> (a long run is otherwise silent for an hour).</remarks>
+    private static async Task<TimeSpan> RoundAsync(IGrainFactory grains, double[] latencies, int from, int to, int users, int usersPerTenant, int itemPool, int concurrency, string tenantPrefix = "t", Func<string>? status = null)
     {
         int next = from - 1;
         var clock = Stopwatch.StartNew();
+        using var stop = new CancellationTokenSource();
+        var progress = Task.Run(async () =>
+        {
+            int last = from;
+            var since = Stopwatch.StartNew();
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(30), stop.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                int done = Math.Min(Volatile.Read(ref next), to);
+                Console.WriteLine(Inv($"  {done - from} of {to - from} in {clock.Elapsed.TotalSeconds:F0} s, {(done - last) / since.Elapsed.TotalSeconds:F1}/s lately; {status?.Invoke()}; load {Load()}"));
+                (last, since) = (done, Stopwatch.StartNew());
+            }
+        });
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
             for (int k = Interlocked.Increment(ref next); k < to; k = Interlocked.Increment(ref next))
@@ -317,7 +346,10 @@ internal static class AzuriteRun
                     try
                     {
                         // A retry after a timeout may find the first send applied: then it is a duplicate, as for a client.
-                        var receipt = await user.ApplyFeedbackAsync(Pair(u, i, itemPool, $"f-{i}"));
+                        // Ids unique across users, as a client's UUIDs are: the log's row key is the id, and Azurite
+                        // finds a row by its row key first, then scans every row that shares it (a per-user counter,
+                        // "f-0" for every user, made each append scan all users' rows: docs/BENCHMARKS.md, session 5).
+                        var receipt = await user.ApplyFeedbackAsync(Pair(u, i, itemPool, $"f-{u}-{i}"));
                         if (receipt.Status != FeedbackStatus.Applied && attempt == 1)
                         {
                             throw new InvalidOperationException($"Feedback {k} was {receipt.Status}.");
@@ -339,6 +371,8 @@ internal static class AzuriteRun
                 latencies[k] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             }
         }));
+        await stop.CancelAsync();
+        await progress;
         Console.WriteLine(Inv($"feedback {from}..{to}: {clock.Elapsed.TotalSeconds:F1} s = {(to - from) / clock.Elapsed.TotalSeconds:F1}/s; load {Load()}"));
         return clock.Elapsed;
     }

@@ -54,7 +54,8 @@ public interface IUserGrain : IGrainWithStringKey
 
     /// <summary>
     /// Waits until the prototype reports the user has sent so far are durable on their prototypes (they are sent in the
-    /// background, after the feedback is acknowledged). For tools and tests; no request path needs it.
+    /// background, after the feedback is acknowledged), and sends the update report that is due but was held back
+    /// while the last one was unconfirmed. For tools and tests; no request path needs it.
     /// </summary>
     [Alias("FlushReportsAsync")]
     Task FlushReportsAsync(CancellationToken cancellationToken = default);

@@ -15,7 +15,7 @@ namespace PGenRM.Grains;
 /// Written behind: a popular item receives judgments faster than one row can be rewritten each time, so applied
 /// judgments are stored every <see cref="WriteEveryJudgments"/> judgments, on the tenant's next write-behind tick (every
 /// <see cref="WriteBehindPeriod"/>, at the same instants for all items of a tenant, so that their writes meet in the
-/// "items" storage's per-partition transactions: <see cref="Storage.ItemTableStorage"/>) and on deactivation. A silo crash loses at most what was unwritten; <c>rebuild</c> replays the feedback logs into the items
+/// "items" storage's per-partition transactions: <see cref="Storage.BucketedTableStorage"/>) and on deactivation. A silo crash loses at most what was unwritten; <c>rebuild</c> replays the feedback logs into the items
 /// (docs/RELIABILITY.md). Reads are <c>[ReadOnly]</c> and see the applied (not only the stored) statistics.
 /// </remarks>
 public sealed partial class ItemGrain(
@@ -149,7 +149,7 @@ public sealed partial class ItemGrain(
     {
         ArgumentNullException.ThrowIfNull(tenant);
         long period = WriteBehindPeriod.Ticks;
-        long offset = Storage.ItemTableStorage.Bucket(tenant, 1 << 30) % period;
+        long offset = Storage.BucketedTableStorage.Bucket(tenant, 1 << 30) % period;
         long into = (now.UtcTicks + offset) % period;
         return TimeSpan.FromTicks(period - into);
     }

@@ -120,40 +120,47 @@ public sealed partial class PrototypeGrain(
         LogReset(_key);
     }
 
-    /// <summary>Completes once everything applied up to generation <paramref name="generation"/> is stored.</summary>
+    /// <summary>
+    /// Completes once everything applied up to generation <paramref name="generation"/> is stored: each write releases
+    /// the callers it covers, and a caller whose report came after a write's snapshot takes the next one. (Waiting for a
+    /// loop that writes until nothing is unwritten would starve every caller while reports keep arriving: 100,000 users
+    /// joining one prototype kept its callers waiting past Orleans' 30 s response timeout.)
+    /// </summary>
     private async Task DurableAsync(long generation)
     {
         while (_durable < generation)
         {
-            _writing ??= WriteAsync();
+            // A completed task left behind by a write that finished before it was assigned is not waited on again.
+            if (_writing is not { IsCompleted: false })
+            {
+                _writing = WriteOnceAsync();
+            }
+
             await _writing;
         }
     }
 
-    /// <summary>Writes until storage holds everything applied; callers that arrive meanwhile ride on the next write.</summary>
-    private async Task WriteAsync()
+    /// <summary>One write of everything applied so far; reports that arrive during the spacing wait ride it.</summary>
+    private async Task WriteOnceAsync()
     {
         try
         {
-            while (_durable < _applied)
+            // Reports that arrive during the wait ride this write (the reentrant grain applies them meanwhile).
+            if (_lastWriteEnded is long last && options.PrototypeWriteSpacing - Stopwatch.GetElapsedTime(last) is { Ticks: > 0 } wait)
             {
-                // Reports that arrive during the wait ride this write (the reentrant grain applies them meanwhile).
-                if (_lastWriteEnded is long last && options.PrototypeWriteSpacing - Stopwatch.GetElapsedTime(last) is { Ticks: > 0 } wait)
-                {
-                    await Task.Delay(wait);
-                }
-
-                long target = _applied;
-                int batch = _unwritten.Count;
-                bool reset = _resetPending;
-                state.State = new PrototypeState { Format = PrototypeMembers.Format, Packed = _members.Pack() };
-                await state.WriteStateWithRetryAsync(Reapply);
-                _lastWriteEnded = Stopwatch.GetTimestamp();
-                _unwritten.RemoveRange(0, Math.Min(batch, _unwritten.Count));
-                metrics.PrototypeCommit.Record(batch);
-                _durable = target;
-                _resetPending &= !reset;
+                await Task.Delay(wait);
             }
+
+            long target = _applied;
+            int batch = _unwritten.Count;
+            bool reset = _resetPending;
+            state.State = new PrototypeState { Format = PrototypeMembers.Format, Packed = _members.Pack() };
+            await state.WriteStateWithRetryAsync(Reapply);
+            _lastWriteEnded = Stopwatch.GetTimestamp();
+            _unwritten.RemoveRange(0, Math.Min(batch, _unwritten.Count));
+            metrics.PrototypeCommit.Record(batch);
+            _durable = target;
+            _resetPending &= !reset;
         }
         catch
         {

@@ -293,27 +293,34 @@ public sealed partial class UserGrain
     /// <inheritdoc />
     public async Task FlushReportsAsync(CancellationToken cancellationToken = default)
     {
-        var s = state.State;
-        if (UserMembership.Confirm(s, _confirmed) | s.Outbox.Any(r => !_stored.Contains(r.Id)))
+        // Two rounds: the outbox as it is, then the update report it held back (due, but blocked while the last one was
+        // unconfirmed), so that after a flush the prototype holds the user's contribution as the report rule has it.
+        for (int round = 0; round < 2; round++)
         {
-            await CheckpointAsync(force: true, reapply: null, cancellationToken);
-        }
-
-        // A failed send ends the sender; try it a few times here, then report what is left.
-        for (int attempt = 0; attempt < 3; attempt++)
-        {
-            SendReports();
-            if (_sending is not Task sending)
+            var s = state.State;
+            bool confirmed = UserMembership.Confirm(s, _confirmed);
+            bool created = round > 0 && UserMembership.ReportIfDue(s, Floats(_model.Scheme), _model.PairCount, NewReportId);
+            if (confirmed | created | s.Outbox.Any(r => !_stored.Contains(r.Id)))
             {
-                break;
+                await CheckpointAsync(force: true, reapply: null, cancellationToken);
             }
 
-            await sending;
-        }
+            // A failed send ends the sender; try it a few times here, then report what is left.
+            for (int attempt = 0; attempt < 3; attempt++)
+            {
+                SendReports();
+                if (_sending is not Task sending)
+                {
+                    break;
+                }
 
-        if (s.Outbox.Any(r => !_confirmed.Contains(r.Id)))
-        {
-            throw new InvalidOperationException($"User {_key}: {s.Outbox.Count(r => !_confirmed.Contains(r.Id))} prototype reports are not confirmed yet; retry.");
+                await sending;
+            }
+
+            if (state.State.Outbox.Any(r => !_confirmed.Contains(r.Id)))
+            {
+                throw new InvalidOperationException($"User {_key}: {state.State.Outbox.Count(r => !_confirmed.Contains(r.Id))} prototype reports are not confirmed yet; retry.");
+            }
         }
     }
 

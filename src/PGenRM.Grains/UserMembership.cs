@@ -113,14 +113,35 @@ internal sealed class UserMembership(string userKey)
             s.FeedbackSinceReport++;
         }
 
-        bool due = CosineChange(scheme, s.ReportedScheme) > ReportCosineChange || s.FeedbackSinceReport >= ReportEveryFeedback;
-        if (due && writing)
+        if (writing && Due(s, scheme))
         {
             Report(s, target, scheme, pairs, newId());
         }
 
         return false;
     }
+
+    /// <summary>
+    /// Puts an update report in the outbox when one is due and none is pending: a flush catches up on the report that
+    /// was held back while the previous one was unconfirmed (the prototype applies reports at its own write pace, so
+    /// fast feedback can outrun it). The caller stores the state before the report leaves. True when one was created.
+    /// </summary>
+    public static bool ReportIfDue(UserState s, float[] scheme, int pairs, Func<long> newId)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(newId);
+        if (s.Prototype is not int prototype || s.Outbox.Count > 0 || !Due(s, scheme))
+        {
+            return false;
+        }
+
+        Report(s, prototype, scheme, pairs, newId());
+        return true;
+    }
+
+    /// <summary>Whether an update report is due: the scheme moved, or enough feedback arrived since the last one.</summary>
+    private static bool Due(UserState s, float[] scheme) =>
+        CosineChange(scheme, s.ReportedScheme) > ReportCosineChange || s.FeedbackSinceReport >= ReportEveryFeedback;
 
     /// <summary>
     /// Re-joins the current prototype with the current contribution, as after a reset of the prototypes (the rebuild):

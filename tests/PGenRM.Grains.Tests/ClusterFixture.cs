@@ -83,7 +83,7 @@ public class ClusterFixture : IAsyncLifetime
     /// The "items" storage's layout and batching in this cluster: a flush window long enough that concurrent writes
     /// of a test meet in one transaction on a loaded machine, short enough that a lone write is not slow.
     /// </summary>
-    public static ItemStorageOptions ItemStorage { get; } = new() { FlushWindow = TimeSpan.FromMilliseconds(250) };
+    public static BucketedTableOptions ItemStorage { get; } = new() { FlushWindow = TimeSpan.FromMilliseconds(250) };
 
 
     /// <inheritdoc />

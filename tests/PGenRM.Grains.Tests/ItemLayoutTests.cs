@@ -13,20 +13,20 @@ public sealed class ItemLayoutTests
     public void Bucket_IsFnv1aOfTheKey_TheSameInEveryProcess()
     {
         // Golden values (FNV-1a over UTF-16 code units): a change here moves every stored item row (a reset: docs/STORAGE.md).
-        Assert.Equal(7, ItemTableStorage.Bucket("t0/item-1", 16));
-        Assert.Equal(7, ItemTableStorage.Bucket("tenant-a/response 42", 16));
-        Assert.Equal(2451, ItemTableStorage.Bucket("x/y", 4096));
-        Assert.Equal(92180423, ItemTableStorage.Bucket("t0/item-1", 1 << 30));
+        Assert.Equal(7, BucketedTableStorage.Bucket("t0/item-1", 16));
+        Assert.Equal(7, BucketedTableStorage.Bucket("tenant-a/response 42", 16));
+        Assert.Equal(2451, BucketedTableStorage.Bucket("x/y", 4096));
+        Assert.Equal(92180423, BucketedTableStorage.Bucket("t0/item-1", 1 << 30));
     }
 
     [Fact]
     public void Keys_PartitionIsTheTenantAndABucket_RowIsTheEscapedItemKey()
     {
-        var storage = new ItemTableStorage(new Azure.Data.Tables.TableClient("UseDevelopmentStorage=true", "layout"), new ThrowingSerializer());
+        var storage = new BucketedTableStorage(new Azure.Data.Tables.TableClient("UseDevelopmentStorage=true", "layout"), new ThrowingSerializer());
         string key = GrainKeys.Item("t0", "item-1");
 
         Assert.Equal("t0_007", storage.PartitionKeyOf(key));
-        Assert.Equal("t0%2Fitem-1", ItemTableStorage.RowKeyOf(key));
+        Assert.Equal("t0%2Fitem-1", BucketedTableStorage.RowKeyOf(key));
         Assert.Throws<FormatException>(() => storage.PartitionKeyOf("no-tenant"));
     }
 

@@ -86,6 +86,37 @@ public sealed class PrototypeTests(ClusterFixture fixture)
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Apply_UnderAStreamOfReports_ACallCompletesWithTheWriteThatCoversIt_NotWhenTheStreamStops()
+    {
+        var (_, dimension) = await EvaluatorAsync();
+        string tenant = NewTenantId();
+        var ct = TestContext.Current.CancellationToken;
+        var prototype = Prototype(tenant, 0);
+        var random = new Random(31);
+        Assert.True(await prototype.ApplyAsync(Join(tenant, "first", RandomVector(random, dimension), 1, 1), ct));
+
+        // Reports keep arriving, one every ~2 ms (several during every write): the call of the first one must complete
+        // with the write that covers it. A grain that wrote until nothing was unwritten released no caller before the
+        // stream stopped (the cap here); that starved 100,000 joining users past the 30 s response timeout.
+        const int Cap = 1500;
+        var first = prototype.ApplyAsync(Join(tenant, "u2", RandomVector(random, dimension), 1, 2), ct);
+        var rest = new List<Task<bool>>();
+        int sentBeforeFirstCompleted = 0;
+        for (int i = 3; i < 3 + Cap && !first.IsCompleted; i++)
+        {
+            rest.Add(prototype.ApplyAsync(Join(tenant, $"u{i}", RandomVector(random, dimension), 1, i), ct));
+            sentBeforeFirstCompleted++;
+            await Task.Delay(2, ct);
+        }
+
+        Assert.True(await first);
+        Assert.All(await Task.WhenAll(rest), Assert.True);
+        TestContext.Current.TestOutputHelper?.WriteLine($"MEASURE stream: the first call completed after {sentBeforeFirstCompleted} later reports were sent");
+        Assert.InRange(sentBeforeFirstCompleted, 1, Cap - 1);
+        Assert.Equal(2 + sentBeforeFirstCompleted, (await prototype.GetSummaryAsync(ct)).Members);
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task Apply_AfterASecondWriterChangedTheBlob_ReappliesTheUnwrittenReports_NoneLostOrCountedTwice()
     {
         var (_, dimension) = await EvaluatorAsync();

@@ -10,26 +10,14 @@ internal static class StoredEntities
     /// <summary>Binary payload properties: Data, Data1 … Data14 (Orleans splits a state over up to 15 × 64 KiB).</summary>
     public static IReadOnlyList<string> DataProperties => TableChunks.StateProperties;
 
-    /// <summary>The table rows of one user or item (partition key "{serviceId}_user_{tenant}_{user}" in Orleans' sanitised form).</summary>
-    public static async Task<List<TableEntity>> OfUserAsync(TableClient table, string userKey, CancellationToken cancellationToken)
-    {
-        var (tenant, user) = GrainKeys.Parse(userKey);
-        var rows = new List<TableEntity>();
-        await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
-        {
-            if (entity.PartitionKey.Contains(tenant, StringComparison.Ordinal) && entity.PartitionKey.Contains(user, StringComparison.Ordinal))
-            {
-                rows.Add(entity);
-            }
-        }
-
-        return rows;
-    }
+    /// <summary>The row of one user ("users" storage: row key = the escaped user key, in one of its tenant's partitions).</summary>
+    public static Task<List<TableEntity>> OfUserAsync(TableClient table, string userKey, CancellationToken cancellationToken) =>
+        OfItemAsync(table, userKey, cancellationToken);
 
     /// <summary>The row of one item ("items" storage: row key = the escaped item key, in one of its tenant's partitions).</summary>
     public static async Task<List<TableEntity>> OfItemAsync(TableClient table, string itemKey, CancellationToken cancellationToken)
     {
-        string rowKey = PGenRM.Grains.Storage.ItemTableStorage.RowKeyOf(itemKey);
+        string rowKey = PGenRM.Grains.Storage.BucketedTableStorage.RowKeyOf(itemKey);
         var rows = new List<TableEntity>();
         await foreach (var entity in table.QueryAsync<TableEntity>(cancellationToken: cancellationToken))
         {

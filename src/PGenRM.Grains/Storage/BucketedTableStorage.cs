@@ -7,38 +7,41 @@ using PGenRM.Grains.Log;
 namespace PGenRM.Grains.Storage;
 
 /// <summary>
-/// The "items" grain storage: item states as Azure Table rows grouped so that a silo's writes of one tenant go out as
-/// entity-group transactions (docs/STORAGE.md "Items"). Partition "{tenant}_{bucket}" (bucket = a stable hash of the
-/// item key modulo <see cref="ItemStorageOptions.PartitionsPerTenant"/>), row key = the escaped item key, the state
-/// in binary properties <c>Data</c>, <c>Data1</c>… of 64 KiB.
+/// The "items" and "users" grain storage: states of grains keyed "{tenant}/{id}" as Azure Table rows grouped so that a
+/// silo's writes of one tenant go out as entity-group transactions (docs/STORAGE.md "Items"). Partition
+/// "{tenant}_{bucket}" (bucket = a stable hash of the grain key modulo <see cref="BucketedTableOptions.PartitionsPerTenant"/>),
+/// row key = the escaped grain key, distinct per grain (Orleans' table provider gives every grain of a type the same
+/// row key, which Azurite answers by scanning them all), the state in binary properties <c>Data</c>, <c>Data1</c>… of 64 KiB.
 /// </summary>
 /// <remarks>
 /// A write is queued with its partition and the caller waits for it: a partition's queue is sent as one transaction
-/// when <see cref="ItemStorageOptions.MaxRowsPerTransaction"/> rows (or <see cref="ItemStorageOptions.MaxBytesPerTransaction"/>)
-/// wait, or <see cref="ItemStorageOptions.FlushWindow"/> after its first row; a lone row is a plain insert or update.
+/// when <see cref="BucketedTableOptions.MaxRowsPerTransaction"/> rows (or <see cref="BucketedTableOptions.MaxBytesPerTransaction"/>)
+/// wait, or <see cref="BucketedTableOptions.FlushWindow"/> after its first row; a lone row is a plain insert or update.
 /// Each row keeps its own ETag condition (insert for a state never stored, replace-if-match otherwise). When a
 /// transaction fails on one row, that row's writer gets the failure (an ETag conflict as
-/// <see cref="InconsistentStateException"/>, which the item re-reads and re-applies) and the other rows are sent again.
+/// <see cref="InconsistentStateException"/>, which the grain re-reads and re-applies) and the other rows are sent again.
 /// Reads stay point reads (one per activation, found or not).
 /// </remarks>
-public sealed class ItemTableStorage : IGrainStorage
+public sealed class BucketedTableStorage : IGrainStorage
 {
     private readonly TableClient _table;
     private readonly IGrainStorageSerializer _serializer;
-    private readonly ItemStorageOptions _options;
+    private readonly BucketedTableOptions _options;
     private readonly Lazy<Task> _created;
     private readonly Dictionary<string, PartitionQueue> _queues = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _writeSlots;
     private long _reads, _readsFound, _singleWrites, _transactions, _transactionRows, _conflicts, _deletes;
 
     /// <summary>Creates the storage on <paramref name="table"/> (created on first use).</summary>
-    public ItemTableStorage(TableClient table, IGrainStorageSerializer serializer, ItemStorageOptions? options = null)
+    public BucketedTableStorage(TableClient table, IGrainStorageSerializer serializer, BucketedTableOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(serializer);
-        _options = options ?? new ItemStorageOptions();
+        _options = options ?? new BucketedTableOptions();
         _options.Validate();
         _table = table;
         _serializer = serializer;
+        _writeSlots = new SemaphoreSlim(_options.MaxConcurrentWrites);
         _created = new Lazy<Task>(() => _table.CreateIfNotExistsAsync(), LazyThreadSafetyMode.ExecutionAndPublication);
     }
 
@@ -46,15 +49,15 @@ public sealed class ItemTableStorage : IGrainStorage
     public TableClient Table => _table;
 
     /// <summary>The options in use.</summary>
-    public ItemStorageOptions Options => _options;
+    public BucketedTableOptions Options => _options;
 
     /// <summary>What was sent so far.</summary>
-    public ItemStorageCounts Counts => new(
+    public BucketedTableCounts Counts => new(
         Interlocked.Read(ref _reads), Interlocked.Read(ref _readsFound), Interlocked.Read(ref _singleWrites), Interlocked.Read(ref _transactions),
         Interlocked.Read(ref _transactionRows), Interlocked.Read(ref _conflicts), Interlocked.Read(ref _deletes));
 
-    /// <summary>The partition key of an item ("{tenant}/{item}"): "{tenant}_{bucket}", bucket in hex of a fixed width.</summary>
-    /// <exception cref="FormatException">Not an item key.</exception>
+    /// <summary>The partition key of a grain key ("{tenant}/{id}"): "{tenant}_{bucket}", bucket in hex of a fixed width.</summary>
+    /// <exception cref="FormatException">Not a "{tenant}/{id}" key.</exception>
     public string PartitionKeyOf(string itemKey)
     {
         var (tenant, _) = GrainKeys.Parse(itemKey);
@@ -63,7 +66,7 @@ public sealed class ItemTableStorage : IGrainStorage
         return $"{TableKeys.Escape(tenant)}_{Bucket(itemKey, _options.PartitionsPerTenant):x3}";
     }
 
-    /// <summary>The row key of an item: the escaped item key.</summary>
+    /// <summary>The row key of a grain: its escaped key.</summary>
     public static string RowKeyOf(string itemKey) => TableKeys.Escape(itemKey);
 
     /// <summary>The bucket of <paramref name="itemKey"/>: FNV-1a over its UTF-16 code units, stable across processes (string.GetHashCode is not).</summary>
@@ -113,7 +116,7 @@ public sealed class ItemTableStorage : IGrainStorage
         byte[] data = _serializer.Serialize(grainState.State).ToArray();
         if (!TableChunks.Fits(data.Length))
         {
-            throw new InvalidOperationException($"Item {key}: its state takes {data.Length} bytes; a row holds at most {TableChunks.MaxChunks * TableChunks.ChunkSize}.");
+            throw new InvalidOperationException($"Grain {key}: its state takes {data.Length} bytes; a row holds at most {TableChunks.MaxChunks * TableChunks.ChunkSize}.");
         }
 
         var row = new TableEntity(PartitionKeyOf(key), RowKeyOf(key));
@@ -185,7 +188,18 @@ public sealed class ItemTableStorage : IGrainStorage
 
         if (full is not null)
         {
-            _ = Task.Run(() => SendAsync(full));
+            _ = Task.Run(async () =>
+            {
+                await _writeSlots.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    await SendAsync(full).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _writeSlots.Release();
+                }
+            });
         }
         else if (armed is not null)
         {
@@ -196,19 +210,29 @@ public sealed class ItemTableStorage : IGrainStorage
     private async Task FlushLaterAsync(string partition, PartitionQueue armed)
     {
         await Task.Delay(_options.FlushWindow).ConfigureAwait(false);
-        List<PendingRow>? rows = null;
-        lock (_queues)
+
+        // The slot first, then the rows: rows that arrive while every slot is busy join this queue and leave with it.
+        await _writeSlots.WaitAsync().ConfigureAwait(false);
+        try
         {
-            // Only the queue this delay was armed for: a full one was sent already and a newer one has its own delay.
-            if (_queues.TryGetValue(partition, out var queue) && ReferenceEquals(queue, armed))
+            List<PendingRow>? rows = null;
+            lock (_queues)
             {
-                rows = TakeLocked(partition, queue);
+                // Only the queue this delay was armed for: a full one was sent already and a newer one has its own delay.
+                if (_queues.TryGetValue(partition, out var queue) && ReferenceEquals(queue, armed))
+                {
+                    rows = TakeLocked(partition, queue);
+                }
+            }
+
+            if (rows is { Count: > 0 })
+            {
+                await SendAsync(rows).ConfigureAwait(false);
             }
         }
-
-        if (rows is { Count: > 0 })
+        finally
         {
-            await SendAsync(rows).ConfigureAwait(false);
+            _writeSlots.Release();
         }
     }
 
@@ -294,7 +318,7 @@ public sealed class ItemTableStorage : IGrainStorage
     }
 
     private static InconsistentStateException Conflict(string key, string? etag, Exception e) =>
-        new($"Item {key}: its row changed since it was read (ETag {etag ?? "none: the row was new"}).", "unknown", etag ?? "", e);
+        new($"Grain {key}: its row changed since it was read (ETag {etag ?? "none: the row was new"}).", "unknown", etag ?? "", e);
 
     private sealed class PartitionQueue
     {

@@ -11,11 +11,11 @@ using PGenRM.Grains.Storage;
 namespace PGenRM.Grains.Tests;
 
 /// <summary>
-/// The "items" storage on Azurite (<see cref="ItemTableStorage"/>): a tenant's item rows go out as one entity-group
+/// The "items" storage on Azurite (<see cref="BucketedTableStorage"/>): a tenant's item rows go out as one entity-group
 /// transaction per partition and up to 100 rows, a stale row fails alone, and the items' write-behind meets in batches.
 /// </summary>
 [Collection(ClusterCollection.Name), Trait("Category", "Azurite")]
-public sealed class ItemTableStorageTests(ClusterFixture fixture)
+public sealed class BucketedTableStorageTests(ClusterFixture fixture)
 {
     [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task WritesOfOneTenant_GoOutAsOneTransactionPerPartitionAndHundredRows_AndReadBackExactly()
@@ -57,6 +57,31 @@ public sealed class ItemTableStorageTests(ClusterFixture fixture)
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task WithNoFlushWindow_WritesThatFindEveryWriteSlotBusy_WaitInTheirPartitionAndLeaveTogether()
+    {
+        // The users' setting (no window) with one write slot: the first checkpoint goes out alone at once; the next 19,
+        // arriving while it is in flight, wait in their partition's queue and leave as one transaction (unbounded, each
+        // would be a request of its own: 100,000 deactivating users exhausted the system's sockets).
+        var (storage, requests) = NewStorage(new BucketedTableOptions { PartitionsPerTenant = 1, FlushWindow = TimeSpan.Zero, MaxConcurrentWrites = 1 });
+        string tenant = "t-slots" + Guid.NewGuid().ToString("N")[..8];
+        var states = KeysIn(tenant, 1, 0, 20).Select((k, i) => Grain(k, new ItemState { Wins = i })).ToList();
+        await CreateTableAsync(storage);
+        var before = requests.Snapshot();
+
+        await Task.WhenAll(states.Select(s => storage.WriteStateAsync("item", s.Id, s.State))).WaitAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal((1L, 1L, 19L, 0L), (storage.Counts.SingleWrites, storage.Counts.Transactions, storage.Counts.TransactionRows, storage.Counts.Conflicts));
+        Assert.Equal((1L, 1L), (requests.Since(before, storage.Table.Name), requests.Since(before, "$batch")));
+        var reader = NewStorage(partitions: 1).Storage;
+        foreach (var (s, i) in states.Select((s, i) => (s, i)))
+        {
+            var read = new GrainState<ItemState>();
+            await reader.ReadStateAsync("item", s.Id, read);
+            Assert.Equal((s.State.ETag, (long)i), (read.ETag, read.State!.Wins));
+        }
+    }
+
+    [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task ATransactionWithStaleRows_WritesTheOthers_AndFailsOnlyThoseRowsAsConflicts()
     {
         var (storage, _) = NewStorage(partitions: 2);
@@ -68,9 +93,9 @@ public sealed class ItemTableStorageTests(ClusterFixture fixture)
         Assert.Equal((1L, 6L), (storage.Counts.Transactions, storage.Counts.TransactionRows));
 
         // Behind the writers' backs: row 2 is changed, and row 6 (never written by them) is inserted.
-        var theirs = (await storage.Table.GetEntityAsync<TableEntity>(storage.PartitionKeyOf(keys[2]), ItemTableStorage.RowKeyOf(keys[2]), cancellationToken: TestContext.Current.CancellationToken)).Value;
+        var theirs = (await storage.Table.GetEntityAsync<TableEntity>(storage.PartitionKeyOf(keys[2]), BucketedTableStorage.RowKeyOf(keys[2]), cancellationToken: TestContext.Current.CancellationToken)).Value;
         await storage.Table.UpdateEntityAsync(theirs, theirs.ETag, TableUpdateMode.Replace, TestContext.Current.CancellationToken);
-        await storage.Table.AddEntityAsync(new TableEntity(storage.PartitionKeyOf(keys[6]), ItemTableStorage.RowKeyOf(keys[6])), TestContext.Current.CancellationToken);
+        await storage.Table.AddEntityAsync(new TableEntity(storage.PartitionKeyOf(keys[6]), BucketedTableStorage.RowKeyOf(keys[6])), TestContext.Current.CancellationToken);
 
         foreach (var s in states)
         {
@@ -172,7 +197,7 @@ public sealed class ItemTableStorageTests(ClusterFixture fixture)
     private static IEnumerable<string> KeysIn(string tenant, int buckets, int bucket, int count) =>
         Enumerable.Range(0, int.MaxValue)
             .Select(i => GrainKeys.Item(tenant, $"item-{i}"))
-            .Where(k => ItemTableStorage.Bucket(k, buckets) == bucket)
+            .Where(k => BucketedTableStorage.Bucket(k, buckets) == bucket)
             .Take(count);
 
     private static (GrainId Id, GrainState<ItemState> State) Grain(string key, ItemState state) =>
@@ -181,17 +206,20 @@ public sealed class ItemTableStorageTests(ClusterFixture fixture)
     private static ItemJudgment Judgment(string id, int sign, int f) =>
         new(id, "judge-" + id, sign, Enumerable.Range(0, f).Select(k => 0.1f * (k + 1)).ToArray(), new float[f], 0.2, 1, DateTimeOffset.UnixEpoch);
 
-    private static Task CreateTableAsync(ItemTableStorage storage) => storage.Table.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
+    private static Task CreateTableAsync(BucketedTableStorage storage) => storage.Table.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
 
     /// <summary>A storage on a new table of the fixture's Azurite, its requests counted; a long window so only full partitions and the end of a test's writes flush.</summary>
-    private (ItemTableStorage Storage, Requests Requests) NewStorage(int partitions)
+    private (BucketedTableStorage Storage, Requests Requests) NewStorage(int partitions) =>
+        NewStorage(new BucketedTableOptions { PartitionsPerTenant = partitions, FlushWindow = TimeSpan.FromMilliseconds(500) });
+
+    private (BucketedTableStorage Storage, Requests Requests) NewStorage(BucketedTableOptions storageOptions)
     {
         var requests = new Requests();
         var options = new TableClientOptions();
         options.AddPolicy(requests, HttpPipelinePosition.PerCall);
         var table = new TableClient(fixture.StorageConnectionString, _table, options);
         var serializer = new PGenRMGrainStorageSerializer(fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Serializer>());
-        return (new ItemTableStorage(table, serializer, new ItemStorageOptions { PartitionsPerTenant = partitions, FlushWindow = TimeSpan.FromMilliseconds(500) }), requests);
+        return (new BucketedTableStorage(table, serializer, storageOptions), requests);
     }
 
     private readonly string _table = "itembatch" + Guid.NewGuid().ToString("N")[..12];

@@ -1,7 +1,7 @@
 namespace PGenRM.Grains.Storage;
 
-/// <summary>The layout and batching of the "items" storage (<see cref="ItemTableStorage"/>, docs/STORAGE.md "Items").</summary>
-public sealed record ItemStorageOptions
+/// <summary>The layout and batching of the "items" and "users" storages (<see cref="BucketedTableStorage"/>, docs/STORAGE.md "Items").</summary>
+public sealed record BucketedTableOptions
 {
     /// <summary>
     /// Partitions per tenant: an item's row lives in partition "{tenant}_{bucket}", bucket = a stable hash of the item
@@ -23,6 +23,13 @@ public sealed record ItemStorageOptions
     /// </summary>
     public int MaxBytesPerTransaction { get; init; } = 5 * 512 * 1024;
 
+    /// <summary>
+    /// Most write requests (transactions or single writes) in flight per storage and silo. A partition's rows wait in its
+    /// queue meanwhile and leave together, so under load writes get fewer and larger instead of more. Without the bound
+    /// a silo that deactivated 100,000 users at once opened a connection per checkpoint ("Too many open files in system").
+    /// </summary>
+    public int MaxConcurrentWrites { get; init; } = 64;
+
     /// <summary>Throws when a value is out of range.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A value is out of range.</exception>
     public void Validate()
@@ -33,5 +40,6 @@ public sealed record ItemStorageOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRowsPerTransaction, 1, nameof(MaxRowsPerTransaction));
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRowsPerTransaction, TableChunks.MaxTransactionRows, nameof(MaxRowsPerTransaction));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBytesPerTransaction, 1, nameof(MaxBytesPerTransaction));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentWrites, 1, nameof(MaxConcurrentWrites));
     }
 }

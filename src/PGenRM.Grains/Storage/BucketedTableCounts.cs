@@ -1,6 +1,6 @@
 namespace PGenRM.Grains.Storage;
 
-/// <summary>What a silo's <see cref="ItemTableStorage"/> has sent so far (the benchmark and tests read rows per transaction from it).</summary>
+/// <summary>What a silo's <see cref="BucketedTableStorage"/> has sent so far (the benchmark and tests read rows per transaction from it).</summary>
 /// <param name="Reads">Point reads (one per item activation).</param>
 /// <param name="ReadsFound">Point reads that found a row (the others were new items).</param>
 /// <param name="SingleWrites">Rows written alone (an insert or an update: a partition had one row waiting).</param>
@@ -8,7 +8,7 @@ namespace PGenRM.Grains.Storage;
 /// <param name="TransactionRows">Rows written by successful transactions.</param>
 /// <param name="Conflicts">Rows refused for their ETag (the writer re-reads and re-applies).</param>
 /// <param name="Deletes">Rows deleted (cleared states).</param>
-public readonly record struct ItemStorageCounts(long Reads, long ReadsFound, long SingleWrites, long Transactions, long TransactionRows, long Conflicts, long Deletes)
+public readonly record struct BucketedTableCounts(long Reads, long ReadsFound, long SingleWrites, long Transactions, long TransactionRows, long Conflicts, long Deletes)
 {
     /// <summary>Rows written, alone or in transactions.</summary>
     public long RowsWritten => SingleWrites + TransactionRows;
@@ -20,7 +20,7 @@ public readonly record struct ItemStorageCounts(long Reads, long ReadsFound, lon
     public double RowsPerWriteRequest => WriteRequests == 0 ? 0 : (double)RowsWritten / WriteRequests;
 
     /// <summary>The counts since <paramref name="before"/>.</summary>
-    public ItemStorageCounts Since(ItemStorageCounts before) => new(
+    public BucketedTableCounts Since(BucketedTableCounts before) => new(
         Reads - before.Reads, ReadsFound - before.ReadsFound, SingleWrites - before.SingleWrites, Transactions - before.Transactions,
         TransactionRows - before.TransactionRows, Conflicts - before.Conflicts, Deletes - before.Deletes);
 }
