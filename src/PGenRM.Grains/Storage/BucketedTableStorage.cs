@@ -20,7 +20,8 @@ namespace PGenRM.Grains.Storage;
 /// Each row keeps its own ETag condition (insert for a state never stored, replace-if-match otherwise). When a
 /// transaction fails on one row, that row's writer gets the failure (an ETag conflict as
 /// <see cref="InconsistentStateException"/>, which the grain re-reads and re-applies) and the other rows are sent again.
-/// Reads stay point reads (one per activation, found or not).
+/// At most <see cref="BucketedTableOptions.MaxConcurrentWrites"/> write requests are in flight; a partition's rows wait
+/// for a slot in its queue and leave together. Reads stay point reads (one per activation, found or not).
 /// </remarks>
 public sealed class BucketedTableStorage : IGrainStorage
 {

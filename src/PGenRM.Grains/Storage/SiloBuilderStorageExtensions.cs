@@ -20,8 +20,8 @@ public static class SiloBuilderStorageExtensions
     public static BucketedTableOptions UserStorage { get; } = new() { FlushWindow = TimeSpan.Zero };
 
     /// <summary>
-    /// Adds "users" and "tenants" (Orleans' Azure Table storage), "items" (<see cref="BucketedTableStorage"/>: Azure Table
-    /// rows written as entity-group transactions) and "prototypes" (Azure Blob storage) on
+    /// Adds "tenants" (Orleans' Azure Table storage), "users" and "items" (<see cref="BucketedTableStorage"/>: Azure Table
+    /// rows with a row key per grain, written as entity-group transactions) and "prototypes" (Azure Blob storage) on
     /// <paramref name="connectionString"/>, each with <see cref="PGenRMGrainStorageSerializer"/> and
     /// <c>DeleteStateOnClear</c> semantics (deleting a user removes its row), and the <see cref="FeedbackLog"/> (Azure Table).
     /// </summary>
