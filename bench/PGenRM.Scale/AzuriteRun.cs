@@ -152,9 +152,9 @@ internal static class AzuriteRun
         var feedback = Stopwatch.StartNew();
         string Status()
         {
-            var now = requests.Snapshot();
-            long table = now.Values.Sum() - requestsBefore.Values.Sum();
-            return Inv($"{table} table requests, {blobWrites.Snapshot().Writes - blobsBefore.Writes} prototype blob writes ({(blobWrites.Snapshot().Bytes - blobsBefore.Bytes) / 1e6:F0} MB)");
+            long table = requests.Snapshot().Values.Sum() - requestsBefore.Values.Sum();
+            var blobs = blobWrites.Snapshot();
+            return Inv($"{table} table requests, {blobs.Writes - blobsBefore.Writes} prototype blob writes ({(blobs.Bytes - blobsBefore.Bytes) / 1e6:F0} MB)");
         }
 
         var firstRound = await RoundAsync(grains, latencies, 0, users, users, usersPerTenant, itemPool, concurrency, status: Status);

@@ -41,8 +41,7 @@ public sealed class BucketedTableStorageTests(ClusterFixture fixture)
         var reader = NewStorage(partitions: 4).Storage;
         foreach (var (s, i) in states.Select((s, i) => (s, i)))
         {
-            var read = new GrainState<ItemState>();
-            await reader.ReadStateAsync("item", s.Id, read);
+            var read = await ReadAsync(reader, s.Id);
             Assert.Equal((true, s.State.ETag, (long)i, 2L * i, i + 1L), (read.RecordExists, read.ETag, read.State!.Wins, read.State.Losses, read.State.Version));
         }
 
@@ -75,8 +74,7 @@ public sealed class BucketedTableStorageTests(ClusterFixture fixture)
         var reader = NewStorage(partitions: 1).Storage;
         foreach (var (s, i) in states.Select((s, i) => (s, i)))
         {
-            var read = new GrainState<ItemState>();
-            await reader.ReadStateAsync("item", s.Id, read);
+            var read = await ReadAsync(reader, s.Id);
             Assert.Equal((s.State.ETag, (long)i), (read.ETag, read.State!.Wins));
         }
     }
@@ -123,8 +121,7 @@ public sealed class BucketedTableStorageTests(ClusterFixture fixture)
         var reader = NewStorage(partitions: 2).Storage;
         foreach (int i in new[] { 0, 1, 3, 4, 5 })
         {
-            var read = new GrainState<ItemState>();
-            await reader.ReadStateAsync("item", states[i].Id, read);
+            var read = await ReadAsync(reader, states[i].Id);
             Assert.Equal((100L + i, states[i].State.ETag), (read.State!.Wins, read.ETag));
         }
     }
@@ -199,6 +196,14 @@ public sealed class BucketedTableStorageTests(ClusterFixture fixture)
             .Select(i => GrainKeys.Item(tenant, $"item-{i}"))
             .Where(k => BucketedTableStorage.Bucket(k, buckets) == bucket)
             .Take(count);
+
+    /// <summary>The item state <paramref name="reader"/> finds for <paramref name="id"/>.</summary>
+    private static async Task<GrainState<ItemState>> ReadAsync(BucketedTableStorage reader, GrainId id)
+    {
+        var read = new GrainState<ItemState>();
+        await reader.ReadStateAsync("item", id, read);
+        return read;
+    }
 
     private static (GrainId Id, GrainState<ItemState> State) Grain(string key, ItemState state) =>
         (GrainId.Create("item", key), new GrainState<ItemState>(state));

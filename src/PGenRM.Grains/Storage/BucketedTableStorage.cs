@@ -189,18 +189,7 @@ public sealed class BucketedTableStorage : IGrainStorage
 
         if (full is not null)
         {
-            _ = Task.Run(async () =>
-            {
-                await _writeSlots.WaitAsync().ConfigureAwait(false);
-                try
-                {
-                    await SendAsync(full).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _writeSlots.Release();
-                }
-            });
+            _ = Task.Run(() => SendInSlotAsync(() => full));
         }
         else if (armed is not null)
         {
@@ -211,22 +200,26 @@ public sealed class BucketedTableStorage : IGrainStorage
     private async Task FlushLaterAsync(string partition, PartitionQueue armed)
     {
         await Task.Delay(_options.FlushWindow).ConfigureAwait(false);
-
-        // The slot first, then the rows: rows that arrive while every slot is busy join this queue and leave with it.
-        await _writeSlots.WaitAsync().ConfigureAwait(false);
-        try
+        await SendInSlotAsync(() =>
         {
-            List<PendingRow>? rows = null;
             lock (_queues)
             {
                 // Only the queue this delay was armed for: a full one was sent already and a newer one has its own delay.
-                if (_queues.TryGetValue(partition, out var queue) && ReferenceEquals(queue, armed))
-                {
-                    rows = TakeLocked(partition, queue);
-                }
+                return _queues.TryGetValue(partition, out var queue) && ReferenceEquals(queue, armed) ? TakeLocked(partition, queue) : null;
             }
+        }).ConfigureAwait(false);
+    }
 
-            if (rows is { Count: > 0 })
+    /// <summary>
+    /// Waits for a write slot, then takes the rows (<paramref name="take"/>) and sends them: the slot first, so that rows
+    /// arriving while every slot is busy join their partition's queue and leave with it.
+    /// </summary>
+    private async Task SendInSlotAsync(Func<List<PendingRow>?> take)
+    {
+        await _writeSlots.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (take() is { Count: > 0 } rows)
             {
                 await SendAsync(rows).ConfigureAwait(false);
             }
