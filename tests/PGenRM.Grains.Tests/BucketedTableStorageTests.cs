@@ -58,9 +58,9 @@ public sealed class BucketedTableStorageTests(ClusterFixture fixture)
     [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task WithNoFlushWindow_WritesThatFindEveryWriteSlotBusy_WaitInTheirPartitionAndLeaveTogether()
     {
-        // The users' setting (no window) with one write slot: the first checkpoint goes out alone at once; the next 19,
-        // arriving while it is in flight, wait in their partition's queue and leave as one transaction (unbounded, each
-        // would be a request of its own: 100,000 deactivating users exhausted the system's sockets).
+        // The users' setting (no window) with one write slot: the first checkpoint goes out alone at once; those
+        // arriving while it is in flight wait in their partition's queue and leave together (unbounded, each would be
+        // a request of its own: 100,000 deactivating users exhausted the system's sockets).
         var (storage, requests) = NewStorage(new BucketedTableOptions { PartitionsPerTenant = 1, FlushWindow = TimeSpan.Zero, MaxConcurrentWrites = 1 });
         string tenant = "t-slots" + Guid.NewGuid().ToString("N")[..8];
         var states = KeysIn(tenant, 1, 0, 20).Select((k, i) => Grain(k, new ItemState { Wins = i })).ToList();
@@ -73,8 +73,13 @@ public sealed class BucketedTableStorageTests(ClusterFixture fixture)
 
         await Task.WhenAll(states.Select(s => storage.WriteStateAsync("item", s.Id, s.State))).WaitAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal((1L, 1L, 19L, 0L), (storage.Counts.SingleWrites, storage.Counts.Transactions, storage.Counts.TransactionRows, storage.Counts.Conflicts));
-        Assert.Equal((1L, 1L), (requests.Since(before, storage.Table.Name), requests.Since(before, "$batch")));
+        // The first write's response may free the slot while later writes are still being queued (it completes on
+        // another thread), so a second or third request may leave early; every row is written, in far fewer than 20.
+        var counts = storage.Counts;
+        Assert.Equal((20L, 0L), (counts.SingleWrites + counts.TransactionRows, counts.Conflicts));
+        Assert.InRange(counts.Transactions, 1, 3);
+        Assert.InRange(counts.SingleWrites + counts.Transactions, 2, 4);
+        Assert.Equal((counts.SingleWrites, counts.Transactions), (requests.Since(before, storage.Table.Name), requests.Since(before, "$batch")));
         var reader = NewStorage(partitions: 1).Storage;
         foreach (var (s, i) in states.Select((s, i) => (s, i)))
         {
