@@ -52,7 +52,7 @@ if (users < groups || groups < 2 || meanItems < 1)
     throw new ArgumentException($"Need --users ≥ --groups ≥ 2 and --mean-items ≥ 1 (got {users}, {groups}, {meanItems}).");
 }
 
-const int Features = 72, Factors = 8, Dimension = Features + Factors, History = 256, EmbeddingDimension = 384;
+const int Features = 72, Factors = 8, Dimension = Features + Factors + 1, History = 256, EmbeddingDimension = 384; // θ = [w; p; δ]
 var serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
 var total = Stopwatch.StartNew();
 
@@ -119,7 +119,7 @@ int StateBytes(int n, float[] scheme) => UserStatePacker.Pack(new UserState
     HistoryFromSequence = Math.Max(1, n - History + 1),
     JudgmentSketch = sketch,
     Prototype = 3,
-    ModelVersion = "compact-hybrid-bt/1 (all-MiniLM-L6-v2; features/72)",
+    ModelVersion = "compact-hybrid-bt/2 (all-MiniLM-L6-v2; features/72)",
     MembershipVersion = 12,
     ReportedScheme = scheme,
     ReportedPairs = Math.Min(n, 10_000),

@@ -142,7 +142,7 @@ internal static class PrototypeRun
     private static async Task<int> DimensionAsync(IServiceProvider services)
     {
         var evaluator = await services.GetRequiredService<SiloEvaluator>().GetAsync(CancellationToken.None);
-        return evaluator.Features.Dimension + evaluator.Model.FactorDimension;
+        return evaluator.SchemeDimension;
     }
 
     /// <summary>A join of a distinct member with a random scheme.</summary>

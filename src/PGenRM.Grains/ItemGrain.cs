@@ -334,14 +334,9 @@ public sealed partial class ItemGrain(
     /// <summary>One judgment's observation, tallies, judge entry and id; folds at <paramref name="current"/> (the fit before the batch).</summary>
     private void Add(ItemState s, ItemJudgment judgment, int f, double[] current)
     {
-        var p = new double[f];
-        for (int k = 0; k < f; k++)
-        {
-            p[k] = judgment.JudgeScheme[judgment.JudgeScheme.Length - f + k];
-        }
-
+        var scheme = Array.ConvertAll(judgment.JudgeScheme, x => (double)x);
         var u = Array.ConvertAll(judgment.FactorPrior, x => (double)x);
-        var observation = SchemeLearner.ItemObservation(judgment.Sign, p, u, judgment.Rest, judgment.Weight);
+        var observation = SchemeLearner.ItemObservation(judgment.Sign, SchemeLearner.FactorOf(scheme, f), u, judgment.Rest, judgment.Weight);
         s.Observations.Add(StoredObservation.From(observation));
         while (s.Observations.Count > ObservationCapacity)
         {
@@ -420,10 +415,12 @@ public sealed partial class ItemGrain(
             throw new ArgumentException($"Sign must be +1 or −1, got {judgment.Sign}.", nameof(judgment));
         }
 
-        if (judgment.JudgeScheme.Length < f || judgment.FactorPrior.Length != f)
+        // The judge's scheme ends with [p; δ] (F + 1 values; none without a factor block).
+        int tail = f == 0 ? 0 : f + 1;
+        if (judgment.JudgeScheme.Length < tail || judgment.FactorPrior.Length != f || !judgment.JudgeScheme.All(float.IsFinite))
         {
             throw new ArgumentException(
-                $"Expected a judge scheme of at least {f} values and a factor prior of {f}; got {judgment.JudgeScheme.Length} and {judgment.FactorPrior.Length}.",
+                $"Expected a judge scheme of at least {tail} finite values and a factor prior of {f}; got {judgment.JudgeScheme.Length} and {judgment.FactorPrior.Length}.",
                 nameof(judgment));
         }
 

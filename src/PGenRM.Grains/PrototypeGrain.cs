@@ -55,7 +55,7 @@ public sealed partial class PrototypeGrain(
         _key = this.GetPrimaryKeyString();
         (_tenant, _index) = GrainKeys.ParsePrototype(_key);
         var evaluator = await evaluators.GetAsync(cancellationToken);
-        _dimension = evaluator.Features.Dimension + evaluator.Model.FactorDimension;
+        _dimension = evaluator.SchemeDimension;
         try
         {
             _members = PrototypeMembers.Load(state.State, state.RecordExists, _key, _dimension);

@@ -94,8 +94,9 @@ public sealed partial class UserGrain
     }
 
     /// <summary>
-    /// The margin parts each item does not own, at the updated scheme θ = [w; p] (as HybridTrainer.FitItems): for the
-    /// chosen item w·Δx − (b_r + p·v_r), for the rejected one w·Δx + (b_c + p·v_c).
+    /// The margin parts each item does not own, at the updated scheme θ = [w; p; δ] (as HybridTrainer.FitItems, the
+    /// crowd's strength counted once: <see cref="SchemeLearner.ItemObservation"/>): for the chosen item
+    /// w·Δx − (b_r + p·v_r), for the rejected one w·Δx + (b_c + p·v_c).
     /// </summary>
     private static (double Chosen, double Rejected) UnownedMargins(PairEvidence evidence, double[] theta)
     {
@@ -106,13 +107,9 @@ public sealed partial class UserGrain
             content += theta[i] * evidence.ContentDiff[i];
         }
 
-        double chosenScore = evidence.Chosen.Strength, rejectedScore = evidence.Rejected.Strength;
-        for (int k = 0; k < evidence.Chosen.Factor.Length && d + k < theta.Length; k++)
-        {
-            chosenScore += theta[d + k] * evidence.Chosen.Factor[k];
-            rejectedScore += theta[d + k] * evidence.Rejected.Factor[k];
-        }
-
+        int f = evidence.Chosen.Factor.Length;
+        double chosenScore = SchemeLearner.ItemScore(theta, f, evidence.Chosen.Strength, evidence.Chosen.Factor);
+        double rejectedScore = SchemeLearner.ItemScore(theta, f, evidence.Rejected.Strength, evidence.Rejected.Factor);
         return (content - rejectedScore, content + chosenScore);
     }
 }

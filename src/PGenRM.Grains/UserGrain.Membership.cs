@@ -57,7 +57,7 @@ public sealed partial class UserGrain
     private async Task<float[]?> PopulationAsync(PrototypeDirectory directory, CancellationToken cancellationToken)
     {
         var population = _populations is null ? null : await _populations.GetAsync(_tenant, directory, cancellationToken);
-        int dimension = _evaluator.Features.Dimension + _evaluator.Model.FactorDimension;
+        int dimension = _evaluator.SchemeDimension;
         return population?.Length == dimension ? population : null;
     }
 
@@ -352,7 +352,7 @@ public sealed partial class UserGrain
     /// <summary>The tenant's directory through the silo cache; version 0 (one prototype at the zero prior mean) when the tenant was never clustered or does not exist.</summary>
     private async Task<PrototypeDirectory> DirectoryAsync(CancellationToken cancellationToken)
     {
-        int dimension = _evaluator.Features.Dimension + _evaluator.Model.FactorDimension;
+        int dimension = _evaluator.SchemeDimension;
         var info = _tenants is null ? null : await _tenants.GetAsync(_tenant, cancellationToken);
         var directory = info?.Directory;
         if (directory is null || directory.Centroids.Count == 0 || directory.Centroids.Any(c => c.Length != dimension))

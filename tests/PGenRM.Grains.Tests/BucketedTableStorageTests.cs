@@ -218,7 +218,7 @@ public sealed class BucketedTableStorageTests(ClusterFixture fixture)
         (GrainId.Create("item", key), new GrainState<ItemState>(state));
 
     private static ItemJudgment Judgment(string id, int sign, int f) =>
-        new(id, "judge-" + id, sign, Enumerable.Range(0, f).Select(k => 0.1f * (k + 1)).ToArray(), new float[f], 0.2, 1, DateTimeOffset.UnixEpoch);
+        new(id, "judge-" + id, sign, Enumerable.Range(0, f + 1).Select(k => 0.1f * (k + 1)).ToArray(), new float[f], 0.2, 1, DateTimeOffset.UnixEpoch);
 
     private static Task CreateTableAsync(BucketedTableStorage storage) => storage.Table.CreateIfNotExistsAsync(TestContext.Current.CancellationToken);
 

@@ -90,7 +90,7 @@ public sealed class DerivedStatsTests(ClusterFixture fixture)
         string key = GrainKeys.Item(Tenants.FarFromItemTick("t-wb"), "item");
         var item = fixture.Client.GetGrain<IItemGrain>(key);
         var judgments = Enumerable.Range(0, 5).Select(j => new ItemJudgment(
-            $"j-{j}", $"judge-{j}", j % 2 == 0 ? 1 : -1, Enumerable.Range(0, f).Select(k => 0.1f * (k + j)).ToArray(), new float[f], 0.1 * j, 1, DateTimeOffset.UnixEpoch, null, j % 3))
+            $"j-{j}", $"judge-{j}", j % 2 == 0 ? 1 : -1, Enumerable.Range(0, f + 1).Select(k => 0.1f * (k + j)).ToArray(), new float[f], 0.1 * j, 1, DateTimeOffset.UnixEpoch, null, j % 3))
             .ToList();
         await item.ApplyJudgmentsAsync(new ItemJudgmentBatch(judgments[..3]), token);
         await item.ApplyJudgmentsAsync(new ItemJudgmentBatch(judgments[2..]), token); // j-2 again: counted once

@@ -48,7 +48,7 @@ public sealed class ItemStorageTests(ClusterFixture fixture)
     }
 
     private static ItemJudgment Judgment(string id, string judge, int sign, int f) =>
-        new(id, judge, sign, Enumerable.Range(0, f).Select(k => 0.1f * (k + 1)).ToArray(), new float[f], 0.2, 1, DateTimeOffset.UnixEpoch);
+        new(id, judge, sign, Enumerable.Range(0, f + 1).Select(k => 0.1f * (k + 1)).ToArray(), new float[f], 0.2, 1, DateTimeOffset.UnixEpoch);
 
     private PGenRMGrainStorageSerializer StorageSerializer() => new(fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<Serializer>());
 

@@ -13,7 +13,7 @@ public sealed class PrototypeReservoirCacheTests(ClusterFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         var evaluator = await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SiloEvaluator>().GetAsync(ct);
-        int dimension = evaluator.Features.Dimension + evaluator.Model.FactorDimension;
+        int dimension = evaluator.SchemeDimension;
         string tenant = "c-" + Guid.NewGuid().ToString("N")[..10];
         var prototype = fixture.Client.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, 0));
         MembershipReport Member(string user, long id)

@@ -546,7 +546,7 @@ public sealed class PrototypeTests(ClusterFixture fixture)
     private async Task<(string Bank, int Dimension)> EvaluatorAsync()
     {
         var evaluator = await fixture.Cluster.Silos[0].ServiceProvider.GetRequiredService<SiloEvaluator>().GetAsync(TestContext.Current.CancellationToken);
-        return (evaluator.Features.Bank.Version, evaluator.Features.Dimension + evaluator.Model.FactorDimension);
+        return (evaluator.Features.Bank.Version, evaluator.SchemeDimension);
     }
 
     private async Task<List<UserProfile>> ProfilesAsync(IEnumerable<(IUserGrain Grain, int Group)> users)

@@ -197,6 +197,63 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         Assert.Equal(new PrototypeTally(0, 2, 0), Assert.Single(stats.PrototypeTallies));
     }
 
+    /// <summary>
+    /// A user's weight on item strength (θ = [w; p; δ], the weight 1 + δ) follows how its choices relate to other people's:
+    /// a user who keeps choosing what the others rejected turns it negative, and then ranks a pair it never judged the
+    /// other way round from a user who followed them. Which side the others chose alternates between a concise and a
+    /// verbose answer, so the content part cannot tell the two users apart.
+    /// </summary>
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Feedback_AgainstWhatOthersChose_TurnsTheWeightOnItemStrengthNegative_AndFlipsUnjudgedPairs()
+    {
+        var token = TestContext.Current.CancellationToken;
+        string tenant = await Tenants.CreateAsync(fixture.Client, new TenantSettings(N: 0), token);
+        FeedbackItem Choice(string id, int i, bool crowdSide)
+        {
+            var pair = Pair(tenant, i);
+            // The crowd's side: the concise answer for even i, the verbose one for odd i.
+            bool conciseWins = (i % 2 == 0) == crowdSide;
+            return pair with { FeedbackId = id, Chosen = conciseWins ? pair.Chosen : pair.Rejected, Rejected = conciseWins ? pair.Rejected : pair.Chosen };
+        }
+
+        // arrange: three users judge ten pairs the crowd's way; then "z" judges the first eight against them, "f" with them
+        foreach (string judge in new[] { "a", "b", "c" })
+        {
+            var grain = fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, judge));
+            for (int i = 0; i < 10; i++)
+            {
+                Assert.Equal(FeedbackStatus.Applied, (await grain.ApplyFeedbackAsync(Choice($"{judge}-{i}", i, crowdSide: true), token)).Status);
+            }
+        }
+
+        await fixture.FlushDerivedAsync(token);
+        var z = fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, "z"));
+        var f = fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, "f"));
+        for (int i = 0; i < 8; i++)
+        {
+            await z.ApplyFeedbackAsync(Choice($"z-{i}", i, crowdSide: false), token);
+            await f.ApplyFeedbackAsync(Choice($"f-{i}", i, crowdSide: true), token);
+        }
+
+        // act: both score the two pairs only the crowd judged
+        var zScheme = (await z.GetSchemesAsync(new SchemeRequest([1f], 1, "z"), token)).Scheme;
+        var fScheme = (await f.GetSchemesAsync(new SchemeRequest([1f], 1, "f"), token)).Scheme;
+        var preferred = new List<(int Z, int F)>();
+        for (int i = 8; i < 10; i++)
+        {
+            var crowd = Choice($"score-{i}", i, crowdSide: true);
+            string[] candidates = [crowd.Chosen, crowd.Rejected];
+            var zResponse = await ScoreAsync(new ScoreRequest(tenant, "z", crowd.Query, candidates, N: 0), token);
+            var fResponse = await ScoreAsync(new ScoreRequest(tenant, "f", crowd.Query, candidates, N: 0), token);
+            preferred.Add((zResponse.PreferredIndex, fResponse.PreferredIndex));
+        }
+
+        // assert: z weighs item strength negatively, f about as the crowd does; z prefers the crowd's rejected answer
+        Assert.True(1 + zScheme[^1] < 0, $"z's weight on item strength: {1 + zScheme[^1]:F3}");
+        Assert.True(1 + fScheme[^1] > 0.5, $"f's weight on item strength: {1 + fScheme[^1]:F3}");
+        Assert.Equal([(1, 0), (1, 0)], preferred);
+    }
+
     [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task Score_ColdStartUser_IsScoredFromThePopulationSchemeAndSaysSo()
     {

@@ -11,6 +11,7 @@ public sealed class UserStatePackerTests
     /// <summary>Orleans' Azure table provider splits a payload over at most 15 properties of 64 KiB.</summary>
 
     private const int ContentDimension = 90, FactorDimension = 8, EmbeddingDimension = 384;
+    private const int SchemeDimension = ContentDimension + FactorDimension + 1; // θ = [w; p; δ]
 
     private static readonly Serializer s_serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
 
@@ -80,7 +81,7 @@ public sealed class UserStatePackerTests
     {
         var random = new Random(4);
         var options = new HybridModelOptions { FactorDimension = FactorDimension };
-        var prior = new DiagonalGaussian(new double[ContentDimension + FactorDimension], [.. Enumerable.Repeat(1.0, ContentDimension + FactorDimension)]);
+        var prior = new DiagonalGaussian(new double[SchemeDimension], [.. Enumerable.Repeat(1.0, SchemeDimension)]);
         var exact = new UserModel(prior, options);
         var stored = new UserModel(prior, options);
         var truth = Vector(random, ContentDimension, 1);
@@ -131,8 +132,8 @@ public sealed class UserStatePackerTests
         var truth = Vector(random, ContentDimension, 1);
         var state = new UserState
         {
-            FoldedMean = [.. Vector(random, ContentDimension + FactorDimension, 1).Select(x => (float)x)],
-            FoldedPrecision = [.. Vector(random, (ContentDimension + FactorDimension) * (ContentDimension + FactorDimension), 1).Select(x => (float)x)],
+            FoldedMean = [.. Vector(random, SchemeDimension, 1).Select(x => (float)x)],
+            FoldedPrecision = [.. Vector(random, SchemeDimension * SchemeDimension, 1).Select(x => (float)x)],
             FoldedCount = 3,
             StatedPreference = [.. Vector(random, ContentDimension, 0.5).Select(UserStatePacker.RoundToSingle)],
             StatedPreferenceText = "Short answers with code, no preamble — ä",

@@ -78,6 +78,10 @@ internal static class EvalCommand
         var blendProbe = new Option<bool>("--blend-probe") { Description = "Development probe row on shared content: per-user weights on the content part and the item strength, fitted by the evidence (not in the service)." };
         var cache = new Option<string?>("--cache") { Description = "Folder of the embedding cache (default: cache/ under --out); share it between runs to encode each text once." };
         var strengthPrecision = new Option<double?>("--item-strength-precision") { Description = "Override the prior precision of item strengths (development runs)." };
+        var strengthWeightPrecision = new Option<double?>("--strength-weight-precision")
+        {
+            Description = "Override the base prior precision of a user's weight δ on item strength (HybridModelOptions.StrengthWeightPrecision; development runs, 1e12 pins δ at 0).",
+        };
         var split = new Option<string>("--split")
         {
             Description = "seeded (the protocols' seeded splits) or file (the dataset's own split column: train / test rows).",
@@ -98,7 +102,7 @@ internal static class EvalCommand
         {
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
             backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision, tenantProjection, cache, jointFit, noShrinkage, clusterOnScheme, weighting,
-            agreementPrior, agreementPriorGrid, blendProbe, agreementTarget, agreementTargetGrid,
+            agreementPrior, agreementPriorGrid, blendProbe, agreementTarget, agreementTargetGrid, strengthWeightPrecision,
         };
         command.SetAction((parse, cancellationToken) => parse.GetValue(backend) == "compact" ? RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
@@ -109,7 +113,7 @@ internal static class EvalCommand
             new ModelArguments(parse.GetValue(embedding), parse.GetValue(embeddingScale), parse.GetValue(priorGrid), parse.GetValue(noIndividual),
                 parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision), parse.GetValue(tenantProjection), parse.GetValue(cache), parse.GetValue(jointFit), parse.GetValue(noShrinkage), parse.GetValue(clusterOnScheme),
                 parse.GetValue(weighting), parse.GetValue(agreementPrior), parse.GetValue(agreementPriorGrid), parse.GetValue(blendProbe),
-                parse.GetValue(agreementTarget), parse.GetValue(agreementTargetGrid)),
+                parse.GetValue(agreementTarget), parse.GetValue(agreementTargetGrid), parse.GetValue(strengthWeightPrecision)),
             cancellationToken)
             : RunLlmAsync(
                 parse.GetValue(backend)!, parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(firstSeed),
@@ -210,7 +214,7 @@ internal static class EvalCommand
         int? EmbeddingComponents, double? EmbeddingScale, double[]? PriorGrid, bool NoIndividual, double? ItemFactorPriorScale, double? ItemStrengthPrecision,
         bool TenantProjection = false, string? Cache = null, bool JointFit = false, bool NoShrinkage = false, bool ClusterOnScheme = false,
         NeighbourWeighting? Weighting = null, double? AgreementPrior = null, double[]? AgreementPriorGrid = null, bool BlendProbe = false,
-        AgreementTarget? AgreementTarget = null, AgreementTarget[]? AgreementTargetGrid = null);
+        AgreementTarget? AgreementTarget = null, AgreementTarget[]? AgreementTargetGrid = null, double? StrengthWeightPrecision = null);
 
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
@@ -271,6 +275,7 @@ internal static class EvalCommand
                 PriorScaleGrid = modelArguments.PriorGrid is { Length: > 0 } grid ? grid : settings.Model.PriorScaleGrid,
                 ItemFactorPriorScale = modelArguments.ItemFactorPriorScale ?? settings.Model.ItemFactorPriorScale,
                 ItemStrengthPrecision = modelArguments.ItemStrengthPrecision ?? settings.Model.ItemStrengthPrecision,
+                StrengthWeightPrecision = modelArguments.StrengthWeightPrecision ?? settings.Model.StrengthWeightPrecision,
                 CollaborativeOnResidual = !modelArguments.JointFit,
             },
             Scaling = settings.Scaling with

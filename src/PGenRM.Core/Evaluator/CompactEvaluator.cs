@@ -24,7 +24,7 @@ public sealed class CompactEvaluator
         Features = features;
         Model = model with { FactorDimension = features.FactorDimension };
         _chains = new ChainBuilder(features.Bank);
-        ModelVersion = $"compact-hybrid-bt/1 ({encoder.ModelId}; {features.Version})";
+        ModelVersion = $"compact-hybrid-bt/2 ({encoder.ModelId}; {features.Version})";
     }
 
     /// <summary>The feature space (criteria bank, scenarios, residual, factor projection).</summary>
@@ -49,13 +49,16 @@ public sealed class CompactEvaluator
         return new CompactEvaluator(encoder, FeatureSpace.Create(bank, scenarios, features), model ?? new HybridModelOptions());
     }
 
+    /// <summary>Length of a user's scheme θ = [w; p; δ]: the features, then <see cref="HybridModelOptions.CollaborativeDimension"/>.</summary>
+    public int SchemeDimension => Features.Dimension + Model.CollaborativeDimension;
+
     /// <summary>The population prior with zero mean (a tenant with no data yet).</summary>
     public DiagonalGaussian DefaultPrior()
     {
-        var precision = new double[Features.Dimension + Model.FactorDimension];
+        var precision = new double[SchemeDimension];
         for (int i = 0; i < precision.Length; i++)
         {
-            precision[i] = i < Features.Dimension ? Features.BasePrecision[i] : Model.FactorPrecision;
+            precision[i] = i < Features.Dimension ? Features.BasePrecision[i] : Model.CollaborativePrecision(i - Features.Dimension);
         }
 
         return DiagonalGaussian.Zero(precision);
@@ -166,7 +169,7 @@ public sealed class CompactEvaluator
         ArgumentNullException.ThrowIfNull(pool);
         ArgumentNullException.ThrowIfNull(scaling);
         scaling.Validate();
-        int expected = Features.Dimension + Model.FactorDimension;
+        int expected = SchemeDimension;
         if (scheme.Length != expected)
         {
             throw new ArgumentException($"The scheme has {scheme.Length} values; this evaluator's schemes have {expected}.", nameof(scheme));
@@ -217,7 +220,12 @@ public sealed class CompactEvaluator
             z[d + k] = firstFactor[k] - (k < secondFactor.Length ? secondFactor[k] : 0);
         }
 
+        // δ's feature: the strength difference, which the offset also carries once (weight 1 + δ).
         double offset = first.Item.Strength - second.Item.Strength;
+        if (firstFactor.Length > 0 && d + firstFactor.Length < z.Length)
+        {
+            z[d + firstFactor.Length] = offset;
+        }
         return user.Posterior?.PreferenceProbability(z, offset)
             ?? BayesianLogistic.Sigmoid(TestTimeScaler.Score(user.Scheme, first) - TestTimeScaler.Score(user.Scheme, second));
     }

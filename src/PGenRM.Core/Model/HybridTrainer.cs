@@ -17,6 +17,19 @@ public sealed class HybridTrainer
     private readonly int _d;
     private readonly int _f;
 
+    // The scheme's collaborative block [p; δ] (F + 1 values, none without a factor block).
+    private readonly int _c;
+
+    // Per item, the precision H over [b; o] at the last item fit (prior plus every judge's curvature), dense (1 + F)²:
+    // what LeaveUserOutStrengths removes one judge's pairs from.
+    private double[][] _itemPrecision = [];
+
+    // What the last item fit saw, the other items' statistics (Jacobi snapshot) and the judges' schemes: the removal is
+    // taken at the fit's own optimum (the users' fit that follows moves the schemes).
+    private double[] _fitStrength = [];
+    private double[][] _fitOffset = [];
+    private double[][] _fitSchemes = [];
+
     /// <summary>Prepares a trainer; call <see cref="Train"/> next.</summary>
     public HybridTrainer(TrainingSet set, HybridModelOptions model, TrainerOptions options)
     {
@@ -29,6 +42,7 @@ public sealed class HybridTrainer
         _options = options;
         _d = set.ContentDimension;
         _f = _model.FactorDimension;
+        _c = _model.CollaborativeDimension;
         _userPairs = Enumerable.Range(0, set.UserIds.Count).Select(_ => new List<int>()).ToArray();
         _itemPairs = Enumerable.Range(0, set.ItemIds.Count).Select(_ => new List<int>()).ToArray();
         for (int k = 0; k < set.Pairs.Count; k++)
@@ -64,16 +78,16 @@ public sealed class HybridTrainer
         UserPriors = new DiagonalGaussian[set.UserIds.Count];
         UserScales = new double[set.UserIds.Count];
         UserPrototype = new int[set.UserIds.Count];
-        Population = new double[_d + _f];
-        PriorPrecision = new double[_d + _f];
+        Population = new double[_d + _c];
+        PriorPrecision = new double[_d + _c];
         for (int i = 0; i < _d; i++)
         {
             PriorPrecision[i] = set.ContentPrecision[i];
         }
 
-        for (int i = _d; i < _d + _f; i++)
+        for (int k = 0; k < _c; k++)
         {
-            PriorPrecision[i] = _model.FactorPrecision;
+            PriorPrecision[_d + k] = _model.CollaborativePrecision(k);
         }
 
         Centroids = [];
@@ -82,7 +96,7 @@ public sealed class HybridTrainer
     /// <summary>The model options in force (F is 0 when the collaborative part is off).</summary>
     public HybridModelOptions Model => _model;
 
-    /// <summary>The population scheme [w_pop; 0].</summary>
+    /// <summary>The population scheme [w_pop; 0; 0].</summary>
     public double[] Population { get; private set; }
 
     /// <summary>Base prior precision of a user scheme.</summary>
@@ -173,12 +187,17 @@ public sealed class HybridTrainer
     public Candidate Candidate(int item) =>
         new(_set.ItemIds[item], _options.Content ? _set.ItemContent[item] : new double[_d], Item(item));
 
-    /// <summary>A user's history as user-side observations against the current item statistics.</summary>
+    /// <summary>
+    /// A user's history as user-side observations against the current item statistics, each item's strength without
+    /// this user's own judgments (<see cref="LeaveUserOutStrengths"/>), as the service's stored pairs hold it.
+    /// </summary>
     public List<LogisticObservation> Observations(int user) =>
-        ObservationsFor(user, _userPairs[user].Select(k => _set.Pairs[k]));
+        ObservationsFor(user, _userPairs[user].Select(k => _set.Pairs[k]), LeaveUserOutStrengths(user));
 
     /// <summary>Observations for arbitrary pairs of one user (used for unseen users given k pairs).</summary>
-    public List<LogisticObservation> ObservationsFor(int user, IEnumerable<TrainingPair> pairs)
+    public List<LogisticObservation> ObservationsFor(int user, IEnumerable<TrainingPair> pairs) => ObservationsFor(user, pairs, null);
+
+    private List<LogisticObservation> ObservationsFor(int user, IEnumerable<TrainingPair> pairs, Dictionary<int, double>? strengths)
     {
         var list = new List<LogisticObservation>();
         var diff = new double[_d];
@@ -196,7 +215,15 @@ public sealed class HybridTrainer
 
             // The trainer's item statistics include this user's own judgments, so whether a pair recurs is counted
             // from the judges directly: one of its items judged by another user.
-            list.Add(SchemeLearner.UserObservation(diff, Item(pair.Chosen), Item(pair.Rejected), pair.Weight) with
+            var chosen = Item(pair.Chosen);
+            var rejected = Item(pair.Rejected);
+            if (strengths is not null)
+            {
+                chosen = chosen with { Strength = strengths[pair.Chosen] };
+                rejected = rejected with { Strength = strengths[pair.Rejected] };
+            }
+
+            list.Add(SchemeLearner.UserObservation(diff, chosen, rejected, pair.Weight) with
             {
                 CollaborativeWeight = JudgedByOthers(pair.Chosen, user) || JudgedByOthers(pair.Rejected, user) ? 1 : 0,
             });
@@ -204,12 +231,68 @@ public sealed class HybridTrainer
 
         if (_options.Content && _set.StatedPreferences.TryGetValue(user, out var stated))
         {
-            var z = new double[_d + _f];
+            var z = new double[_d + _c];
             Array.Copy(stated, z, _d);
             list.Add(new LogisticObservation(z, 0, _model.StatedPreferenceWeight));
         }
 
         return list;
+    }
+
+    /// <summary>
+    /// The strength b of each item the user judged, less what the user's own pairs moved it by: one Newton step of the
+    /// item's fit from its mode with them removed, φ − (H − H_u)⁻¹ g_u (H the fit's precision, H_u and g_u the user's
+    /// pairs' curvature and gradient there; exact when the rest of the fit is Gaussian, so an item only this user judged
+    /// gets b = 0). In the service a pair keeps the items' statistics from before it arrived, so a user's strength
+    /// weight δ learns how the user relates to *other* people's judgments; fitted on strengths that include the user's
+    /// own, δ partly learns that b agrees with the judgments it was fitted on.
+    /// </summary>
+    private Dictionary<int, double> LeaveUserOutStrengths(int user)
+    {
+        int n = 1 + _f;
+        var removed = new Dictionary<int, (double[] Gradient, double[] Curvature)>();
+        foreach (int k in _userPairs[user])
+        {
+            var pair = _set.Pairs[k];
+            foreach (int item in (int[])[pair.Chosen, pair.Rejected])
+            {
+                if (!removed.TryGetValue(item, out var part))
+                {
+                    removed[item] = part = (new double[n], new double[n * n]);
+                }
+
+                if (_itemPrecision.Length == 0)
+                {
+                    continue;
+                }
+
+                AddCurvature(ItemSideObservation(k, item, _fitStrength, _fitOffset, _fitSchemes), item, part.Curvature, part.Gradient);
+            }
+        }
+
+        var strengths = new Dictionary<int, double>(removed.Count);
+        foreach (var (item, part) in removed)
+        {
+            if (_itemPrecision.Length == 0)
+            {
+                strengths[item] = ItemStrength[item];
+                continue;
+            }
+
+            // H − H_u is the prior's precision plus the other judges' curvature: positive definite.
+            var rest = (double[])_itemPrecision[item].Clone();
+            for (int a = 0; a < rest.Length; a++)
+            {
+                rest[a] -= part.Curvature[a];
+            }
+
+            var step = (double[])part.Gradient.Clone();
+            DenseCholesky.Factor(rest, n);
+            DenseCholesky.Solve(rest, n, step);
+            strengths[item] = ItemStrength[item] - step[0];
+        }
+
+        return strengths;
     }
 
     /// <summary>The user's actual judgments: item id → mean sign over the user's training pairs.</summary>
@@ -302,14 +385,14 @@ public sealed class HybridTrainer
     {
         if (!_options.Content)
         {
-            Population = new double[_d + _f];
+            Population = new double[_d + _c];
             return;
         }
 
         var observations = new List<LogisticObservation>(_set.Pairs.Count);
         foreach (var pair in _set.Pairs)
         {
-            var z = new double[_d + _f];
+            var z = new double[_d + _c];
             var c = _set.ItemContent[pair.Chosen];
             var r = _set.ItemContent[pair.Rejected];
             for (int i = 0; i < _d; i++)
@@ -341,19 +424,14 @@ public sealed class HybridTrainer
         // depend on thread scheduling.
         var strength = (double[])ItemStrength.Clone();
         var offset = ItemOffset.Select(o => (double[])o.Clone()).ToArray();
+        var precision = new double[_itemPairs.Length][];
+        var schemes = UserSchemes.Select(theta => (double[])theta.Clone()).ToArray();
         Parallel.For(0, _itemPairs.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, item =>
         {
             var observations = new List<LogisticObservation>(_itemPairs[item].Count);
             foreach (int k in _itemPairs[item])
             {
-                var pair = _set.Pairs[k];
-                var theta = UserSchemes[pair.User];
-                bool isChosen = pair.Chosen == item;
-                int other = isChosen ? pair.Rejected : pair.Chosen;
-                double content = _options.Content ? ContentDiff(theta, pair) : 0;
-                double otherScore = ItemScore(theta, other, strength, offset);
-                double rest = isChosen ? content - otherScore : content + otherScore;
-                observations.Add(SchemeLearner.ItemObservation(isChosen ? 1 : -1, theta.AsSpan(_d, _f), ScaledPrior(item), rest, pair.Weight));
+                observations.Add(ItemSideObservation(k, item, strength, offset, schemes));
             }
 
             var start = new double[1 + _f];
@@ -363,6 +441,71 @@ public sealed class HybridTrainer
             ItemStrength[item] = fit.Mean[0];
             Array.Copy(fit.Mean, 1, ItemOffset[item], 0, _f);
         });
+
+        // The precision at the fitted values against the same snapshot, with the observations LeaveUserOutStrengths takes
+        // apart (the fit's own factor belongs to its last Newton iterate, not to the mode).
+        var prior = SchemeLearner.ItemPrior(_model).Precision;
+        Parallel.For(0, _itemPairs.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, item =>
+        {
+            int n = 1 + _f;
+            var h = new double[n * n];
+            for (int a = 0; a < n; a++)
+            {
+                h[(a * n) + a] = prior[a];
+            }
+
+            foreach (int k in _itemPairs[item])
+            {
+                AddCurvature(ItemSideObservation(k, item, strength, offset, schemes), item, h, null);
+            }
+
+            precision[item] = h;
+        });
+        _itemPrecision = precision;
+        _fitStrength = strength;
+        _fitOffset = offset;
+        _fitSchemes = schemes;
+    }
+
+    /// <summary>
+    /// Adds one item-side observation's curvature w·p(1 − p)·zzᵀ at the item's current [b; o] to <paramref name="curvature"/>
+    /// and, when given, its log-likelihood gradient w·(1 − p)·z to <paramref name="gradient"/>.
+    /// </summary>
+    private void AddCurvature(LogisticObservation o, int item, double[] curvature, double[]? gradient)
+    {
+        int n = 1 + _f;
+        double margin = o.Offset + (o.Features[0] * ItemStrength[item]);
+        for (int j = 0; j < _f; j++)
+        {
+            margin += o.Features[1 + j] * ItemOffset[item][j];
+        }
+
+        double p = BayesianLogistic.Sigmoid(margin);
+        for (int a = 0; a < n; a++)
+        {
+            if (gradient is not null)
+            {
+                gradient[a] += o.Weight * (1 - p) * o.Features[a];
+            }
+
+            for (int b = 0; b < n; b++)
+            {
+                curvature[(a * n) + b] += o.Weight * p * (1 - p) * o.Features[a] * o.Features[b];
+            }
+        }
+    }
+
+    /// <summary>Pair <paramref name="k"/> as an observation of <paramref name="item"/>'s [b; o], the other item at the given statistics.</summary>
+    private LogisticObservation ItemSideObservation(int k, int item, double[] strength, double[][] offset, double[][] schemes)
+    {
+        var pair = _set.Pairs[k];
+        var theta = schemes[pair.User];
+        bool isChosen = pair.Chosen == item;
+        int other = isChosen ? pair.Rejected : pair.Chosen;
+        double content = _options.Content ? ContentDiff(theta, pair) : 0;
+        double otherScore = ItemScore(theta, other, strength, offset);
+        double rest = isChosen ? content - otherScore : content + otherScore;
+        return SchemeLearner.ItemObservation(isChosen ? 1 : -1, theta.AsSpan(_d, _f), ScaledPrior(item), rest, pair.Weight);
     }
 
     private void FitUsers()
@@ -387,7 +530,7 @@ public sealed class HybridTrainer
         int k = Math.Min(_options.Prototypes, UserSchemes.Length);
         // Users are clustered on their whole scheme's deviation from the population (content weights and factor), so a
         // prototype's centroid is a prior that fits its members in both parts; its members are the user's neighbours.
-        var (assignments, centroids, kappa) = Cluster(k, _d + _f, round);
+        var (assignments, centroids, kappa) = Cluster(k, _d + _c, round);
         for (int u = 0; u < UserSchemes.Length; u++)
         {
             UserPrototype[u] = assignments[u];
@@ -442,14 +585,14 @@ public sealed class HybridTrainer
 
     private double ItemScore(double[] theta, int item, double[] strength, double[][] offset)
     {
-        double total = strength[item];
         var prior = _set.ItemFactorPrior[item];
+        var factor = new double[_f];
         for (int k = 0; k < _f; k++)
         {
-            total += theta[_d + k] * (_model.ItemFactorPriorScale * prior[k] + offset[item][k]);
+            factor[k] = (_model.ItemFactorPriorScale * prior[k]) + offset[item][k];
         }
 
-        return total;
+        return SchemeLearner.ItemScore(theta, _f, strength[item], factor);
     }
 
     private double[] ScaledPrior(int item)

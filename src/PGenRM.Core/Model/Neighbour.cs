@@ -2,7 +2,7 @@ namespace PGenRM.Core.Model;
 
 /// <summary>Another member of the user's prototype, as the prototype level sees it.</summary>
 /// <param name="UserId">The neighbour's id (never the scored user's).</param>
-/// <param name="Scheme">The neighbour's scheme θ = [w; p].</param>
+/// <param name="Scheme">The neighbour's scheme θ = [w; p; δ].</param>
 /// <param name="Similarity">Cosine similarity to the scored user's scheme deviation.</param>
 /// <param name="Judgments">The neighbour's actual judgments: item id → mean sign in [−1, 1] (+1 = always chosen).</param>
 public sealed record Neighbour(string UserId, double[] Scheme, double Similarity, IReadOnlyDictionary<string, double> Judgments)

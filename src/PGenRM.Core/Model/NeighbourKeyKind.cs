@@ -6,7 +6,7 @@ public enum NeighbourKeyKind
     /// <summary>The user factor p (deviation from the population's).</summary>
     Factor,
 
-    /// <summary>The whole scheme θ = [w; p] (deviation from the population's).</summary>
+    /// <summary>The whole scheme θ = [w; p; δ] (deviation from the population's).</summary>
     Scheme,
 
     /// <summary>The random sketch of the user's judgments (<see cref="JudgmentSketch"/>).</summary>

@@ -1,13 +1,13 @@
 namespace PGenRM.Core.Model;
 
 /// <summary>
-/// The per-entity fits of the hybrid model: a user's scheme θ = [w; p] and an item's statistics φ = [b; o].
+/// The per-entity fits of the hybrid model: a user's scheme θ = [w; p; δ] and an item's statistics φ = [b; o].
 /// The service calls these after each feedback; the offline trainer calls the same functions in rounds.
 /// </summary>
 public static class SchemeLearner
 {
     /// <summary>
-    /// Fits a user's posterior. Content first: the content weights w are fitted for each prior scale in the grid on the
+    /// Fits a user's posterior θ = [w; p; δ]. Content first: the content weights w are fitted for each prior scale in the grid on the
     /// pairs' content differences alone (as if no item statistics existed), and the best by
     /// <see cref="HybridModelOptions.PriorScaleCriterion"/> is kept: the Laplace evidence (empirical Bayes) or the
     /// approximate leave-one-out likelihood. Users with a distinct, consistent taste get a weak prior, users whose pairs
@@ -90,7 +90,7 @@ public static class SchemeLearner
 
     /// <summary>
     /// The collaborative stage of a user fit: with the content weights w of <paramref name="content"/> fixed, fits the
-    /// user factor p on what the content part leaves (features Δv, offset Δb + w·Δx), its prior strength chosen over the
+    /// user factor p and strength weight δ on what the content part leaves (features [Δv; Δb], offset Δb + w·Δx), its prior strength chosen over the
     /// grid by the same criterion (a cheap F-dimensional fit). Each pair counts with its
     /// <see cref="LogisticObservation.CollaborativeWeight"/>, so the collaborative part's weight follows the evidence that
     /// this user's items recur: with no item judged by anyone else p stays at its prior and the scheme is the content
@@ -187,7 +187,7 @@ public static class SchemeLearner
 
     /// <summary>
     /// The folded summary of a user's old pairs as a summary over the factor block alone, given the content block at
-    /// w: ½(θ−m)ᵀP(θ−m) with θ = [w; p] is, up to a constant, ½(p−m')ᵀP_pp(p−m') with P_pp m' = P_pp m_p − P_pw (w − m_w).
+    /// w: ½(θ−m)ᵀP(θ−m) with θ = [w; p; δ] is, up to a constant, ½(p−m')ᵀP_pp(p−m') with P_pp m' = P_pp m_p − P_pw (w − m_w).
     /// </summary>
     private static FoldedEvidence Conditional(FoldedEvidence folded, double[] w, int contentLength)
     {
@@ -274,8 +274,9 @@ public static class SchemeLearner
     }
 
     /// <summary>
-    /// The user-side observation of "chosen ≻ rejected": features [Δx; v_c − v_r], offset b_c − b_r, with its content
-    /// length and whether it recurs (<see cref="LogisticObservation.CollaborativeWeight"/>).
+    /// The user-side observation of "chosen ≻ rejected": features [Δx; v_c − v_r; b_c − b_r] (the last, δ's, only with a
+    /// factor block), offset b_c − b_r, with its content length and whether it recurs
+    /// (<see cref="LogisticObservation.CollaborativeWeight"/>).
     /// </summary>
     public static LogisticObservation UserObservation(
         ReadOnlySpan<double> contentDiff,
@@ -285,16 +286,22 @@ public static class SchemeLearner
     {
         int d = contentDiff.Length;
         int f = chosen.Factor.Length;
-        var z = new double[d + f];
+        var z = new double[d + (f == 0 ? 0 : f + 1)];
         contentDiff.CopyTo(z);
         for (int k = 0; k < f; k++)
         {
             z[d + k] = chosen.Factor[k] - rejected.Factor[k];
         }
 
+        double strength = chosen.Strength - rejected.Strength;
+        if (f > 0)
+        {
+            z[d + f] = strength;
+        }
+
         // A pair recurs when someone had judged one of its items as the pair arrived (ItemView.Recurs); only then do its
         // item statistics say how this user relates to other people's judgments.
-        return new LogisticObservation(z, chosen.Strength - rejected.Strength, weight)
+        return new LogisticObservation(z, strength, weight)
         {
             ContentLength = d,
             CollaborativeWeight = chosen.Recurs || rejected.Recurs ? 1 : 0,
@@ -303,7 +310,10 @@ public static class SchemeLearner
 
     /// <summary>
     /// The item-side observation for item i judged by a user with factor p: features sign·[1; p] and offset
-    /// sign·(p·uᵢ) + rest, where rest is the margin part owned by the user and the other item.
+    /// sign·(p·uᵢ) + rest, where rest is the margin part owned by the user and the other item. The strength b is the
+    /// crowd's: every judgment counts once whatever the judge's strength weight δ (δ is how far one user follows it;
+    /// weighting judgments by 1 + δ made b track the users who follow it and hid the disagreement δ is there to read:
+    /// DSP development split, unseen users at k = 5, 51.5 % against 78.9 % with the crowd's b).
     /// </summary>
     public static LogisticObservation ItemObservation(
         int sign,
@@ -324,4 +334,31 @@ public static class SchemeLearner
 
         return new LogisticObservation(z, sign * pu + rest, weight);
     }
+
+    /// <summary>
+    /// An item's part of a pair's margin as the item-side fits see it for a judge with scheme θ = [w; p; δ]: b + p·v over
+    /// the item's whole factor v (content prior included), the crowd's strength counted once (<see cref="ItemObservation"/>).
+    /// </summary>
+    public static double ItemScore(ReadOnlySpan<double> scheme, int factorDimension, double strength, ReadOnlySpan<double> factor)
+    {
+        double total = strength;
+        var p = FactorOf(scheme, factorDimension);
+        for (int k = 0; k < p.Length; k++)
+        {
+            total += p[k] * factor[k];
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// The user factor p of a scheme θ = [w; p; δ] with <paramref name="factorDimension"/> = F (read from the end, so a
+    /// caller need not know the content length).
+    /// </summary>
+    public static ReadOnlySpan<double> FactorOf(ReadOnlySpan<double> scheme, int factorDimension) =>
+        factorDimension == 0 ? [] : scheme.Slice(scheme.Length - factorDimension - 1, factorDimension);
+
+    /// <summary>The weight 1 + δ a scheme θ = [w; p; δ] puts on item strength (1 without a factor block).</summary>
+    public static double StrengthWeightOf(ReadOnlySpan<double> scheme, int factorDimension) =>
+        factorDimension == 0 ? 1 : 1 + scheme[^1];
 }

@@ -10,36 +10,42 @@ namespace PGenRM.Core.Model;
 public static class TestTimeScaler
 {
     /// <summary>
-    /// s = w·x + b + p·v for a scheme θ = [w; p]; for an item no one has judged the collaborative part is 0
-    /// (<see cref="ItemView.ScoredFactor"/>), so new content is scored by the content part alone.
+    /// s = w·x + (1 + δ)·b + p·v for a scheme θ = [w; p; δ]; for an item no one has judged the collaborative part is 0
+    /// (b = 0 and <see cref="ItemView.ScoredFactor"/>), so new content is scored by the content part alone.
     /// </summary>
     public static double Score(ReadOnlySpan<double> scheme, Candidate candidate)
     {
         int d = candidate.Content.Length;
         double content = TensorPrimitives.Dot(scheme[..d], candidate.Content);
-        double collaborative = candidate.Item.Strength;
-        if (candidate.Item.Factor.Length > 0)
+        return content + CollaborativeScore(scheme, candidate, candidate.Item.ScoredFactor);
+    }
+
+    /// <summary>(1 + δ)·b + p·<paramref name="factor"/>: the collaborative part of a score with the given item factor.</summary>
+    private static double CollaborativeScore(ReadOnlySpan<double> scheme, Candidate candidate, ReadOnlySpan<double> factor)
+    {
+        int f = candidate.Item.Factor.Length;
+        if (f == 0)
         {
-            collaborative += TensorPrimitives.Dot(scheme.Slice(d, candidate.Item.Factor.Length), candidate.Item.ScoredFactor);
+            return candidate.Item.Strength;
         }
 
-        return content + collaborative;
+        int d = candidate.Content.Length;
+        if (scheme.Length != d + f + 1)
+        {
+            throw new ArgumentException($"A scheme [w; p; δ] for {d} content and {f} factor values has {d + f + 1} values; got {scheme.Length}.", nameof(scheme));
+        }
+
+        return (SchemeLearner.StrengthWeightOf(scheme, f) * candidate.Item.Strength) + TensorPrimitives.Dot(SchemeLearner.FactorOf(scheme, f), factor);
     }
 
     /// <summary>
-    /// The part of <see cref="Score"/> learned from judgments: b + p·o (the item's strength and the user factor
-    /// times the item's learned factor offset). The rest, w·x + p·scale·u, follows from the response's content.
+    /// The part of <see cref="Score"/> learned from judgments: (1 + δ)·b + p·o (the item's strength as this user weighs
+    /// it and the user factor times the item's learned factor offset). The rest, w·x + p·scale·u, follows from the
+    /// response's content.
     /// </summary>
     public static double LearnedScore(ReadOnlySpan<double> scheme, Candidate candidate)
     {
-        int d = candidate.Content.Length;
-        double learned = candidate.Item.Strength;
-        if (candidate.Item.Factor.Length > 0)
-        {
-            learned += candidate.Item.LearnedFactorScore(scheme.Slice(d, candidate.Item.Factor.Length));
-        }
-
-        return learned;
+        return CollaborativeScore(scheme, candidate, candidate.Item.LearnedFactor);
     }
 
     /// <summary>The content part w·x alone.</summary>

@@ -42,7 +42,7 @@ public sealed class UserModel
     /// <summary>Stated-preference pseudo-pair in content space, or null.</summary>
     public double[]? StatedPreference { get; private set; }
 
-    /// <summary>Posterior mean θ = [w; p].</summary>
+    /// <summary>Posterior mean θ = [w; p; δ].</summary>
     public double[] Scheme { get; private set; }
 
     /// <summary>Prior strength chosen by evidence.</summary>

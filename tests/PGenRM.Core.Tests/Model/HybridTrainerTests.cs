@@ -88,6 +88,55 @@ public sealed class HybridTrainerTests
         Assert.Equal(first.ItemStrength, second.ItemStrength);
     }
 
+    /// <summary>
+    /// A user's observations take each item's strength without the user's own pairs (as the service's stored pairs hold
+    /// it): items only this user judged have strength 0 there, though their trained b is large (the user's doing).
+    /// </summary>
+    [Fact]
+    public void Observations_TakeItemStrengthsWithoutTheUsersOwnPairs()
+    {
+        // arrange: u0 alone judged "star" and "moon" (star chosen in all 12 pairs); u1 and u2 judge six other items
+        var random = new Random(4);
+        var set = new TrainingSet([1.0, 1.0], 2);
+        int star = set.AddItem("star", [0.0, 0.0], [0.1, 0.0]);
+        int moon = set.AddItem("moon", [0.0, 0.0], [0.0, 0.1]);
+        for (int i = 0; i < 6; i++)
+        {
+            set.AddItem($"i{i}", SyntheticData.GaussianVector(random, 2), SyntheticData.GaussianVector(random, 2, 0.3));
+        }
+
+        int u0 = set.AddUser("u0");
+        for (int k = 0; k < 12; k++)
+        {
+            set.AddPair(u0, star, moon);
+        }
+
+        for (int u = 1; u <= 2; u++)
+        {
+            int user = set.AddUser($"u{u}");
+            for (int k = 0; k < 15; k++)
+            {
+                int a = 2 + random.Next(6), b = 2 + ((a - 2 + 1 + random.Next(5)) % 6);
+                set.AddPair(user, a, b);
+            }
+        }
+
+        var trainer = new HybridTrainer(set, new HybridModelOptions { FactorDimension = 2 }, new TrainerOptions { Prototypes = 1, Rounds = 3 });
+
+        // act
+        trainer.Train();
+        var observations = trainer.Observations(u0);
+
+        // assert: the trained strengths differ by more than 1; in u0's own pairs both are 0 (offset and δ's feature)
+        Assert.True(trainer.ItemStrength[star] - trainer.ItemStrength[moon] > 1, $"b(star) − b(moon) = {trainer.ItemStrength[star] - trainer.ItemStrength[moon]:F3}");
+        Assert.Equal(12, observations.Count);
+        Assert.All(observations, o =>
+        {
+            Assert.Equal(0, o.Offset, 1e-6);
+            Assert.Equal(0, o.Features[^1], 1e-6);
+        });
+    }
+
     private static HybridTrainer TrainSmall()
     {
         var random = new Random(9);

@@ -4,7 +4,7 @@ namespace PGenRM.Core.Tests.Model;
 
 public sealed class ItemViewTests
 {
-    private static readonly double[] Scheme = [1.0, -0.5, 2.0, 3.0];
+    private static readonly double[] Scheme = [1.0, -0.5, 2.0, 3.0, 0.0];
 
     [Fact]
     public void UnjudgedItem_HasNoCollaborativePart_SoNewContentIsScoredByContentAlone()

@@ -10,12 +10,16 @@ public sealed class ResidualCollaborativeFitTests
 {
     private const int D = 6;
     private const int F = 3;
+    private const int C = F + 1; // the collaborative block [p; δ]
     private static readonly HybridModelOptions Options = new() { FactorDimension = F };
 
-    private static DiagonalGaussian Prior() => DiagonalGaussian.Zero(Enumerable.Repeat(1.0, D + F).ToArray());
+    private static DiagonalGaussian Prior() => DiagonalGaussian.Zero(Enumerable.Repeat(1.0, D + C).ToArray());
 
-    /// <summary>Pairs of a user whose choices follow <paramref name="content"/>·Δx + <paramref name="factor"/>·Δv + Δb.</summary>
-    private static List<LogisticObservation> Pairs(Random random, double[] content, double[] factor, int count, bool judged)
+    /// <summary>
+    /// Pairs of a user whose choices follow <paramref name="content"/>·Δx + <paramref name="factor"/>·Δv +
+    /// <paramref name="strengthWeight"/>·Δb, the items' strengths b of spread <paramref name="strengthSpread"/>.
+    /// </summary>
+    private static List<LogisticObservation> Pairs(Random random, double[] content, double[] factor, int count, bool judged, double strengthWeight = 1, double strengthSpread = 0.3)
     {
         var list = new List<LogisticObservation>(count);
         for (int n = 0; n < count; n++)
@@ -24,9 +28,9 @@ public sealed class ResidualCollaborativeFitTests
             var u1 = SyntheticData.GaussianVector(random, F);
             var u2 = SyntheticData.GaussianVector(random, F);
             // A judged item carries a learned strength and offset (others' judgments); an unjudged one is ItemView.Unseen.
-            var first = judged ? new ItemView(0.3 * SyntheticData.Gaussian(random), u1.Select(v => v + 0.5).ToArray(), u1) : ItemView.Unseen(u1);
-            var second = judged ? new ItemView(0.3 * SyntheticData.Gaussian(random), u2.Select(v => v - 0.5).ToArray(), u2) : ItemView.Unseen(u2);
-            double margin = SyntheticData.Dot(content, x) + first.Strength - second.Strength
+            var first = judged ? new ItemView(strengthSpread * SyntheticData.Gaussian(random), u1.Select(v => v + 0.5).ToArray(), u1) : ItemView.Unseen(u1);
+            var second = judged ? new ItemView(strengthSpread * SyntheticData.Gaussian(random), u2.Select(v => v - 0.5).ToArray(), u2) : ItemView.Unseen(u2);
+            double margin = SyntheticData.Dot(content, x) + (strengthWeight * (first.Strength - second.Strength))
                 + SyntheticData.Dot(factor, first.Factor) - SyntheticData.Dot(factor, second.Factor);
             bool firstWins = random.NextDouble() < BayesianLogistic.Sigmoid(margin);
             list.Add(firstWins
@@ -51,7 +55,7 @@ public sealed class ResidualCollaborativeFitTests
 
         // assert: every pair has collaborative weight 0, p stays exactly at its prior mean, w is the content-only fit
         Assert.All(observations, o => Assert.Equal(0, o.CollaborativeWeight));
-        Assert.Equal(new double[F], fit.Mean[D..]);
+        Assert.Equal(new double[C], fit.Mean[D..]);
         Assert.Equal(reference.Scale, fit.Scale);
         for (int i = 0; i < D; i++)
         {
@@ -79,8 +83,26 @@ public sealed class ResidualCollaborativeFitTests
             Assert.Equal(reference.Mean[i], fit.Mean[i], tolerance: 1e-6);
         }
 
-        double cosine = SyntheticData.Cosine(fit.Mean[D..], factorTaste);
+        double cosine = SyntheticData.Cosine(fit.Mean[D..(D + F)], factorTaste);
         Assert.True(cosine > 0.95, $"cosine of p with the planted factor taste: {cosine:F3}");
+    }
+
+    [Theory]
+    [InlineData(-1.0, -3.0, -1.0)] // chooses what the others rejected: the weight 1 + δ on b turns negative
+    [InlineData(1.0, -0.5, 0.5)] // follows the others: δ stays near 0, the weight near 1
+    [InlineData(0.0, -1.6, -0.4)] // ignores them: the weight near 0
+    public void FitUser_ItemsRecur_StrengthWeightReadsHowTheUserFollowsOtherPeoplesJudgments(double plantedWeight, double lowDelta, double highDelta)
+    {
+        // arrange: 30 pairs on items others judged, strengths spread 1.5, the user's choices weigh them by plantedWeight
+        var random = new Random(17);
+        var observations = Pairs(random, [0.5, 0, 0, 0, 0, 0], [0, 0, 0], 30, judged: true, strengthWeight: plantedWeight, strengthSpread: 1.5);
+
+        // act
+        var fit = SchemeLearner.FitUser(Prior(), observations, Options);
+
+        // assert: δ (the scheme's last value) brackets plantedWeight − 1
+        double delta = fit.Mean[^1];
+        Assert.InRange(delta, lowDelta, highDelta);
     }
 
     [Fact]
@@ -92,8 +114,8 @@ public sealed class ResidualCollaborativeFitTests
 
         var atScale = SchemeLearner.FitUserAtScale(Prior(), searched.Scale, observations, Options);
 
-        Assert.Equal(new double[F], atScale.Mean[D..]);
-        for (int i = 0; i < D + F; i++)
+        Assert.Equal(new double[C], atScale.Mean[D..]);
+        for (int i = 0; i < D + C; i++)
         {
             Assert.Equal(searched.Mean[i], atScale.Mean[i], tolerance: 1e-5);
         }
@@ -109,7 +131,7 @@ public sealed class ResidualCollaborativeFitTests
         var reference = SchemeLearner.FitUser(DiagonalGaussian.Zero(Enumerable.Repeat(1.0, D).ToArray()), contentOnly, Options);
         double[] direction = [1, 0, -1, 0.5, 0, 0];
 
-        var padded = direction.Concat(new double[F]).ToArray();
+        var padded = direction.Concat(new double[C]).ToArray();
 
         Assert.Equal(reference.Variance(direction), fit.Variance(padded), tolerance: 1e-6);
     }
@@ -132,7 +154,7 @@ public sealed class ResidualCollaborativeFitTests
 
         // assert
         Assert.Equal(40, model.PairCount);
-        Assert.Equal(new double[F], model.Scheme[D..]);
+        Assert.Equal(new double[C], model.Scheme[D..]);
         Assert.NotEqual(new double[D], model.Scheme[..D]);
     }
 }

@@ -101,9 +101,9 @@ public sealed class TestTimeScalerTests
             new Candidate("b", [-0.5], ItemView.Unseen([-0.3, 0.5])),
         };
         var none = new Dictionary<string, double>();
-        var pool = new[] { new Neighbour("n1", [0.2, -1.0, 0.7], 0.9, none), new Neighbour("n2", [0.1, 0.5, 1.5], 0.8, none) };
+        var pool = new[] { new Neighbour("n1", [0.2, -1.0, 0.7, 0.0], 0.9, none), new Neighbour("n2", [0.1, 0.5, 1.5, 0.0], 0.8, none) };
 
-        var fused = TestTimeScaler.Fuse([[0.5, 1.0, 2.0]], candidates, pool, new ScalingOptions { N = 2 });
+        var fused = TestTimeScaler.Fuse([[0.5, 1.0, 2.0, 0.0]], candidates, pool, new ScalingOptions { N = 2 });
 
         Assert.NotNull(fused.Prototype);
         Assert.NotEqual(fused.Rewards[0], fused.Rewards[1]);
@@ -120,11 +120,11 @@ public sealed class TestTimeScalerTests
             new Candidate("a", [1.0], new ItemView(0.2, [priorA[0] + 0.1, priorA[1]], priorA)),
             new Candidate("b", [-1.5], ItemView.Unseen(priorB)),
         };
-        var judge = new Neighbour("j1", [0.0, 0.0, 0.0], 0.9, new Dictionary<string, double> { ["a"] = 1, ["b"] = -1 });
+        var judge = new Neighbour("j1", [0.0, 0.0, 0.0, 0.0], 0.9, new Dictionary<string, double> { ["a"] = 1, ["b"] = -1 });
         var scaling = new ScalingOptions { N = 1 };
 
-        var learnedOnly = TestTimeScaler.Fuse([[0.5, 1.0, 2.0]], candidates, [], scaling);
-        var withJudge = TestTimeScaler.Fuse([[0.5, 1.0, 2.0]], candidates, [], scaling, [[judge], [judge]]);
+        var learnedOnly = TestTimeScaler.Fuse([[0.5, 1.0, 2.0, 0.0]], candidates, [], scaling);
+        var withJudge = TestTimeScaler.Fuse([[0.5, 1.0, 2.0, 0.0]], candidates, [], scaling, [[judge], [judge]]);
 
         Assert.Null(learnedOnly.Prototype);
         Assert.InRange(learnedOnly.CollaborativeShare, 0.05, 0.95);
@@ -143,10 +143,10 @@ public sealed class TestTimeScalerTests
             new Candidate("b", [-1.5], ItemView.Unseen(priorB)),
         };
         // a judge whose judgments agree fully with the user's (similarity 1) counts with its whole share
-        var judge = new Neighbour("j1", [0.0, 0.0, 0.0], 1.0, new Dictionary<string, double> { ["a"] = 1, ["b"] = -1 });
+        var judge = new Neighbour("j1", [0.0, 0.0, 0.0, 0.0], 1.0, new Dictionary<string, double> { ["a"] = 1, ["b"] = -1 });
         var scaling = new ScalingOptions { N = 1 };
-        var judged = TestTimeScaler.Fuse([[0.5, 1.0, 2.0]], candidates, [], scaling, [[judge], [judge]]);
-        var unjudged = TestTimeScaler.Fuse([[0.5, 1.0, 2.0]], [candidates[1], new Candidate("c", [0.3], ItemView.Unseen(priorA))], [], scaling);
+        var judged = TestTimeScaler.Fuse([[0.5, 1.0, 2.0, 0.0]], candidates, [], scaling, [[judge], [judge]]);
+        var unjudged = TestTimeScaler.Fuse([[0.5, 1.0, 2.0, 0.0]], [candidates[1], new Candidate("c", [0.3], ItemView.Unseen(priorA))], [], scaling);
 
         // act: an LLM judge's scores take the content part's place
         var llm = TestTimeScaler.WithContent(judged, [8.0, 3.0]);

@@ -23,7 +23,7 @@ public sealed class UserFitEquivalenceTests
         for (int stream = 0; stream < streams; stream++)
         {
             var random = new Random(1000 + stream);
-            var truth = Vector(random, content + factors, 1);
+            var truth = Vector(random, content + factors + 1, 1);
             var prior = Prior(random, truth);
             var model = new UserModel(prior, options);
             var reference = new ReferenceUserModel(prior, options);
@@ -84,7 +84,7 @@ public sealed class UserFitEquivalenceTests
             // The posterior factor (computed when read) is the dense fit's: same variance along random directions.
             for (int probe = 0; probe < 3; probe++)
             {
-                var z = Vector(random, content + factors, 1);
+                var z = Vector(random, content + factors + 1, 1);
                 double expected = Variance(reference.Posterior!.Lower, z);
                 Assert.Equal(expected, model.Posterior!.Variance(z), 1e-8 * expected);
             }
@@ -104,10 +104,10 @@ public sealed class UserFitEquivalenceTests
         var random = new Random(criterion == PriorScaleCriterion.Evidence ? (residual ? 1 : 2) : 3);
         foreach (int n in new[] { 0, 1, 2, 3, 5, 8, 16, 27, 28, 29, 40, 64, 100 })
         {
-            var truth = Vector(random, Content + Factors, 1);
+            var truth = Vector(random, Content + Factors + 1, 1);
             var prior = Prior(random, truth);
             var observations = Enumerable.Range(0, n).Select(_ => Pair(random, truth, Content, Factors).ToObservation()).ToList();
-            var start = random.NextDouble() < 0.5 ? Vector(random, Content + Factors, 0.5) : null;
+            var start = random.NextDouble() < 0.5 ? Vector(random, Content + Factors + 1, 0.5) : null;
             string at = $"{criterion}, residual {residual}, n = {n}";
 
             var expected = ReferenceFit.FitUser(prior, observations, options, null, start);
@@ -117,8 +117,8 @@ public sealed class UserFitEquivalenceTests
             Assert.Equal(expected.LeaveOneOut, actual.LeaveOneOutLogLikelihood, 1e-8 * Math.Max(1, Math.Abs(expected.LeaveOneOut)));
 
             // With a folded block (always the primal form) and at one scale.
-            var folded = new ReferenceFolded(Content + Factors);
-            var fast = new FoldedEvidence(Content + Factors);
+            var folded = new ReferenceFolded(Content + Factors + 1);
+            var fast = new FoldedEvidence(Content + Factors + 1);
             foreach (var o in Enumerable.Range(0, 5).Select(_ => Pair(random, truth, Content, Factors).ToObservation()))
             {
                 folded.Fold(o, prior.Mean);
@@ -180,6 +180,8 @@ public sealed class UserFitEquivalenceTests
         {
             margin += truth[content + k] * (chosen.Factor[k] - rejected.Factor[k]);
         }
+
+        margin += truth[content + factors] * (chosen.Strength - rejected.Strength); // δ, the user's own weight on b
 
         return random.NextDouble() < 1 / (1 + Math.Exp(-margin))
             ? new PairEvidence("c", "r", diff, chosen, rejected, [], weight)

@@ -106,7 +106,7 @@ public sealed class UserModelTests
         Assert.Contains(nameof(HybridModelOptions.PriorScaleSearchInterval), error.Message, StringComparison.Ordinal);
     }
 
-    private static DiagonalGaussian Prior() => new(new double[Content + Factors], [.. Enumerable.Repeat(1.0, Content + Factors)]);
+    private static DiagonalGaussian Prior() => new(new double[Content + Factors + 1], [.. Enumerable.Repeat(1.0, Content + Factors + 1)]);
 
     private static List<PairEvidence> Pairs(Random random, int count) =>
         [.. Enumerable.Range(0, count).Select(i => new PairEvidence(
