@@ -7,7 +7,9 @@ namespace PGenRM.Core.Model;
 /// scheme is its prototype's mean plus within-cluster noise of variance σ² per dimension, a prototype's mean is the
 /// population plus a between-prototype effect of variance τ², so the posterior mean of a prototype with n members is
 /// population + n/(n + κ)·(member mean − population) with κ = σ²/τ². A prototype of 2 users among 21 thus stays near
-/// the population unless the prototypes really differ; a large, distinct one keeps its own mean. The one home of this
+/// the population unless the prototypes really differ; a large, distinct one keeps its own mean. κ is estimated by the
+/// method of moments (<see cref="Kappa"/>, the default) or, as a development alternative, by how well the other members'
+/// centroid predicts a member's held-out pairs (<see cref="HeldOutKappa"/>, <see cref="PrototypeShrinkageRule"/>). The one home of this
 /// rule and of the clustering it follows (<see cref="Fit"/>): the offline trainer (HybridTrainer) and the grains'
 /// background re-clustering both call it.
 /// </summary>
