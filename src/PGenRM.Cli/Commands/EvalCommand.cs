@@ -61,6 +61,8 @@ internal static class EvalCommand
         var tenantProjection = new Option<bool>("--tenant-projection") { Description = "Learn each split's residual basis from its train responses (TenantProjection; development runs, not in the service yet)." };
         var jointFit = new Option<bool>("--joint-fit") { Description = "Fit users' content and collaborative parts jointly, as before issue 11 (development ablation)." };
         var noShrinkage = new Option<bool>("--no-prototype-shrinkage") { Description = "Leave prototype centroids unshrunk (development ablation)." };
+        var shrinkageRule = new Option<PrototypeShrinkageRule?>("--prototype-shrinkage") { Description = "How κ, the shrinkage of prototype centroids toward the population, is estimated: MethodOfMoments or HeldOut (development ablation)." };
+        var statedWeight = new Option<double?>("--stated-preference-weight") { Description = "Override the weight of a user's stated-preference pseudo-pair (HybridModelOptions.StatedPreferenceWeight; 0 = ignore it; development ablation)." };
         var clusterOnScheme = new Option<bool>("--cluster-on-scheme") { Description = "Take the content weights' prior from the whole-scheme clustering too, as before issue 11 (development ablation)." };
         var weighting = new Option<NeighbourWeighting?>("--neighbour-weighting") { Description = "How the prototype level weighs neighbours: Agreement (default) or Equal, as before session 3 (development ablation)." };
         var agreementPrior = new Option<double?>("--agreement-prior") { Description = "Override the agreement rule's pseudo-count c (ScalingOptions.AgreementPrior; 0 = the unshrunk rule of session 3)." };
@@ -102,7 +104,7 @@ internal static class EvalCommand
         {
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
             backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision, tenantProjection, cache, jointFit, noShrinkage, clusterOnScheme, weighting,
-            agreementPrior, agreementPriorGrid, blendProbe, agreementTarget, agreementTargetGrid, strengthWeightPrecision,
+            agreementPrior, agreementPriorGrid, blendProbe, agreementTarget, agreementTargetGrid, shrinkageRule, statedWeight, strengthWeightPrecision,
         };
         command.SetAction((parse, cancellationToken) => parse.GetValue(backend) == "compact" ? RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
@@ -113,7 +115,8 @@ internal static class EvalCommand
             new ModelArguments(parse.GetValue(embedding), parse.GetValue(embeddingScale), parse.GetValue(priorGrid), parse.GetValue(noIndividual),
                 parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision), parse.GetValue(tenantProjection), parse.GetValue(cache), parse.GetValue(jointFit), parse.GetValue(noShrinkage), parse.GetValue(clusterOnScheme),
                 parse.GetValue(weighting), parse.GetValue(agreementPrior), parse.GetValue(agreementPriorGrid), parse.GetValue(blendProbe),
-                parse.GetValue(agreementTarget), parse.GetValue(agreementTargetGrid), parse.GetValue(strengthWeightPrecision)),
+                parse.GetValue(agreementTarget), parse.GetValue(agreementTargetGrid), parse.GetValue(shrinkageRule), parse.GetValue(statedWeight),
+                parse.GetValue(strengthWeightPrecision)),
             cancellationToken)
             : RunLlmAsync(
                 parse.GetValue(backend)!, parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(firstSeed),
@@ -214,7 +217,8 @@ internal static class EvalCommand
         int? EmbeddingComponents, double? EmbeddingScale, double[]? PriorGrid, bool NoIndividual, double? ItemFactorPriorScale, double? ItemStrengthPrecision,
         bool TenantProjection = false, string? Cache = null, bool JointFit = false, bool NoShrinkage = false, bool ClusterOnScheme = false,
         NeighbourWeighting? Weighting = null, double? AgreementPrior = null, double[]? AgreementPriorGrid = null, bool BlendProbe = false,
-        AgreementTarget? AgreementTarget = null, AgreementTarget[]? AgreementTargetGrid = null, double? StrengthWeightPrecision = null);
+        AgreementTarget? AgreementTarget = null, AgreementTarget[]? AgreementTargetGrid = null, PrototypeShrinkageRule? ShrinkageRule = null, double? StatedPreferenceWeight = null,
+        double? StrengthWeightPrecision = null);
 
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
@@ -244,6 +248,12 @@ internal static class EvalCommand
             || (modelArguments.AgreementPriorGrid ?? []).Any(g => !(g >= 0 && double.IsFinite(g))))
         {
             AnsiConsole.MarkupLine("[red]--agreement-prior and --agreement-prior-grid take finite numbers ≥ 0.[/]");
+            return 2;
+        }
+
+        if (modelArguments.StatedPreferenceWeight is { } stated && !(stated >= 0 && double.IsFinite(stated)))
+        {
+            AnsiConsole.MarkupLine("[red]--stated-preference-weight takes a finite number ≥ 0.[/]");
             return 2;
         }
 
@@ -277,6 +287,7 @@ internal static class EvalCommand
                 ItemStrengthPrecision = modelArguments.ItemStrengthPrecision ?? settings.Model.ItemStrengthPrecision,
                 StrengthWeightPrecision = modelArguments.StrengthWeightPrecision ?? settings.Model.StrengthWeightPrecision,
                 CollaborativeOnResidual = !modelArguments.JointFit,
+                StatedPreferenceWeight = modelArguments.StatedPreferenceWeight ?? settings.Model.StatedPreferenceWeight,
             },
             Scaling = settings.Scaling with
             {
@@ -294,6 +305,7 @@ internal static class EvalCommand
                 Rounds = rounds ?? settings.Trainer.Rounds,
                 NeighbourKey = neighbourKey ?? settings.Trainer.NeighbourKey,
                 ShrinkPrototypes = !modelArguments.NoShrinkage,
+                ShrinkageRule = modelArguments.ShrinkageRule ?? settings.Trainer.ShrinkageRule,
                 ClusterOnContent = !modelArguments.ClusterOnScheme,
             },
         };

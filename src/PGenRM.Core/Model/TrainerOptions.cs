@@ -21,6 +21,9 @@ public sealed record TrainerOptions
     /// <summary>Whether prototype centroids are shrunk toward the population by cluster size (<see cref="PrototypeShrinkage"/>).</summary>
     public bool ShrinkPrototypes { get; init; } = true;
 
+    /// <summary>How the shrinkage's κ is estimated when <see cref="ShrinkPrototypes"/> is on (<see cref="PrototypeShrinkageRule"/>).</summary>
+    public PrototypeShrinkageRule ShrinkageRule { get; init; } = PrototypeShrinkageRule.MethodOfMoments;
+
     /// <summary>Whether users get their own posterior; false scores everyone with their prior (population or prototype).</summary>
     public bool PersonalSchemes { get; init; } = true;
 
