@@ -15,6 +15,10 @@ internal sealed class ScaledScorer
     private readonly NeighbourPool[] _pools;
     private readonly ConcurrentDictionary<string, IReadOnlyList<double[]>> _schemes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, IReadOnlyList<Neighbour>> _neighbours = new(StringComparer.Ordinal);
+
+    // A user's observations, built once (each build removes the user's pairs from every item it judged; schemes are
+    // built per prompt).
+    private readonly ConcurrentDictionary<int, List<LogisticObservation>> _observations = new();
     private readonly Dictionary<int, List<(int User, double Judgment)>> _judges = [];
     private readonly double[][] _keys;
     private readonly float[][] _sketches;
@@ -134,7 +138,7 @@ internal sealed class ScaledScorer
 
     private IReadOnlyList<double[]> IndividualSchemes(int u, string prompt, ScalingOptions scaling)
     {
-        var observations = _trainer.Observations(u);
+        var observations = _observations.GetOrAdd(u, _trainer.Observations);
         var pairs = _trainer.PairsOf(u);
         var history = new List<HistoryEntry>(observations.Count);
         for (int k = 0; k < observations.Count; k++)

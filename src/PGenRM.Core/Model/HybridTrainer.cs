@@ -195,7 +195,7 @@ public sealed class HybridTrainer
     /// this user's own judgments (<see cref="LeaveUserOutStrengths"/>), as the service's stored pairs hold it.
     /// </summary>
     public List<LogisticObservation> Observations(int user) =>
-        ObservationsFor(user, _userPairs[user].Select(k => _set.Pairs[k]), LeaveUserOutStrengths(user));
+        ObservationsFor(user, _userPairs[user].Select(k => _set.Pairs[k]), _itemPrecision.Length == 0 ? null : LeaveUserOutStrengths(user));
 
     /// <summary>Observations for arbitrary pairs of one user (used for unseen users given k pairs).</summary>
     public List<LogisticObservation> ObservationsFor(int user, IEnumerable<TrainingPair> pairs) => ObservationsFor(user, pairs, null);
@@ -248,7 +248,7 @@ public sealed class HybridTrainer
     /// pairs' curvature and gradient there; exact when the rest of the fit is Gaussian, so an item only this user judged
     /// gets b = 0). In the service a pair keeps the items' statistics from before it arrived, so a user's strength
     /// weight δ learns how the user relates to *other* people's judgments; fitted on strengths that include the user's
-    /// own, δ partly learns that b agrees with the judgments it was fitted on.
+    /// own, δ partly learns that b agrees with the judgments it was fitted on. Only after an item fit (FitItems).
     /// </summary>
     private Dictionary<int, double> LeaveUserOutStrengths(int user)
     {
@@ -264,11 +264,6 @@ public sealed class HybridTrainer
                     removed[item] = part = (new double[n], new double[n * n]);
                 }
 
-                if (_itemPrecision.Length == 0)
-                {
-                    continue;
-                }
-
                 AddCurvature(ItemSideObservation(k, item, _fitStrength, _fitOffset, _fitSchemes), item, part.Curvature, part.Gradient);
             }
         }
@@ -276,12 +271,6 @@ public sealed class HybridTrainer
         var strengths = new Dictionary<int, double>(removed.Count);
         foreach (var (item, part) in removed)
         {
-            if (_itemPrecision.Length == 0)
-            {
-                strengths[item] = ItemStrength[item];
-                continue;
-            }
-
             // H − H_u is the prior's precision plus the other judges' curvature: positive definite.
             var rest = (double[])_itemPrecision[item].Clone();
             for (int a = 0; a < rest.Length; a++)
@@ -637,8 +626,9 @@ public sealed class HybridTrainer
 
     private double ItemScore(double[] theta, int item, double[] strength, double[][] offset)
     {
+        // Called for every observation of every item fit: the factor lives on the stack.
         var prior = _set.ItemFactorPrior[item];
-        var factor = new double[_f];
+        Span<double> factor = stackalloc double[_f];
         for (int k = 0; k < _f; k++)
         {
             factor[k] = (_model.ItemFactorPriorScale * prior[k]) + offset[item][k];

@@ -39,20 +39,17 @@ public readonly record struct ItemView(double Strength, double[] Factor, double[
     public double[] ScoredFactor => Judged ? Factor : new double[Factor.Length];
 
     /// <summary>
-    /// v − scale·u: the part of the factor learned from judgments (all of v when <see cref="PriorFactor"/> is unknown).
+    /// p·(v − scale·u): the part of p·v learned from judgments (all of p·v when <see cref="PriorFactor"/> is unknown).
     /// </summary>
-    public double[] LearnedFactor
+    public double LearnedFactorScore(ReadOnlySpan<double> userFactor)
     {
-        get
+        double total = 0;
+        bool hasPrior = PriorFactor is not null && PriorFactor.Length == Factor.Length;
+        for (int k = 0; k < Factor.Length; k++)
         {
-            bool hasPrior = PriorFactor is not null && PriorFactor.Length == Factor.Length;
-            var learned = new double[Factor.Length];
-            for (int k = 0; k < learned.Length; k++)
-            {
-                learned[k] = hasPrior ? Factor[k] - PriorFactor![k] : Factor[k];
-            }
-
-            return learned;
+            total += userFactor[k] * (hasPrior ? Factor[k] - PriorFactor![k] : Factor[k]);
         }
+
+        return total;
     }
 }

@@ -17,25 +17,26 @@ public static class TestTimeScaler
     {
         int d = candidate.Content.Length;
         double content = TensorPrimitives.Dot(scheme[..d], candidate.Content);
-        return content + CollaborativeScore(scheme, candidate, candidate.Item.ScoredFactor);
-    }
-
-    /// <summary>(1 + δ)·b + p·<paramref name="factor"/>: the collaborative part of a score with the given item factor.</summary>
-    private static double CollaborativeScore(ReadOnlySpan<double> scheme, Candidate candidate, ReadOnlySpan<double> factor)
-    {
-        int f = candidate.Item.Factor.Length;
-        if (f == 0)
+        double collaborative = StrengthScore(scheme, candidate);
+        if (candidate.Item.Factor.Length > 0)
         {
-            return candidate.Item.Strength;
+            collaborative += TensorPrimitives.Dot(SchemeLearner.FactorOf(scheme, candidate.Item.Factor.Length), candidate.Item.ScoredFactor);
         }
 
+        return content + collaborative;
+    }
+
+    /// <summary>(1 + δ)·b: the item's strength as this user weighs it (b alone without a factor block).</summary>
+    private static double StrengthScore(ReadOnlySpan<double> scheme, Candidate candidate)
+    {
+        int f = candidate.Item.Factor.Length;
         int d = candidate.Content.Length;
-        if (scheme.Length != d + f + 1)
+        if (f > 0 && scheme.Length != d + f + 1)
         {
             throw new ArgumentException($"A scheme [w; p; δ] for {d} content and {f} factor values has {d + f + 1} values; got {scheme.Length}.", nameof(scheme));
         }
 
-        return (SchemeLearner.StrengthWeightOf(scheme, f) * candidate.Item.Strength) + TensorPrimitives.Dot(SchemeLearner.FactorOf(scheme, f), factor);
+        return SchemeLearner.StrengthWeightOf(scheme, f) * candidate.Item.Strength;
     }
 
     /// <summary>
@@ -45,7 +46,13 @@ public static class TestTimeScaler
     /// </summary>
     public static double LearnedScore(ReadOnlySpan<double> scheme, Candidate candidate)
     {
-        return CollaborativeScore(scheme, candidate, candidate.Item.LearnedFactor);
+        double learned = StrengthScore(scheme, candidate);
+        if (candidate.Item.Factor.Length > 0)
+        {
+            learned += candidate.Item.LearnedFactorScore(SchemeLearner.FactorOf(scheme, candidate.Item.Factor.Length));
+        }
+
+        return learned;
     }
 
     /// <summary>The content part w·x alone.</summary>
