@@ -164,7 +164,7 @@ Array.Sort(sizes);
 var planted = new int[users];
 var assigned = new int[users];
 var pass1Clock = Stopwatch.StartNew();
-var directory1 = PrototypeClustering.Run([(firstPrototype.Count, firstPrototype.Reservoir())], [], groups, 1, PrototypeClustering.Seed(tenantId, 1))!;
+var directory1 = PrototypeClustering.Run([(firstPrototype.Count, firstPrototype.Reservoir())], [], groups, 1, PrototypeClustering.Seed(tenantId, 1), new HybridModelOptions().PriorScaleGrid)!;
 pass1Clock.Stop();
 var assign = Stopwatch.StartNew();
 var prototypes = Enumerable.Range(0, groups).Select(p => new PrototypeMembers($"{tenantId}/{p}", Dimension)).ToArray();
@@ -178,7 +178,7 @@ for (int u = 0; u < users; u++)
 assign.Stop();
 double ari1 = ClusteringMetrics.AdjustedRandIndex(planted, assigned);
 var recluster = Stopwatch.StartNew();
-var directory2 = PrototypeClustering.Run(prototypes.Select(p => (p.Count, p.Reservoir())).ToList(), directory1.Centroids, groups, 2, PrototypeClustering.Seed(tenantId, 2))!;
+var directory2 = PrototypeClustering.Run(prototypes.Select(p => (p.Count, p.Reservoir())).ToList(), directory1.Centroids, groups, 2, PrototypeClustering.Seed(tenantId, 2), new HybridModelOptions().PriorScaleGrid)!;
 recluster.Stop();
 int moved = 0;
 for (int u = 0; u < users; u++)

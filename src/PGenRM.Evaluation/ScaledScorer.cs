@@ -152,6 +152,7 @@ internal sealed class ScaledScorer
 
         var queryEmbedding = _data.PromptEmbedding.GetValueOrDefault(prompt, []);
         return TestTimeScaler.IndividualSchemes(
-            _trainer.UserSchemes[u], _trainer.UserPriors[u], _trainer.UserScales[u], history, queryEmbedding, scaling, _trainer.Model, $"{_set.UserIds[u]}|{prompt}");
+            _trainer.UserSchemes[u], _trainer.UserPriors[u], _trainer.UserScales[u], history, queryEmbedding, scaling, _trainer.Model, $"{_set.UserIds[u]}|{prompt}",
+            _trainer.TenantCollaborativeScale);
     }
 }

@@ -213,7 +213,7 @@ public sealed class SplitEvaluator
                 }
 
                 var (prior, prototype) = full.PriorFor(observations);
-                var posterior = SchemeLearner.FitUser(prior, observations, full.Model);
+                var posterior = SchemeLearner.FitUser(prior, observations, full.Model, collaborativeScale: full.TenantCollaborativeScale);
                 var scheme = posterior.Mean;
                 if (k == 0 && stated is not null)
                 {
@@ -311,7 +311,7 @@ public sealed class SplitEvaluator
             for (int fold = 0; fold < 2 && observations.Count >= 4; fold++)
             {
                 var fit = observations.Where((_, i) => i % 2 != fold).ToList();
-                var scheme = SchemeLearner.FitUser(full.UserPriors[u], fit, full.Model).Mean;
+                var scheme = SchemeLearner.FitUser(full.UserPriors[u], fit, full.Model, collaborativeScale: full.TenantCollaborativeScale).Mean;
                 foreach (var o in observations.Where((_, i) => i % 2 == fold))
                 {
                     int d = o.ContentLength!.Value;

@@ -9,12 +9,15 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="Counts">Members per prototype as of the pass.</param>
 /// <param name="Slots">Prototype grains that may hold members (the most prototypes any directory had; 0 in directories
 /// stored before it existed: read as the number of centroids).</param>
+/// <param name="CollaborativeScale">The tenant's prior scale for its users' collaborative stage (Core's
+/// CollaborativeScale.Tenant over the members' criteria), or null before any member reported criteria.</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.PrototypeDirectory")]
 public sealed record PrototypeDirectory(
     [property: Id(0)] long Version,
     [property: Id(1)] IReadOnlyList<float[]> Centroids,
     [property: Id(2)] IReadOnlyList<long> Counts,
-    [property: Id(3)] int Slots = 0)
+    [property: Id(3)] int Slots = 0,
+    [property: Id(4)] double? CollaborativeScale = null)
 {
     /// <summary>Prototype indices that may hold members: 0 … this − 1 (at least one, prototype 0 of version 0).</summary>
     public int EffectiveSlots => Math.Max(1, Math.Max(Slots, Centroids.Count));

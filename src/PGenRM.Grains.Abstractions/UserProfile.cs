@@ -8,9 +8,11 @@ namespace PGenRM.Grains.Abstractions;
 /// <param name="HasStatedPreference">Whether a stated preference is set.</param>
 /// <param name="IsColdStart">Whether the scheme is still the prior's.</param>
 /// <param name="PriorScale">Prior strength chosen by evidence.</param>
-/// <param name="Scheme">Posterior mean θ = [w; p].</param>
+/// <param name="Scheme">Posterior mean θ = [w; p; δ].</param>
 /// <param name="Prototype">The user's prototype, or null before clustering.</param>
 /// <param name="ModelVersion">Encoder, feature layout and model the scheme belongs to.</param>
+/// <param name="CollaborativeScale">The tenant's prior scale the scheme's collaborative part (p, δ) was fitted at, or
+/// null while the tenant has none (the user's own choice by evidence).</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.UserProfile")]
 public sealed record UserProfile(
     [property: Id(0)] string UserKey,
@@ -22,4 +24,5 @@ public sealed record UserProfile(
     [property: Id(6)] double PriorScale,
     [property: Id(7)] double[] Scheme,
     [property: Id(8)] int? Prototype,
-    [property: Id(9)] string? ModelVersion);
+    [property: Id(9)] string? ModelVersion,
+    [property: Id(10)] double? CollaborativeScale = null);

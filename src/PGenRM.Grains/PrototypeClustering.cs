@@ -15,6 +15,8 @@ namespace PGenRM.Grains;
 /// adjusted Rand index of −0.07). Online additions: each reservoir sample stands for members / samples users (its weight
 /// in the means and the counts, so a big prototype is not under-counted), the current centroids are a warm start, and
 /// the new prototypes are numbered to match the old ones so that users whose cluster did not change do not move.
+/// The same pass sums the sampled members' collaborative criteria into the tenant's collaborative scale
+/// (<see cref="CollaborativeScale.Tenant"/>, the rule the trainer uses), published with the centroids.
 /// </summary>
 internal static class PrototypeClustering
 {
@@ -27,10 +29,13 @@ internal static class PrototypeClustering
     /// <param name="k">Prototypes wanted (capped by the points).</param>
     /// <param name="version">Version of the result.</param>
     /// <param name="seed">Seed of the k-means++ initialisation.</param>
-    public static PrototypeDirectory? Run(IReadOnlyList<(long Members, IReadOnlyList<MemberSnapshot> Reservoir)> samples, IReadOnlyList<float[]> previous, int k, long version, int seed)
+    /// <param name="scaleGrid">The model's prior-scale grid, over which members report their collaborative criteria.</param>
+    public static PrototypeDirectory? Run(
+        IReadOnlyList<(long Members, IReadOnlyList<MemberSnapshot> Reservoir)> samples, IReadOnlyList<float[]> previous, int k, long version, int seed, IReadOnlyList<double> scaleGrid)
     {
         var points = new List<double[]>();
         var weights = new List<double>();
+        var criteria = new List<(IReadOnlyList<float>, double)>();
         double idleWeight = 0;
         foreach (var (members, reservoir) in samples)
         {
@@ -42,6 +47,11 @@ internal static class PrototypeClustering
             double weight = Math.Max(1.0, (double)members / reservoir.Count);
             foreach (var member in reservoir)
             {
+                if (member.CollaborativeCriteria is { Length: > 0 } c)
+                {
+                    criteria.Add((c, weight));
+                }
+
                 if (TensorPrimitives.Norm(member.Scheme) > 0)
                 {
                     points.Add(Array.ConvertAll(member.Scheme, x => (double)x));
@@ -100,7 +110,8 @@ internal static class PrototypeClustering
             counts[order[c]] = (long)Math.Round(mass[c]);
         }
 
-        return new PrototypeDirectory(version, finalCentroids, counts);
+        // The tenant's collaborative scale from the same sample, each snapshot standing for members / samples users.
+        return new PrototypeDirectory(version, finalCentroids, counts, 0, CollaborativeScale.Tenant(scaleGrid, criteria));
     }
 
     /// <summary>

@@ -16,7 +16,7 @@ namespace PGenRM.Grains;
 internal sealed class PrototypeMembers
 {
     /// <summary>The layout version <see cref="PrototypeState.Format"/> holds for this layout.</summary>
-    public const int Format = 2;
+    public const int Format = 3;
 
     /// <summary>Reservoir capacity: the sample neighbour search and re-clustering see.</summary>
     public const int ReservoirCapacity = 256;
@@ -26,6 +26,9 @@ internal sealed class PrototypeMembers
 
     /// <summary>Length of the judgment sketch a snapshot may carry (or none).</summary>
     public const int SketchLength = Core.Model.JudgmentSketch.DefaultLength;
+
+    /// <summary>Most collaborative criteria a snapshot may carry (one per prior scale of the model's grid).</summary>
+    public const int CriteriaCapacity = 16;
 
     /// <summary>Bytes reserved per user key in a slot: the longest key "{tenant}/{user}" in UTF-8.</summary>
     public const int KeyBytes = GrainKeys.MaxTenantLength + 1 + (3 * GrainKeys.MaxEntityLength);
@@ -180,6 +183,11 @@ internal sealed class PrototypeMembers
                 return $"The snapshot's sketch must be empty or {SketchLength} finite values.";
             }
 
+            if (snapshot.CollaborativeCriteria is { } criteria && (criteria.Length > CriteriaCapacity || !AllFinite(criteria)))
+            {
+                return $"The snapshot's collaborative criteria must be at most {CriteriaCapacity} finite values.";
+            }
+
             if (snapshot.PairCount < 0 || snapshot.Sequence < 0)
             {
                 return "The snapshot's PairCount and Sequence must not be negative.";
@@ -213,7 +221,9 @@ internal sealed class PrototypeMembers
 
     /// <summary>The reservoir's snapshots, in slot order.</summary>
     public IReadOnlyList<MemberSnapshot> Reservoir() =>
-        _slots.Where(s => s is not null).Select(s => new MemberSnapshot(s!.UserKey, (float[])s.Scheme.Clone(), (float[])s.Key.Clone(), s.PairCount, s.Sequence)).ToList();
+        _slots.Where(s => s is not null)
+            .Select(s => new MemberSnapshot(s!.UserKey, (float[])s.Scheme.Clone(), (float[])s.Key.Clone(), s.PairCount, s.Sequence, (float[])s.Criteria.Clone()))
+            .ToList();
 
     /// <summary>The packed, fixed-size layout (its length depends only on <see cref="Dimension"/>).</summary>
     public byte[] Pack()
@@ -266,6 +276,12 @@ internal sealed class PrototypeMembers
             {
                 w.Single(slot is not null && slot.Key.Length > 0 ? slot.Key[i] : 0);
             }
+
+            w.Int16((short)(slot?.Criteria.Length ?? 0));
+            for (int i = 0; i < CriteriaCapacity; i++)
+            {
+                w.Single(slot is not null && i < slot.Criteria.Length ? slot.Criteria[i] : 0);
+            }
         }
 
         return bytes;
@@ -274,7 +290,7 @@ internal sealed class PrototypeMembers
     /// <summary>Bytes of <see cref="Pack"/>'s layout for schemes of <paramref name="dimension"/> values.</summary>
     public static int PackedLength(int dimension) =>
         (5 * 4) + (7 * 8) + 8 + (dimension * 8) + 4 + (RecentReportCapacity * 8)
-        + (ReservoirCapacity * (2 + KeyBytes + 8 + 4 + 2 + (dimension * 4) + (SketchLength * 4)));
+        + (ReservoirCapacity * (2 + KeyBytes + 8 + 4 + 2 + (dimension * 4) + (SketchLength * 4) + 2 + (CriteriaCapacity * 4)));
 
     /// <summary>
     /// The statistics <paramref name="state"/> holds for prototype <paramref name="key"/>; empty ones of
@@ -359,9 +375,20 @@ internal sealed class PrototypeMembers
                 }
             }
 
+            int criteriaLength = r.Int16();
+            var criteria = new float[Math.Clamp(criteriaLength, 0, CriteriaCapacity)];
+            for (int i = 0; i < CriteriaCapacity; i++)
+            {
+                float x = r.Single();
+                if (i < criteria.Length)
+                {
+                    criteria[i] = x;
+                }
+            }
+
             if (keyLength > 0)
             {
-                members._slots[s] = new Slot(userKey, scheme, sketchValues, pairs, sequence);
+                members._slots[s] = new Slot(userKey, scheme, sketchValues, pairs, sequence, criteria);
                 members._slotOf[userKey] = s;
             }
         }
@@ -396,7 +423,9 @@ internal sealed class PrototypeMembers
     /// </summary>
     private void Sample(MemberSnapshot snapshot, bool isNew)
     {
-        var slot = new Slot(snapshot.UserKey, (float[])snapshot.Scheme.Clone(), (float[])snapshot.Sketch.Clone(), snapshot.PairCount, snapshot.Sequence);
+        var slot = new Slot(
+            snapshot.UserKey, (float[])snapshot.Scheme.Clone(), (float[])snapshot.Sketch.Clone(), snapshot.PairCount, snapshot.Sequence,
+            (float[]?)snapshot.CollaborativeCriteria?.Clone() ?? []);
         if (_slotOf.TryGetValue(snapshot.UserKey, out int at))
         {
             if (_slots[at]!.Sequence <= snapshot.Sequence)
@@ -460,7 +489,7 @@ internal sealed class PrototypeMembers
         return true;
     }
 
-    private sealed record Slot(string UserKey, float[] Scheme, float[] Key, int PairCount, long Sequence);
+    private sealed record Slot(string UserKey, float[] Scheme, float[] Key, int PairCount, long Sequence, float[] Criteria);
 
     private ref struct Writer(Span<byte> bytes)
     {

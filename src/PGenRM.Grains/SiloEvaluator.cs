@@ -33,6 +33,9 @@ public sealed partial class SiloEvaluator
         _logger = logger;
     }
 
+    /// <summary>The model options the silo's evaluator is built with (known before it is built).</summary>
+    public HybridModelOptions Model => _model;
+
     /// <summary>Test-time scaling used when user grains score candidates.</summary>
     public ScalingOptions Scaling { get; }
 

@@ -152,7 +152,7 @@ public sealed partial class TenantGrain(
                 await gate(tenant, CancellationToken.None);
             }
 
-            var directory = await Task.Run(() => PrototypeClustering.Run(samples, previous, k, version, PrototypeClustering.Seed(tenant, version)));
+            var directory = await Task.Run(() => PrototypeClustering.Run(samples, previous, k, version, PrototypeClustering.Seed(tenant, version), evaluators.Model.PriorScaleGrid));
             if (directory is null)
             {
                 LogPassSkipped(tenant, trigger);
@@ -298,7 +298,7 @@ public sealed partial class TenantGrain(
     private PrototypeDirectory Directory()
     {
         var s = state.State;
-        return new PrototypeDirectory(s.CentroidVersion, s.Centroids.ToList(), s.Counts.ToList(), s.PrototypeSlots);
+        return new PrototypeDirectory(s.CentroidVersion, s.Centroids.ToList(), s.Counts.ToList(), s.PrototypeSlots, s.CollaborativeScale);
     }
 
     private TenantInfo Info()

@@ -37,4 +37,7 @@ public sealed class TenantState
 
     /// <summary>Joins + leaves the prototypes had counted when the last pass read them (the timer re-clusters only after more).</summary>
     [Id(9)] public long ChurnAtLastPass { get; set; }
+
+    /// <summary>The tenant's prior scale for its users' collaborative stage as of the last pass (null: none yet).</summary>
+    [Id(10)] public double? CollaborativeScale { get; set; }
 }

@@ -85,6 +85,7 @@ internal static class TenantWrites
             s.CentroidVersion = directory.Version;
             s.Centroids = directory.Centroids.ToList();
             s.Counts = directory.Counts.ToList();
+            s.CollaborativeScale = directory.CollaborativeScale;
             s.PrototypeSlots = Math.Max(Math.Max(s.PrototypeSlots, slots), directory.Centroids.Count);
             s.LastReclusterAt = at;
             s.ChurnAtLastPass = churn;

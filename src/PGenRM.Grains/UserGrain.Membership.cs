@@ -53,6 +53,16 @@ public sealed partial class UserGrain
         StoredOutbox();
     }
 
+    /// <summary>
+    /// Takes a directory as the one in force: its centroids are the priors, its collaborative scale the model's from the
+    /// next fit on (a new version comes with new centroids, whose SetPrior refits).
+    /// </summary>
+    private void UseDirectory(PrototypeDirectory directory)
+    {
+        _directory = directory;
+        _model.TenantCollaborativeScale = directory.CollaborativeScale;
+    }
+
     /// <summary>The tenant's population scheme (Σθ / count over its prototypes) through the silo cache, if it fits this model.</summary>
     private async Task<float[]?> PopulationAsync(PrototypeDirectory directory, CancellationToken cancellationToken)
     {
@@ -99,7 +109,7 @@ public sealed partial class UserGrain
     {
         var latest = await DirectoryAsync(cancellationToken);
         bool changed = latest.Version != _directory.Version;
-        _directory = latest;
+        UseDirectory(latest);
         if (state.State.Prototype is null)
         {
             var population = await PopulationAsync(latest, cancellationToken);
@@ -143,7 +153,7 @@ public sealed partial class UserGrain
         }
         else
         {
-            var probe = new UserModel(MembershipPrior(state.State), _evaluator.Model);
+            var probe = new UserModel(MembershipPrior(state.State), _evaluator.Model, _directory.CollaborativeScale);
             probe.Restore(pairs, _model.Folded, statedNow);
             _placement = UserMembership.Place(_directory, Floats(probe.Scheme), _key);
         }
@@ -171,7 +181,7 @@ public sealed partial class UserGrain
 
         try
         {
-            _directory = await DirectoryAsync(cancellationToken);
+            UseDirectory(await DirectoryAsync(cancellationToken));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -288,7 +298,8 @@ public sealed partial class UserGrain
 
     /// <summary>The member as the reservoir samples it: the reported contribution and the current judgment sketch.</summary>
     private MemberSnapshot Snapshot(PendingReport report) =>
-        new(_key, state.State.ReportedScheme.Length > 0 ? (float[])state.State.ReportedScheme.Clone() : FloatBytes.Unpack(report.SchemeDelta), SketchFloats(), state.State.ReportedPairs, report.Sequence);
+        new(_key, state.State.ReportedScheme.Length > 0 ? (float[])state.State.ReportedScheme.Clone() : FloatBytes.Unpack(report.SchemeDelta), SketchFloats(), state.State.ReportedPairs, report.Sequence,
+            (float[])_model.CollaborativeCriteria.Clone());
 
     /// <inheritdoc />
     public async Task FlushReportsAsync(CancellationToken cancellationToken = default)

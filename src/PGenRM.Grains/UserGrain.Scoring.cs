@@ -35,7 +35,8 @@ public sealed partial class UserGrain
         // The same call CompactEvaluator.Evaluate(UserModel, ...) makes, so the worker and the library get the same schemes.
         var scaling = evaluators.Scaling with { M = request.M };
         var schemes = TestTimeScaler.IndividualSchemes(
-            _model.Scheme, _model.Prior, _model.Scale, _model.HistoryEntries(), request.QueryEmbedding, scaling, _evaluator.Model, request.SeedKey);
+            _model.Scheme, _model.Prior, _model.Scale, _model.HistoryEntries(), request.QueryEmbedding, scaling, _evaluator.Model, request.SeedKey,
+            _model.TenantCollaborativeScale);
         var s = state.State;
         return new UserSchemes(
             schemes.Select(x => (double[])x.Clone()).ToList(),

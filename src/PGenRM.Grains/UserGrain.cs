@@ -234,7 +234,7 @@ public sealed partial class UserGrain(
         _historyEntries.Clear();
         _checkpointed = 0;
         _sketch = [];
-        _model = new UserModel(MembershipPrior(state.State), _evaluator.Model);
+        _model = new UserModel(MembershipPrior(state.State), _evaluator.Model, _directory.CollaborativeScale);
         LogUserDeleted(_key);
     }
 
@@ -360,7 +360,7 @@ public sealed partial class UserGrain(
         }
 
         var prior = MembershipPrior(s);
-        _model = new UserModel(prior, _evaluator.Model);
+        _model = new UserModel(prior, _evaluator.Model, _directory.CollaborativeScale);
         _sketch = Array.ConvertAll(s.JudgmentSketch, x => (double)x);
         if (history.Count > 0 || s.FoldedCount > 0 || s.StatedPreference is not null)
         {
@@ -552,7 +552,8 @@ public sealed partial class UserGrain(
             _model.Scale,
             (double[])_model.Scheme.Clone(),
             s.Prototype,
-            _evaluator.ModelVersion);
+            _evaluator.ModelVersion,
+            _model.FittedCollaborativeScale);
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Feedback {FeedbackId} already applied to {UserKey}; ignored")]

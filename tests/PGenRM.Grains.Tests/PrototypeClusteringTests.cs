@@ -18,7 +18,7 @@ public sealed class PrototypeClusteringTests
         var (samples, labels, points) = Planted(random);
 
         var clock = Stopwatch.StartNew();
-        var first = PrototypeClustering.Run(samples, [], Clusters, 1, 42)!;
+        var first = PrototypeClustering.Run(samples, [], Clusters, 1, 42, new HybridModelOptions().PriorScaleGrid)!;
         clock.Stop();
         double ari = ClusteringMetrics.AdjustedRandIndex(labels, Assign(points, first.Centroids));
         TestContext.Current.TestOutputHelper?.WriteLine(
@@ -30,7 +30,7 @@ public sealed class PrototypeClusteringTests
 
         // The next pass over a reshuffled sample starts from these centroids and keeps every cluster's index.
         var (again, _, _) = Planted(new Random(4));
-        var second = PrototypeClustering.Run(again, first.Centroids, Clusters, 2, 43)!;
+        var second = PrototypeClustering.Run(again, first.Centroids, Clusters, 2, 43, new HybridModelOptions().PriorScaleGrid)!;
         for (int c = 0; c < Clusters; c++)
         {
             Assert.True(TensorPrimitives.CosineSimilarity(first.Centroids[c], second.Centroids[c]) > 0.9, $"prototype {c} changed meaning between passes");
@@ -41,12 +41,12 @@ public sealed class PrototypeClusteringTests
     public void Run_RenumbersAFreshFitToMatchThePreviousCentroids()
     {
         var (samples, _, _) = Planted(new Random(5));
-        var truth = PrototypeClustering.Run(samples, [], Clusters, 1, 1)!;
+        var truth = PrototypeClustering.Run(samples, [], Clusters, 1, 1, new HybridModelOptions().PriorScaleGrid)!;
 
         // Previous centroids in another order (as a fresh fit might number them): the result follows the previous order.
         var previous = truth.Centroids.Reverse().ToList();
         var shifted = previous.Select(c => c.Select(x => x + 0.05f).ToArray()).ToList();
-        var result = PrototypeClustering.Run(samples, shifted.Take(Clusters - 1).ToList(), Clusters, 2, 9)!;
+        var result = PrototypeClustering.Run(samples, shifted.Take(Clusters - 1).ToList(), Clusters, 2, 9, new HybridModelOptions().PriorScaleGrid)!;
         for (int c = 0; c < Clusters - 1; c++)
         {
             Assert.True(TensorPrimitives.CosineSimilarity(previous[c], result.Centroids[c]) > 0.9, $"prototype {c} was renumbered");
@@ -57,8 +57,36 @@ public sealed class PrototypeClusteringTests
     public void Run_ReturnsNull_WhenNoMemberHasLearnedAnything()
     {
         var idle = new MemberSnapshot("t/u", new float[Dimension], [], 0, 1);
-        Assert.Null(PrototypeClustering.Run([(1, [idle])], [], 2, 1, 1));
-        Assert.Null(PrototypeClustering.Run([(0, [])], [], 2, 1, 1));
+        Assert.Null(PrototypeClustering.Run([(1, [idle])], [], 2, 1, 1, new HybridModelOptions().PriorScaleGrid));
+        Assert.Null(PrototypeClustering.Run([(0, [])], [], 2, 1, 1, new HybridModelOptions().PriorScaleGrid));
+    }
+
+    [Fact]
+    public void Run_SumsTheMembersCollaborativeCriteria_EachSampleWeightedByTheMembersItStandsFor()
+    {
+        // arrange: prototype A has 100 members sampled by two snapshots preferring the strongest scale by 1; prototype B
+        // two members preferring the weakest by 10. Counted per snapshot the weakest would win (−2 against −20); counted
+        // per member (A's samples stand for 50 each) the strongest does (−20 against −100). A third, idle member has none.
+        var grid = new HybridModelOptions().PriorScaleGrid;
+        int strongest = grid.ToList().IndexOf(grid.Max()), weakest = grid.ToList().IndexOf(grid.Min());
+        float[] preferStrongest = Enumerable.Repeat(-1f, grid.Count).ToArray();
+        preferStrongest[strongest] = 0;
+        float[] preferWeakest = Enumerable.Repeat(-10f, grid.Count).ToArray();
+        preferWeakest[weakest] = 0;
+        var random = new Random(8);
+        MemberSnapshot Member(string user, float[] criteria) => new($"t/{user}", Vector(random, 1.0, Dimension), [], 5, 1, criteria);
+        IReadOnlyList<MemberSnapshot> a = [Member("a1", preferStrongest), Member("a2", preferStrongest), Member("a3", [])];
+        IReadOnlyList<MemberSnapshot> b = [Member("b1", preferWeakest), Member("b2", preferWeakest)];
+
+        // act
+        var weighted = PrototypeClustering.Run([(150, a), (2, b)], [], 2, 1, 3, grid)!;
+        var perSnapshot = PrototypeClustering.Run([(3, a), (2, b)], [], 2, 1, 3, grid)!;
+        var none = PrototypeClustering.Run([(3, [Member("c1", []), Member("c2", [])])], [], 2, 1, 3, grid)!;
+
+        // assert
+        Assert.Equal(grid.Max(), weighted.CollaborativeScale);
+        Assert.Equal(grid.Min(), perSnapshot.CollaborativeScale);
+        Assert.Null(none.CollaborativeScale);
     }
 
     [Fact]
@@ -84,7 +112,7 @@ public sealed class PrototypeClusteringTests
 
         // act: the grains' pass and the rule HybridTrainer runs (PrototypeShrinkage.Fit), at the grains' settings: directions
         // from the zero-mean tenant prior, no shrinkage (see PrototypeClustering)
-        var directory = PrototypeClustering.Run([(reservoir.Count, reservoir)], [], 3, 1, 7)!;
+        var directory = PrototypeClustering.Run([(reservoir.Count, reservoir)], [], 3, 1, 7, new HybridModelOptions().PriorScaleGrid)!;
         var core = PrototypeShrinkage.Fit(new double[d], schemes, null, 3, 7, shrink: false);
 
         // assert: the same centroids (to float precision) and member counts, and the planted prototypes found

@@ -85,6 +85,9 @@ public sealed class PrototypeMembersTests
 
         var loaded = PrototypeMembers.Load(storage.Deserialize<PrototypeState>(new BinaryData(largeBytes))!, true, Key, Dimension);
         Assert.Equal(large.Pack(), loaded.Pack());
+        Assert.Equal(large.Reservoir().Select(m => m.CollaborativeCriteria), loaded.Reservoir().Select(m => m.CollaborativeCriteria));
+        Assert.Contains(loaded.Reservoir(), m => m.CollaborativeCriteria is { Length: 9 });
+        Assert.Contains(loaded.Reservoir(), m => m.CollaborativeCriteria is { Length: 0 });
         Assert.Equal(10_000, loaded.Count);
         Assert.Equal(PrototypeMembers.ReservoirCapacity, loaded.Sampled);
         Assert.True(loaded.Seen(10_000) && !loaded.Seen(1)); // the last 1,024 ids only
@@ -116,6 +119,9 @@ public sealed class PrototypeMembersTests
         Assert.Contains("scheme delta", members.Validate(ok with { SchemeDelta = new float[Dimension - 1] }, "t"), StringComparison.Ordinal);
         Assert.Contains("snapshot", members.Validate(ok with { CountDelta = -1 }, "t"), StringComparison.Ordinal);
         Assert.Contains("sketch", members.Validate(ok with { Snapshot = ok.Snapshot! with { Sketch = [1, 2] } }, "t"), StringComparison.Ordinal);
+        Assert.Contains("collaborative criteria", members.Validate(ok with { Snapshot = ok.Snapshot! with { CollaborativeCriteria = [-1, float.NaN] } }, "t"), StringComparison.Ordinal);
+        Assert.Contains("collaborative criteria", members.Validate(ok with { Snapshot = ok.Snapshot! with { CollaborativeCriteria = new float[PrototypeMembers.CriteriaCapacity + 1] } }, "t"), StringComparison.Ordinal);
+        Assert.Null(members.Validate(ok with { Snapshot = ok.Snapshot! with { CollaborativeCriteria = new float[9] } }, "t"));
     }
 
     /// <summary>Asserts the running sums equal the sums over <paramref name="held"/> (float tolerance) and the count is exact.</summary>
@@ -138,7 +144,10 @@ public sealed class PrototypeMembersTests
         for (int u = 1; u <= count; u++)
         {
             // Keys of the longest length a tenant "t" allows, so that 10 members cannot be smaller by shorter keys.
-            Assert.True(members.Apply(Join($"t/{u.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)}{new string('x', 250)}", Vector(random), u, u)));
+            // Every other member reports its collaborative criteria (nine scales), the rest none yet.
+            var join = Join($"t/{u.ToString("D6", System.Globalization.CultureInfo.InvariantCulture)}{new string('x', 250)}", Vector(random), u, u);
+            float[] criteria = u % 2 == 0 ? [] : Enumerable.Range(0, 9).Select(_ => (float)(-100 * random.NextDouble())).ToArray();
+            Assert.True(members.Apply(join with { Snapshot = join.Snapshot! with { CollaborativeCriteria = criteria } }));
         }
 
         return members;

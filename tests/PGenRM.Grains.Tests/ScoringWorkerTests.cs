@@ -254,6 +254,75 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         Assert.Equal([(1, 0), (1, 0)], preferred);
     }
 
+    /// <summary>
+    /// The tenant's collaborative scale end to end: users report their collaborative criteria in their member snapshots
+    /// (stored in the prototype's packed reservoir), the re-clustering pass sums them into the directory
+    /// (CollaborativeScale.Tenant, each sample weighted by the members it stands for), and a user's next fit holds its
+    /// collaborative stage at that scale (the profile says which).
+    /// </summary>
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Recluster_SumsTheUsersCollaborativeCriteriaIntoTheTenantsScale_AndTheNextFitIsHeldThere()
+    {
+        var token = TestContext.Current.CancellationToken;
+        string tenant = await Tenants.CreateAsync(fixture.Client, new TenantSettings(N: 0), token);
+        var tenantGrain = fixture.Client.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant));
+        var prototype = fixture.Client.GetGrain<IPrototypeGrain>(GrainKeys.Prototype(tenant, 0));
+        FeedbackItem Choice(string id, int i, bool crowdSide)
+        {
+            var pair = Pair(tenant, i);
+            bool conciseWins = (i % 2 == 0) == crowdSide;
+            return pair with { FeedbackId = id, Chosen = conciseWins ? pair.Chosen : pair.Rejected, Rejected = conciseWins ? pair.Rejected : pair.Chosen };
+        }
+
+        // arrange: "a" judges eight pairs first; then b and c judge them its way and y, z against it, so their pairs'
+        // items were judged by someone else and their collaborative stage runs
+        var a = fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, "a"));
+        for (int i = 0; i < 8; i++)
+        {
+            await a.ApplyFeedbackAsync(Choice($"a-{i}", i, crowdSide: true), token);
+        }
+
+        await fixture.FlushDerivedAsync(token);
+        var judges = new[] { ("b", true), ("c", true), ("y", false), ("z", false) }
+            .Select(j => (Grain: fixture.Client.GetGrain<IUserGrain>(GrainKeys.User(tenant, j.Item1)), Crowd: j.Item2)).ToList();
+        foreach (var (grain, crowd) in judges)
+        {
+            for (int i = 0; i < 8; i++)
+            {
+                await grain.ApplyFeedbackAsync(Choice($"{grain.GetPrimaryKeyString()}-{i}", i, crowd), token);
+            }
+        }
+
+        foreach (var grain in judges.Select(j => j.Grain).Append(a))
+        {
+            await grain.FlushReportsAsync(token);
+        }
+
+        var (evaluator, _) = await EvaluatorAsync();
+        var grid = evaluator.Model.PriorScaleGrid;
+        var summary = await prototype.GetSummaryAsync(token);
+        await fixture.Cluster.DeactivateAsync(prototype); // the criteria are read back from the stored reservoir
+        var reservoir = (await prototype.GetReservoirAsync(token)).Members;
+        double weight = Math.Max(1.0, (double)summary.Members / reservoir.Count);
+        double? expected = CollaborativeScale.Tenant(grid, reservoir.Select(m => ((IReadOnlyList<float>)(m.CollaborativeCriteria ?? []), weight)));
+
+        // act
+        var directory = await tenantGrain.ReclusterAsync(token);
+        fixture.InvalidateTenantCaches(tenant);
+        var z = judges[^1].Grain;
+        await z.ApplyFeedbackAsync(Choice("z-8", 8, crowdSide: false), token);
+
+        // assert: the four later judges reported criteria over the whole grid; the directory holds their weighted choice
+        // and keeps it once stored; z's next fit was held at it
+        Assert.Equal(5, summary.Members);
+        Assert.Equal(4, reservoir.Count(m => m.CollaborativeCriteria is { Length: var n } && n == grid.Count));
+        Assert.NotNull(expected);
+        Assert.Equal(expected, directory.CollaborativeScale);
+        await fixture.Cluster.DeactivateAsync(tenantGrain);
+        Assert.Equal(expected, (await tenantGrain.GetDirectoryAsync(token)).CollaborativeScale);
+        Assert.Equal(expected, (await z.GetProfileAsync(token)).CollaborativeScale);
+    }
+
     [Fact(Timeout = TestTimeouts.Cluster)]
     public async Task Score_ColdStartUser_IsScoredFromThePopulationSchemeAndSaysSo()
     {

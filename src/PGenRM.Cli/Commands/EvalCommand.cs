@@ -84,6 +84,10 @@ internal static class EvalCommand
         {
             Description = "Override the base prior precision of a user's weight δ on item strength (HybridModelOptions.StrengthWeightPrecision; development runs, 1e12 pins δ at 0).",
         };
+        var ownCollaborativeScale = new Option<bool>("--own-collaborative-scale")
+        {
+            Description = "Each user chooses its collaborative stage's prior scale by its own evidence, as before session 7, instead of the tenant's (TrainerOptions.TenantCollaborativeScale = false; development ablation).",
+        };
         var split = new Option<string>("--split")
         {
             Description = "seeded (the protocols' seeded splits) or file (the dataset's own split column: train / test rows).",
@@ -105,6 +109,7 @@ internal static class EvalCommand
             datasets, protocols, seeds, output, data, prbPath, polisConversations, quick, firstSeed, judgmentWeight, noJudges, prototypesOption, factors, rounds, neighbourKey, criterion,
             backend, endpoint, model, maxPairs, judgeM, judgeN, split, maxTrain, maxTest, unseenShare, strict, embedding, embeddingScale, priorGrid, noIndividual, factorPriorScale, strengthPrecision, tenantProjection, cache, jointFit, noShrinkage, clusterOnScheme, weighting,
             agreementPrior, agreementPriorGrid, blendProbe, agreementTarget, agreementTargetGrid, shrinkageRule, statedWeight, strengthWeightPrecision,
+            ownCollaborativeScale,
         };
         command.SetAction((parse, cancellationToken) => parse.GetValue(backend) == "compact" ? RunAsync(
             parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(output)!,
@@ -116,7 +121,7 @@ internal static class EvalCommand
                 parse.GetValue(factorPriorScale), parse.GetValue(strengthPrecision), parse.GetValue(tenantProjection), parse.GetValue(cache), parse.GetValue(jointFit), parse.GetValue(noShrinkage), parse.GetValue(clusterOnScheme),
                 parse.GetValue(weighting), parse.GetValue(agreementPrior), parse.GetValue(agreementPriorGrid), parse.GetValue(blendProbe),
                 parse.GetValue(agreementTarget), parse.GetValue(agreementTargetGrid), parse.GetValue(shrinkageRule), parse.GetValue(statedWeight),
-                parse.GetValue(strengthWeightPrecision)),
+                parse.GetValue(strengthWeightPrecision), parse.GetValue(ownCollaborativeScale)),
             cancellationToken)
             : RunLlmAsync(
                 parse.GetValue(backend)!, parse.GetValue(datasets)!, parse.GetValue(protocols)!, parse.GetValue(seeds), parse.GetValue(firstSeed),
@@ -218,7 +223,7 @@ internal static class EvalCommand
         bool TenantProjection = false, string? Cache = null, bool JointFit = false, bool NoShrinkage = false, bool ClusterOnScheme = false,
         NeighbourWeighting? Weighting = null, double? AgreementPrior = null, double[]? AgreementPriorGrid = null, bool BlendProbe = false,
         AgreementTarget? AgreementTarget = null, AgreementTarget[]? AgreementTargetGrid = null, PrototypeShrinkageRule? ShrinkageRule = null, double? StatedPreferenceWeight = null,
-        double? StrengthWeightPrecision = null);
+        double? StrengthWeightPrecision = null, bool OwnCollaborativeScale = false);
 
     private static async Task<int> RunAsync(
         string[] datasetNames, string protocol, int seedCount, string output, string? dataFolder, string? prbPath,
@@ -306,6 +311,7 @@ internal static class EvalCommand
                 NeighbourKey = neighbourKey ?? settings.Trainer.NeighbourKey,
                 ShrinkPrototypes = !modelArguments.NoShrinkage,
                 ShrinkageRule = modelArguments.ShrinkageRule ?? settings.Trainer.ShrinkageRule,
+                TenantCollaborativeScale = !modelArguments.OwnCollaborativeScale && settings.Trainer.TenantCollaborativeScale,
                 ClusterOnContent = !modelArguments.ClusterOnScheme,
             },
         };

@@ -135,7 +135,7 @@ public sealed class CompactEvaluator
         ArgumentNullException.ThrowIfNull(query);
         ArgumentNullException.ThrowIfNull(scaling);
         scaling.Validate();
-        var schemes = TestTimeScaler.IndividualSchemes(user.Scheme, user.Prior, user.Scale, user.HistoryEntries(), query.Embedding, scaling, Model, seedKey);
+        var schemes = TestTimeScaler.IndividualSchemes(user.Scheme, user.Prior, user.Scale, user.HistoryEntries(), query.Embedding, scaling, Model, seedKey, user.TenantCollaborativeScale);
         return Evaluate(user.Scheme, schemes, user.IsColdStart, query, items, neighbours, null, scaling);
     }
 

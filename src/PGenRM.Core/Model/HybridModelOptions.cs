@@ -44,8 +44,9 @@ public sealed record HybridModelOptions
     public double ItemFactorPriorScale { get; init; } = 1.0;
 
     /// <summary>
-    /// Candidate prior strengths for a user; the one with the largest Laplace evidence wins (empirical Bayes
-    /// per user), so users with a distinct taste get a weak prior and users who match their prototype a strong one.
+    /// Candidate prior strengths for a user; for the content weights the one with the largest Laplace evidence wins
+    /// (empirical Bayes per user), so users with a distinct taste get a weak prior and users who match their prototype a
+    /// strong one; for the collaborative part the tenant's choice over the same grid (<see cref="CollaborativeScale"/>).
     /// The grid spans 1/64 to 1024 (factors of 4): at the old floor of 1/4 a user with a strong taste on weak features
     /// was held back, and the old ceiling of 256 was where most users ended (PriorStrengthTests plants both cases).
     /// </summary>

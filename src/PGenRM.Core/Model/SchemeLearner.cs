@@ -13,15 +13,19 @@ public static class SchemeLearner
     /// approximate leave-one-out likelihood. Users with a distinct, consistent taste get a weak prior, users whose pairs
     /// their prior already explains a strong one; ties go to the stronger prior. Then, when the pairs carry a
     /// collaborative block (<see cref="LogisticObservation.ContentLength"/>), the user factor p and the strength weight δ are fitted on the residual
-    /// (offset Δb + w·Δx) at that scale, each pair weighted by <see cref="LogisticObservation.CollaborativeWeight"/>
-    /// (see <see cref="FitCollaborativeOnResidual"/>). With no observations the prior itself is returned at the strongest scale.
+    /// (offset Δb + w·Δx), each pair weighted by <see cref="LogisticObservation.CollaborativeWeight"/>, at the tenant's
+    /// scale <paramref name="collaborativeScale"/> when given (<see cref="CollaborativeScale.Tenant"/>), else at the
+    /// user's own choice from the grid (see <see cref="FitCollaborativeOnResidual"/>); <paramref name="collaborativeCriteria"/>
+    /// receives that stage's criterion at every grid scale. With no observations the prior itself is returned at the strongest scale.
     /// </summary>
     public static LaplacePosterior FitUser(
         DiagonalGaussian prior,
         IReadOnlyList<LogisticObservation> observations,
         HybridModelOptions options,
         FoldedEvidence? folded = null,
-        double[]? start = null)
+        double[]? start = null,
+        double? collaborativeScale = null,
+        IDictionary<double, double>? collaborativeCriteria = null)
     {
         ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(observations);
@@ -49,7 +53,9 @@ public static class SchemeLearner
 
         best!.Settle();
         content.ReleaseCaches();
-        return split is { } contentLength ? FitCollaborativeOnResidual(prior, best, observations, contentLength, options, folded, start) : best;
+        return split is { } contentLength
+            ? FitCollaborativeOnResidual(prior, best, observations, contentLength, options, folded, start, collaborativeScale, collaborativeCriteria)
+            : best;
     }
 
     private static double Criterion(LaplacePosterior fit, HybridModelOptions options) =>
@@ -66,7 +72,9 @@ public static class SchemeLearner
         IReadOnlyList<LogisticObservation> observations,
         HybridModelOptions options,
         double[]? start = null,
-        FoldedEvidence? folded = null)
+        FoldedEvidence? folded = null,
+        double? collaborativeScale = null,
+        IDictionary<double, double>? collaborativeCriteria = null)
     {
         ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(observations);
@@ -85,13 +93,14 @@ public static class SchemeLearner
         var content = BayesianLogistic.Fit(prior, scale, data, folded, start, options.NewtonIterations);
         content.Settle();
         data.ReleaseCaches();
-        return FitCollaborativeOnResidual(prior, content, observations, d, options, folded, start);
+        return FitCollaborativeOnResidual(prior, content, observations, d, options, folded, start, collaborativeScale, collaborativeCriteria);
     }
 
     /// <summary>
     /// The collaborative stage of a user fit: with the content weights w of <paramref name="content"/> fixed, fits the
-    /// user factor p and strength weight δ on what the content part leaves (features [Δv; Δb], offset Δb + w·Δx), its prior strength chosen over the
-    /// grid by the same criterion (a cheap F-dimensional fit). Each pair counts with its
+    /// user factor p and strength weight δ on what the content part leaves (features [Δv; Δb], offset Δb + w·Δx), its prior strength
+    /// the tenant's (<paramref name="collaborativeScale"/>, one of the grid's) or else chosen over the grid by the same
+    /// criterion (a cheap F-dimensional fit per scale). Each pair counts with its
     /// <see cref="LogisticObservation.CollaborativeWeight"/>, so the collaborative part's weight follows the evidence that
     /// this user's items recur: with no item judged by anyone else p stays at its prior and the scheme is the content
     /// fit's. Fitting w first keeps the content part as good as a content-only model on new content, where the
@@ -107,7 +116,9 @@ public static class SchemeLearner
         int contentLength,
         HybridModelOptions options,
         FoldedEvidence? folded,
-        double[]? start)
+        double[]? start,
+        double? collaborativeScale,
+        IDictionary<double, double>? criteria)
     {
         int dimension = prior.Dimension;
         int f = dimension - contentLength;
@@ -136,11 +147,20 @@ public static class SchemeLearner
             var factorPrior = new DiagonalGaussian(prior.Mean[contentLength..], prior.Precision[contentLength..]);
             var warm = start is { Length: var n } && n == dimension ? start[contentLength..] : null;
             var residualData = ObservationMatrix.Of(residual, f);
+            // The whole grid is searched even at the tenant's scale: each scale's criterion is what the tenant's next
+            // choice is made from (CollaborativeScale.Tenant).
+            bool tenant = collaborativeScale is { } c && options.PriorScaleGrid.Contains(c);
             foreach (double scale in options.PriorScaleGrid.OrderByDescending(s => s))
             {
                 var fit = BayesianLogistic.Fit(factorPrior, scale, residualData, factorFolded, warm, options.NewtonIterations);
                 warm = fit.Mean;
-                if (factor is null || Criterion(fit, options) > Criterion(factor, options) + 1e-9)
+                double criterion = Criterion(fit, options);
+                if (criteria is not null)
+                {
+                    criteria[scale] = criterion;
+                }
+
+                if (tenant ? scale == collaborativeScale : factor is null || criterion > Criterion(factor, options) + 1e-9)
                 {
                     factor = fit;
                 }

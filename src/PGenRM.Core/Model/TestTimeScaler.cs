@@ -63,7 +63,8 @@ public static class TestTimeScaler
     /// The individual level: m schemes, each fitted (at the user's prior and prior scale) on a different
     /// subsample of the history drawn with probability rising with the pair's relevance to this query
     /// (as each of the paper's chains sees h history pairs). m = 1, or a history under two pairs, gives the
-    /// MAP scheme alone. Deterministic for a given seed and <paramref name="seedKey"/> (user and query).
+    /// MAP scheme alone. Deterministic for a given seed and <paramref name="seedKey"/> (user and query). The
+    /// collaborative stage of each fit takes the tenant's scale when <paramref name="collaborativeScale"/> is given.
     /// </summary>
     public static IReadOnlyList<double[]> IndividualSchemes(
         double[] map,
@@ -73,7 +74,8 @@ public static class TestTimeScaler
         ReadOnlySpan<float> queryEmbedding,
         ScalingOptions scaling,
         HybridModelOptions model,
-        string seedKey)
+        string seedKey,
+        double? collaborativeScale = null)
     {
         ArgumentNullException.ThrowIfNull(scaling);
         if (scaling.M <= 1 || history.Count < 2)
@@ -112,7 +114,7 @@ public static class TestTimeScaler
                 subsample.Add(history[order[k]].Observation);
             }
 
-            schemes.Add(SchemeLearner.FitUserAtScale(prior, priorScale, subsample, model, map).Mean);
+            schemes.Add(SchemeLearner.FitUserAtScale(prior, priorScale, subsample, model, map, null, collaborativeScale).Mean);
         }
 
         return schemes;

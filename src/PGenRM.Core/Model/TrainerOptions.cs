@@ -39,6 +39,13 @@ public sealed record TrainerOptions
     /// </summary>
     public NeighbourKeyKind NeighbourKey { get; init; } = NeighbourKeyKind.PairSketch;
 
+    /// <summary>
+    /// Whether the users' collaborative stage is fitted at the tenant's scale (<see cref="CollaborativeScale"/>), chosen
+    /// each round from the users' criteria, as the service does once its re-clustering pass has run; false: each user's
+    /// own choice.
+    /// </summary>
+    public bool TenantCollaborativeScale { get; init; } = true;
+
     /// <summary>Seed for clustering.</summary>
     public int Seed { get; init; } = 1;
 

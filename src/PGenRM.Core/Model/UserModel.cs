@@ -15,12 +15,13 @@ public sealed class UserModel
     private int _addsSinceSearch;
     private int _pairsAtSearch;
 
-    /// <summary>Creates a user at its prior.</summary>
-    public UserModel(DiagonalGaussian prior, HybridModelOptions options)
+    /// <summary>Creates a user at its prior, its collaborative stage at the tenant's scale if the tenant has one.</summary>
+    public UserModel(DiagonalGaussian prior, HybridModelOptions options, double? tenantCollaborativeScale = null)
     {
         ArgumentNullException.ThrowIfNull(prior);
         ArgumentNullException.ThrowIfNull(options);
         Prior = prior;
+        TenantCollaborativeScale = tenantCollaborativeScale;
         _options = options;
         Folded = new FoldedEvidence(prior.Dimension);
         Scheme = (double[])prior.Mean.Clone();
@@ -47,6 +48,22 @@ public sealed class UserModel
 
     /// <summary>Prior strength chosen by evidence.</summary>
     public double Scale { get; private set; }
+
+    /// <summary>
+    /// The tenant's prior scale for the collaborative stage (<see cref="CollaborativeScale.Tenant"/>, from the prototype
+    /// directory), or null for the user's own choice; used from the next fit on.
+    /// </summary>
+    public double? TenantCollaborativeScale { get; set; }
+
+    /// <summary>
+    /// The collaborative stage's criterion at each scale of <see cref="HybridModelOptions.PriorScaleGrid"/> in the last
+    /// fit (grid order; empty while no pair's items were judged by others): what this user contributes to the tenant's
+    /// choice (it travels in the member snapshot).
+    /// </summary>
+    public float[] CollaborativeCriteria { get; private set; } = [];
+
+    /// <summary>The tenant's scale the last fit's collaborative stage was held at (null: the user's own choice, or no fit yet).</summary>
+    public double? FittedCollaborativeScale { get; private set; }
 
     /// <summary>Pairs ever applied (verbatim plus folded).</summary>
     public int PairCount => _history.Count + Folded.Count;
@@ -161,7 +178,10 @@ public sealed class UserModel
     private void Refit()
     {
         var folded = Folded.Count > 0 ? Folded : null;
-        _posterior = SchemeLearner.FitUser(Prior, Observations(), _options, folded, Scheme);
+        var criteria = new Dictionary<double, double>();
+        _posterior = SchemeLearner.FitUser(Prior, Observations(), _options, folded, Scheme, TenantCollaborativeScale, criteria);
+        CollaborativeCriteria = Floats(CollaborativeScale.Criteria(_options.PriorScaleGrid, criteria));
+        FittedCollaborativeScale = TenantCollaborativeScale;
         Scheme = _posterior.Mean;
         Scale = _posterior.Scale;
         _addsSinceSearch = 0;
@@ -185,7 +205,12 @@ public sealed class UserModel
         }
 
         var folded = Folded.Count > 0 ? Folded : null;
-        _posterior = SchemeLearner.FitUserAtScale(Prior, Scale, Observations(), _options, Scheme, folded);
+        var criteria = new Dictionary<double, double>();
+        _posterior = SchemeLearner.FitUserAtScale(Prior, Scale, Observations(), _options, Scheme, folded, TenantCollaborativeScale, criteria);
+        CollaborativeCriteria = Floats(CollaborativeScale.Criteria(_options.PriorScaleGrid, criteria));
+        FittedCollaborativeScale = TenantCollaborativeScale;
         Scheme = _posterior.Mean;
     }
+
+    private static float[] Floats(double[] values) => Array.ConvertAll(values, x => (float)x);
 }

@@ -42,6 +42,7 @@ internal static class ProfileView
             profile.IsColdStart,
             profile.Prototype,
             profile.PriorScale,
+            profile.CollaborativeScale,
             profile.ModelVersion ?? evaluator.ModelVersion,
             features.Bank.Version,
             perScenario);

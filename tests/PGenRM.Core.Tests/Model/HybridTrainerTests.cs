@@ -137,6 +137,55 @@ public sealed class HybridTrainerTests
         });
     }
 
+    /// <summary>
+    /// The trainer fits the users' collaborative stage at the tenant's scale (<see cref="CollaborativeScale.Tenant"/>) as
+    /// the service does: a tenant whose users split into two opposed halves on the same items gets a weak scale (their
+    /// factors and weights must leave the prior), one whose users all share one taste the strongest (item strength says
+    /// it all); switched off, each user chooses its own and no tenant scale is set.
+    /// </summary>
+    [Fact]
+    public void Train_TenantCollaborativeScale_IsWeakForOpposedGroups_StrongestForOneTaste_NullWhenOff()
+    {
+        HybridTrainer Train(bool opposed, bool tenant)
+        {
+            var random = new Random(4);
+            var set = new TrainingSet([1.0, 1.0, 1.0], 2);
+            var utility = Enumerable.Range(0, 16).Select(_ => 2 * SyntheticData.Gaussian(random)).ToArray();
+            for (int i = 0; i < utility.Length; i++)
+            {
+                set.AddItem($"i{i}", SyntheticData.GaussianVector(random, 3, 0.1), SyntheticData.GaussianVector(random, 2, 0.3));
+            }
+
+            for (int u = 0; u < 24; u++)
+            {
+                int user = set.AddUser($"u{u}");
+                double sign = opposed && u % 2 == 1 ? -1 : 1;
+                for (int k = 0; k < 20; k++)
+                {
+                    int a = random.Next(16), b = (a + 1 + random.Next(15)) % 16;
+                    bool aWins = random.NextDouble() < BayesianLogistic.Sigmoid(sign * (utility[a] - utility[b]));
+                    set.AddPair(user, aWins ? a : b, aWins ? b : a);
+                }
+            }
+
+            var trainer = new HybridTrainer(set, new HybridModelOptions { FactorDimension = 2 },
+                new TrainerOptions { Prototypes = 2, Parallelism = 2, TenantCollaborativeScale = tenant });
+            trainer.Train();
+            return trainer;
+        }
+
+        var grid = new HybridModelOptions().PriorScaleGrid;
+        var opposedTenant = Train(opposed: true, tenant: true);
+        var oneTaste = Train(opposed: false, tenant: true);
+        var off = Train(opposed: true, tenant: false);
+
+        Assert.NotNull(opposedTenant.TenantCollaborativeScale);
+        Assert.Contains(opposedTenant.TenantCollaborativeScale!.Value, grid);
+        Assert.True(opposedTenant.TenantCollaborativeScale < grid.Max(), $"opposed groups: {opposedTenant.TenantCollaborativeScale}");
+        Assert.Equal(grid.Max(), oneTaste.TenantCollaborativeScale);
+        Assert.Null(off.TenantCollaborativeScale);
+    }
+
     private static HybridTrainer TrainSmall()
     {
         var random = new Random(9);

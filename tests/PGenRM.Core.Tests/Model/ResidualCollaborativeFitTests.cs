@@ -106,6 +106,61 @@ public sealed class ResidualCollaborativeFitTests
     }
 
     [Fact]
+    public void FitUser_AtTheTenantsScale_HoldsTheCollaborativeStageThere_AndRecordsTheCriterionAtEveryScale()
+    {
+        // arrange: a user who chooses what the others rejected (weight −1 on item strength)
+        var random = new Random(17);
+        var observations = Pairs(random, [0.5, 0, 0, 0, 0, 0], [0, 0, 0], 30, judged: true, strengthWeight: -1, strengthSpread: 1.5);
+        double strongest = Options.PriorScaleGrid.Max();
+
+        // act: the user's own choice, the tenant's strongest scale, and a scale the grid does not hold
+        var ownCriteria = new Dictionary<double, double>();
+        var tenantCriteria = new Dictionary<double, double>();
+        var own = SchemeLearner.FitUser(Prior(), observations, Options, collaborativeCriteria: ownCriteria);
+        var tenant = SchemeLearner.FitUser(Prior(), observations, Options, collaborativeScale: strongest, collaborativeCriteria: tenantCriteria);
+        var offGrid = SchemeLearner.FitUser(Prior(), observations, Options, collaborativeScale: 3.0);
+
+        // assert: the content part is the same fit; δ is held near its prior at the strong scale; both fits recorded the
+        // same criterion at every grid scale (what the tenant's choice sums); a scale off the grid is not taken
+        Assert.Equal(own.Mean[..D], tenant.Mean[..D]);
+        Assert.True(own.Mean[^1] < -1, $"own δ {own.Mean[^1]:F3}");
+        Assert.InRange(tenant.Mean[^1], own.Mean[^1] / 4, 0);
+        Assert.Equal(Options.PriorScaleGrid.Order(), ownCriteria.Keys.Order());
+        Assert.Equal(ownCriteria.OrderBy(e => e.Key), tenantCriteria.OrderBy(e => e.Key));
+        Assert.True(ownCriteria[strongest] < ownCriteria.Values.Max(), "the user's own evidence prefers a weaker scale");
+        Assert.Equal(own.Mean, offGrid.Mean);
+    }
+
+    [Fact]
+    public void Tenant_OfContrariansLeavesThePrior_OfUsersWithNothingToLearnStaysAtTheStrongestScale()
+    {
+        // arrange: 12 users who choose against what others chose, and 12 who follow it (weight 1 on item strength: the
+        // pair's offset Δb already carries that, so their collaborative stage has nothing to learn)
+        var random = new Random(23);
+        var grid = Options.PriorScaleGrid;
+        float[] Criteria(List<LogisticObservation> observations)
+        {
+            var criteria = new Dictionary<double, double>();
+            SchemeLearner.FitUser(Prior(), observations, Options, collaborativeCriteria: criteria);
+            return Array.ConvertAll(CollaborativeScale.Criteria(grid, criteria), c => (float)c);
+        }
+
+        var contrarians = Enumerable.Range(0, 12)
+            .Select(_ => Criteria(Pairs(random, [0.5, 0, 0, 0, 0, 0], [0, 0, 0], 20, judged: true, strengthWeight: -1, strengthSpread: 1.5))).ToList();
+        var followers = Enumerable.Range(0, 12)
+            .Select(_ => Criteria(Pairs(random, [0.5, 0, 0, 0, 0, 0], [0, 0, 0], 20, judged: true, strengthWeight: 1, strengthSpread: 1.5))).ToList();
+
+        // act
+        double? contrarianScale = CollaborativeScale.Tenant(grid, contrarians.Select(c => ((IReadOnlyList<float>)c, 1.0)));
+        double? followerScale = CollaborativeScale.Tenant(grid, followers.Select(c => ((IReadOnlyList<float>)c, 1.0)));
+
+        // assert
+        Assert.Equal(grid.Max(), followerScale);
+        Assert.NotNull(contrarianScale);
+        Assert.True(contrarianScale <= 16, $"contrarians' tenant scale {contrarianScale}");
+    }
+
+    [Fact]
     public void FitUserAtScale_NoItemRecurs_MatchesTheGridFitAtItsScale()
     {
         var random = new Random(3);

@@ -1,8 +1,9 @@
 namespace PGenRM.Host.Api.Endpoints;
 
 /// <summary>
-/// A user's profile: counts, cold start, prototype, prior scale, versions, and per scenario the persona and rubric the
-/// evaluator would write for this user.
+/// A user's profile: counts, cold start, prototype, prior scale (and the tenant's collaborative scale the scheme was
+/// fitted at, null while the tenant has none), versions, and per scenario the persona and rubric the evaluator would
+/// write for this user.
 /// </summary>
 internal sealed record ProfileResponse(
     string User,
@@ -13,6 +14,7 @@ internal sealed record ProfileResponse(
     bool ColdStart,
     int? Prototype,
     double PriorScale,
+    double? CollaborativeScale,
     string ModelVersion,
     string CriteriaBankVersion,
     IReadOnlyList<ScenarioView> Scenarios);
