@@ -62,7 +62,10 @@ public sealed class UserModel
     /// </summary>
     public float[] CollaborativeCriteria { get; private set; } = [];
 
-    /// <summary>The tenant's scale the last fit's collaborative stage was held at (null: the user's own choice, or no fit yet).</summary>
+    /// <summary>
+    /// The tenant's scale the last fit's collaborative stage was held at (null: the user's own choice, no collaborative
+    /// stage, or no fit yet).
+    /// </summary>
     public double? FittedCollaborativeScale { get; private set; }
 
     /// <summary>Pairs ever applied (verbatim plus folded).</summary>
@@ -181,7 +184,7 @@ public sealed class UserModel
         var criteria = new Dictionary<double, double>();
         _posterior = SchemeLearner.FitUser(Prior, Observations(), _options, folded, Scheme, TenantCollaborativeScale, criteria);
         CollaborativeCriteria = Floats(CollaborativeScale.Criteria(_options.PriorScaleGrid, criteria));
-        FittedCollaborativeScale = TenantCollaborativeScale;
+        FittedCollaborativeScale = HeldAt();
         Scheme = _posterior.Mean;
         Scale = _posterior.Scale;
         _addsSinceSearch = 0;
@@ -208,9 +211,13 @@ public sealed class UserModel
         var criteria = new Dictionary<double, double>();
         _posterior = SchemeLearner.FitUserAtScale(Prior, Scale, Observations(), _options, Scheme, folded, TenantCollaborativeScale, criteria);
         CollaborativeCriteria = Floats(CollaborativeScale.Criteria(_options.PriorScaleGrid, criteria));
-        FittedCollaborativeScale = TenantCollaborativeScale;
+        FittedCollaborativeScale = HeldAt();
         Scheme = _posterior.Mean;
     }
+
+    /// <summary>The tenant's scale, when the last fit's collaborative stage ran and was held at it (a scale of the grid).</summary>
+    private double? HeldAt() =>
+        CollaborativeCriteria.Length > 0 && TenantCollaborativeScale is { } scale && _options.PriorScaleGrid.Contains(scale) ? scale : null;
 
     private static float[] Floats(double[] values) => Array.ConvertAll(values, x => (float)x);
 }
