@@ -105,6 +105,7 @@ test("profile: counts of a user", async () => {
   await page.getByRole("button", { name: "Show profile" }).click();
   await page.locator("#profile-counts").waitFor();
   assert.match(await page.locator("#profile-counts").innerText(), /Feedback items\s+1\b/);
+  assert.match(await page.locator("#profile-counts").innerText(), /Collaborative prior strength \(the tenant's\)\s+none yet/);
   await shot("profile");
 });
 

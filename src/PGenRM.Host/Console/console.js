@@ -251,6 +251,8 @@
           ["Stated preference", p.hasStatedPreference ? "yes" : "no"],
           ["Prototype", p.prototype === null || p.prototype === undefined ? "none" : String(p.prototype)],
           ["Prior strength", fmt(p.priorScale, 1)],
+          ["Collaborative prior strength (the tenant's)",
+            p.collaborativeScale === null || p.collaborativeScale === undefined ? "none yet (own choice)" : fmt(p.collaborativeScale, 1)],
           ["Cold start", p.coldStart ? "yes" : "no"],
         ])));
       for (const s of p.scenarios) {
