@@ -65,8 +65,10 @@ public sealed class CliTests(ApiFixture api)
             var ann = await api.SendAsync(HttpMethod.Get, "/v1/tenants/cli/users/ann/profile", key);
             Assert.Equal(HttpStatusCode.OK, ann.Status);
             Assert.Equal(2, ann.Body.GetProperty("feedbackCount").GetInt64());
-            // No pair of these users' items was judged by anyone else: no tenant collaborative scale, and the field says so.
-            Assert.Equal(System.Text.Json.JsonValueKind.Null, ann.Body.GetProperty("collaborativeScale").ValueKind);
+            // No pair of these users' items was judged by anyone else: no tenant collaborative scale (the API leaves null
+            // fields out) while the prior strength the user chose is there.
+            Assert.False(ann.Body.TryGetProperty("collaborativeScale", out _));
+            Assert.True(ann.Body.GetProperty("priorScale").GetDouble() > 0);
 
             var profile = await CliProcess.RunAsync(ct, "profile", "--server", server, "--key", key, "--user", "ben", "--json");
             Assert.True(profile.Code == 0, profile.Output);
