@@ -509,36 +509,55 @@ public sealed class HybridTrainer
 
     private void FitUsers()
     {
-        if (_options.TenantCollaborativeScale && _options.PersonalSchemes)
-        {
-            // The tenant's scale from this round's criteria first (each user's criteria at every grid scale do not depend
-            // on the scale it is then fitted at): the steady state of the service, whose re-clustering pass sums its
-            // members' criteria (CollaborativeScale.Tenant) and whose users then fit at that scale. Taking it from the
-            // previous round instead left round 1's item fits on users at their own scales (GSC shared, seeds 100–119:
-            // 62.1 against 63.7).
-            var collaborative = new float[UserSchemes.Length][];
-            Parallel.For(0, UserSchemes.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, user =>
-            {
-                var criteria = new Dictionary<double, double>();
-                SchemeLearner.FitUser(UserPriors[user], Observations(user), _model, null, UserSchemes[user], null, criteria);
-                collaborative[user] = Array.ConvertAll(CollaborativeScale.Criteria(_model.PriorScaleGrid, criteria), c => (float)c);
-            });
-            TenantCollaborativeScale = CollaborativeScale.Tenant(_model.PriorScaleGrid, collaborative.Select(c => ((IReadOnlyList<float>)c, 1.0)));
-        }
-
+        bool tenant = _options.TenantCollaborativeScale && _options.PersonalSchemes;
+        var observations = new List<LogisticObservation>[UserSchemes.Length];
+        var fits = new LaplacePosterior?[UserSchemes.Length];
+        var collaborative = new float[UserSchemes.Length][];
         Parallel.For(0, UserSchemes.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, user =>
         {
-            var observations = Observations(user);
             if (!_options.PersonalSchemes)
             {
                 UserSchemes[user] = (double[])UserPriors[user].Mean.Clone();
                 return;
             }
 
-            var fit = SchemeLearner.FitUser(UserPriors[user], observations, _model, null, UserSchemes[user], TenantCollaborativeScale);
-            UserSchemes[user] = fit.Mean;
-            UserScales[user] = fit.Scale;
+            // Each user's own choice, recording its collaborative criteria at every grid scale (they do not depend on the
+            // scale the stage is then held at).
+            observations[user] = Observations(user);
+            var criteria = tenant ? new Dictionary<double, double>() : null;
+            fits[user] = SchemeLearner.FitUser(UserPriors[user], observations[user], _model, null, UserSchemes[user], null, criteria);
+            collaborative[user] = criteria is null ? [] : Array.ConvertAll(CollaborativeScale.Criteria(_model.PriorScaleGrid, criteria), c => (float)c);
         });
+
+        if (tenant)
+        {
+            // The tenant's scale from this round's criteria, and every user's collaborative stage held there (its content
+            // stage refitted at the scale it chose): the steady state of the service, whose re-clustering pass sums its
+            // members' criteria (CollaborativeScale.Tenant) and whose users then fit at that scale. Taking it from the
+            // previous round instead left round 1's item fits on users at their own scales (GSC shared, seeds 100–119:
+            // 62.1 against 63.7).
+            TenantCollaborativeScale = CollaborativeScale.Tenant(_model.PriorScaleGrid, collaborative.Select(c => ((IReadOnlyList<float>)c, 1.0)));
+            if (TenantCollaborativeScale is { } scale)
+            {
+                Parallel.For(0, UserSchemes.Length, new ParallelOptions { MaxDegreeOfParallelism = _options.Parallelism }, user =>
+                {
+                    if (collaborative[user].Length > 0)
+                    {
+                        var own = fits[user]!;
+                        fits[user] = SchemeLearner.FitUserAtScale(UserPriors[user], own.Scale, observations[user], _model, own.Mean, null, scale);
+                    }
+                });
+            }
+        }
+
+        for (int user = 0; user < UserSchemes.Length; user++)
+        {
+            if (fits[user] is { } fit)
+            {
+                UserSchemes[user] = fit.Mean;
+                UserScales[user] = fit.Scale;
+            }
+        }
     }
 
     private void Recluster(int round)

@@ -182,11 +182,8 @@ public sealed class UserModel
     {
         var folded = Folded.Count > 0 ? Folded : null;
         var criteria = new Dictionary<double, double>();
-        _posterior = SchemeLearner.FitUser(Prior, Observations(), _options, folded, Scheme, TenantCollaborativeScale, criteria);
-        CollaborativeCriteria = Floats(CollaborativeScale.Criteria(_options.PriorScaleGrid, criteria));
-        FittedCollaborativeScale = HeldAt();
-        Scheme = _posterior.Mean;
-        Scale = _posterior.Scale;
+        Take(SchemeLearner.FitUser(Prior, Observations(), _options, folded, Scheme, TenantCollaborativeScale, criteria), criteria);
+        Scale = _posterior!.Scale;
         _addsSinceSearch = 0;
         _pairsAtSearch = PairCount;
     }
@@ -209,15 +206,19 @@ public sealed class UserModel
 
         var folded = Folded.Count > 0 ? Folded : null;
         var criteria = new Dictionary<double, double>();
-        _posterior = SchemeLearner.FitUserAtScale(Prior, Scale, Observations(), _options, Scheme, folded, TenantCollaborativeScale, criteria);
-        CollaborativeCriteria = Floats(CollaborativeScale.Criteria(_options.PriorScaleGrid, criteria));
+        Take(SchemeLearner.FitUserAtScale(Prior, Scale, Observations(), _options, Scheme, folded, TenantCollaborativeScale, criteria), criteria);
+    }
+
+    /// <summary>Takes a fit: its posterior and scheme, the collaborative criteria it recorded, the tenant scale it was held at.</summary>
+    private void Take(LaplacePosterior posterior, Dictionary<double, double> criteria)
+    {
+        _posterior = posterior;
+        Scheme = posterior.Mean;
+        CollaborativeCriteria = Array.ConvertAll(CollaborativeScale.Criteria(_options.PriorScaleGrid, criteria), x => (float)x);
         FittedCollaborativeScale = HeldAt();
-        Scheme = _posterior.Mean;
     }
 
     /// <summary>The tenant's scale, when the last fit's collaborative stage ran and was held at it (a scale of the grid).</summary>
     private double? HeldAt() =>
         CollaborativeCriteria.Length > 0 && TenantCollaborativeScale is { } scale && _options.PriorScaleGrid.Contains(scale) ? scale : null;
-
-    private static float[] Floats(double[] values) => Array.ConvertAll(values, x => (float)x);
 }
