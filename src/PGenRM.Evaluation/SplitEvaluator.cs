@@ -207,9 +207,7 @@ public sealed class SplitEvaluator
                 var observations = full.ObservationsFor(-1, shown.Select(p => new TrainingPair(-1, set.ItemIndex(p.ChosenId), set.ItemIndex(p.RejectedId), weight)));
                 if (_data.StatedPreference.TryGetValue(user, out var stated))
                 {
-                    var z = new double[full.PriorPrecision.Length];
-                    Array.Copy(stated, z, stated.Length);
-                    observations.Add(new LogisticObservation(z, 0, full.Model.StatedPreferenceWeight));
+                    observations.Add(SchemeLearner.StatedObservation(stated, full.PriorPrecision.Length, full.Model.StatedPreferenceWeight));
                 }
 
                 var (prior, prototype) = full.PriorFor(observations);

@@ -241,9 +241,7 @@ public sealed class HybridTrainer
 
         if (_options.Content && _set.StatedPreferences.TryGetValue(user, out var stated))
         {
-            var z = new double[_d + _c];
-            Array.Copy(stated, z, _d);
-            list.Add(new LogisticObservation(z, 0, _model.StatedPreferenceWeight));
+            list.Add(SchemeLearner.StatedObservation(stated.AsSpan(0, _d), _d + _c, _model.StatedPreferenceWeight));
         }
 
         return list;

@@ -269,6 +269,17 @@ public static class SchemeLearner
         return null;
     }
 
+    /// <summary>
+    /// A stated preference as a pseudo-pair "a response saying what the user's statement says ≻ the average response"
+    /// (<paramref name="contentDiff"/>, zero-padded to <paramref name="dimension"/>), counted as <paramref name="weight"/> pairs.
+    /// </summary>
+    public static LogisticObservation StatedObservation(ReadOnlySpan<double> contentDiff, int dimension, double weight)
+    {
+        var z = new double[dimension];
+        contentDiff[..Math.Min(contentDiff.Length, dimension)].CopyTo(z);
+        return new LogisticObservation(z, 0, weight);
+    }
+
     /// <summary>Fits an item's strength and factor offset φ = [b; o] around a zero-mean prior.</summary>
     public static LaplacePosterior FitItem(
         IReadOnlyList<LogisticObservation> observations,

@@ -157,9 +157,7 @@ public sealed class UserModel
         var list = _history.Select(h => h.ToObservation()).ToList();
         if (StatedPreference is not null)
         {
-            var z = new double[Prior.Dimension];
-            Array.Copy(StatedPreference, z, Math.Min(StatedPreference.Length, z.Length));
-            list.Add(new LogisticObservation(z, 0, _options.StatedPreferenceWeight));
+            list.Add(SchemeLearner.StatedObservation(StatedPreference, Prior.Dimension, _options.StatedPreferenceWeight));
         }
 
         return list;
