@@ -115,11 +115,11 @@ int half = schedule.Count / 2;
 var feedbackClock = Stopwatch.StartNew();
 await SendAsync(schedule.Take(half).ToList(), 0);
 var directory = await tenantGrain.ReclusterAsync();
-Say($"Re-clustered at half-way ({half} pairs): directory version {directory.Version}, {directory.Centroids.Count} prototypes, members [{string.Join(", ", directory.Counts)}], collaborative scale {directory.CollaborativeScale?.ToString(CultureInfo.InvariantCulture) ?? "none"}");
+Say($"Re-clustered at half-way ({half} pairs): directory version {directory.Version}, {directory.Centroids.Count} prototypes, members [{string.Join(", ", directory.Counts)}], collaborative scale {directory.CollaborativeScale?.ToString(CultureInfo.InvariantCulture) ?? "none"}, priors shrunk with κ = {directory.Kappa.ToString("G3", CultureInfo.InvariantCulture)}");
 await SendAsync(schedule.Skip(half).ToList(), half);
 directory = await tenantGrain.ReclusterAsync();
 double feedbackSeconds = feedbackClock.Elapsed.TotalSeconds;
-Say($"Feedback: {schedule.Count} pairs in {feedbackSeconds:F1} s ({schedule.Count / feedbackSeconds:F1} items/s, {concurrency} in flight); final directory version {directory.Version}, members [{string.Join(", ", directory.Counts)}], collaborative scale {directory.CollaborativeScale?.ToString(CultureInfo.InvariantCulture) ?? "none"}");
+Say($"Feedback: {schedule.Count} pairs in {feedbackSeconds:F1} s ({schedule.Count / feedbackSeconds:F1} items/s, {concurrency} in flight); final directory version {directory.Version}, members [{string.Join(", ", directory.Counts)}], collaborative scale {directory.CollaborativeScale?.ToString(CultureInfo.InvariantCulture) ?? "none"}, priors shrunk with κ = {directory.Kappa.ToString("G3", CultureInfo.InvariantCulture)}");
 
 // Every user re-syncs with the final directory (the tenant cache holds a directory for up to 5 s: wait that out).
 await Task.Delay(TimeSpan.FromSeconds(6));

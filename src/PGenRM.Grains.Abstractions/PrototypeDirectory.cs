@@ -11,13 +11,21 @@ namespace PGenRM.Grains.Abstractions;
 /// stored before it existed: read as the number of centroids).</param>
 /// <param name="CollaborativeScale">The tenant's prior scale for its users' collaborative stage (Core's
 /// CollaborativeScale.Tenant over the members' criteria), or null before any member reported criteria.</param>
+/// <param name="Priors">The prior mean per prototype: its centroid shrunk toward the tenant's population by its size (Core's
+/// PrototypeShrinkage), so a prototype of two users stays near the population unless prototypes really differ. Users
+/// are still placed by the unshrunk <paramref name="Centroids"/>. Null in directories stored before it existed (their
+/// centroids are the priors).</param>
+/// <param name="Kappa">κ of that shrinkage (a prototype of n members keeps n/(n + κ) of its deviation; 0 = none,
+/// ∞ = every prior at the population).</param>
 [GenerateSerializer, Immutable, Alias("PGenRM.PrototypeDirectory")]
 public sealed record PrototypeDirectory(
     [property: Id(0)] long Version,
     [property: Id(1)] IReadOnlyList<float[]> Centroids,
     [property: Id(2)] IReadOnlyList<long> Counts,
     [property: Id(3)] int Slots = 0,
-    [property: Id(4)] double? CollaborativeScale = null)
+    [property: Id(4)] double? CollaborativeScale = null,
+    [property: Id(5)] IReadOnlyList<float[]>? Priors = null,
+    [property: Id(6)] double Kappa = 0)
 {
     /// <summary>Prototype indices that may hold members: 0 … this − 1 (at least one, prototype 0 of version 0).</summary>
     public int EffectiveSlots => Math.Max(1, Math.Max(Slots, Centroids.Count));

@@ -8,11 +8,13 @@ namespace PGenRM.Grains;
 /// <summary>
 /// One re-clustering pass over the prototypes' reservoirs with the offline trainer's clustering rule
 /// (<see cref="PrototypeShrinkage.Fit"/>, its one home): cosine k-means on the member schemes, centroid = the members'
-/// (weighted) mean scheme. Two settings differ from the trainer's, on purpose: the directions start at the tenant's
-/// zero-mean prior (not at a population scheme) and the centroids are not shrunk, because users place themselves
-/// (UserMembership.Place / Recheck) by the cosine of their raw scheme to the centroids; population-centred, shrunk
-/// centroids all lie near the population and that placement then scatters users (a planted two-group test fell to an
-/// adjusted Rand index of −0.07). Online additions: each reservoir sample stands for members / samples users (its weight
+/// (weighted) mean scheme. The directions start at the tenant's zero-mean prior (not at a population scheme) and the
+/// published centroids are not shrunk, because users place themselves (UserMembership.Place / Recheck) by the cosine of
+/// their raw scheme to them; population-centred, shrunk centroids all lie near the population and that placement then
+/// scatters users (a planted two-group test fell to an adjusted Rand index of −0.07). The *priors* are shrunk, as the
+/// trainer's are: each prototype's mean moves toward the sampled members' population by its size, with the trainer's κ
+/// (<see cref="PrototypeShrinkage.Kappa"/>), and is published beside the centroids (<see cref="PrototypeDirectory.Priors"/>).
+/// Online additions: each reservoir sample stands for members / samples users (its weight
 /// in the means and the counts, so a big prototype is not under-counted), the current centroids are a warm start, and
 /// the new prototypes are numbered to match the old ones so that users whose cluster did not change do not move.
 /// The same pass sums the sampled members' collaborative criteria into the tenant's collaborative scale
@@ -98,20 +100,47 @@ internal static class PrototypeClustering
         }
 
         var output = fit.Centroids.Select(c => Array.ConvertAll(c, x => (float)x)).ToArray();
+        var population = Population(points, weights);
+        double kappa = PrototypeShrinkage.Kappa(population, points, fit.Assignments, k, weights);
+        var shrunk = PrototypeShrinkage.Centroids(population, points, fit.Assignments, k, kappa, weights);
         var mass = (double[])fit.Mass.Clone();
         int largest = Array.IndexOf(mass, mass.Max());
         mass[largest] += idleWeight;
         var order = aligned ? Enumerable.Range(0, k).ToArray() : Align(output, previous);
         var finalCentroids = new float[k][];
+        var priors = new float[k][];
         var counts = new long[k];
         for (int c = 0; c < k; c++)
         {
             finalCentroids[order[c]] = output[c];
+            priors[order[c]] = Array.ConvertAll(shrunk[c], x => (float)x);
             counts[order[c]] = (long)Math.Round(mass[c]);
         }
 
         // The tenant's collaborative scale from the same sample, each snapshot standing for members / samples users.
-        return new PrototypeDirectory(version, finalCentroids, counts, 0, CollaborativeScale.Tenant(scaleGrid, criteria));
+        return new PrototypeDirectory(version, finalCentroids, counts, 0, CollaborativeScale.Tenant(scaleGrid, criteria), priors, kappa);
+    }
+
+    /// <summary>The population the priors shrink toward: the members' mean scheme (each sample weighted by the members it stands for).</summary>
+    private static double[] Population(List<double[]> points, List<double> weights)
+    {
+        var mean = new double[points[0].Length];
+        double total = 0;
+        for (int u = 0; u < points.Count; u++)
+        {
+            total += weights[u];
+            for (int i = 0; i < mean.Length; i++)
+            {
+                mean[i] += weights[u] * points[u][i];
+            }
+        }
+
+        for (int i = 0; i < mean.Length; i++)
+        {
+            mean[i] /= total;
+        }
+
+        return mean;
     }
 
     /// <summary>

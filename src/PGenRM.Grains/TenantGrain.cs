@@ -167,7 +167,7 @@ public sealed partial class TenantGrain(
                 return false;
             }
 
-            LogPass(tenant, trigger, directory.Version, directory.Centroids.Count, samples.Sum(x => x.Reservoir.Count), clock.Elapsed.TotalMilliseconds);
+            LogPass(tenant, trigger, directory.Version, directory.Centroids.Count, samples.Sum(x => x.Reservoir.Count), clock.Elapsed.TotalMilliseconds, directory.Kappa);
             hooks.Published?.Invoke(tenant, directory.Version, trigger);
             return true;
         }
@@ -298,7 +298,7 @@ public sealed partial class TenantGrain(
     private PrototypeDirectory Directory()
     {
         var s = state.State;
-        return new PrototypeDirectory(s.CentroidVersion, s.Centroids.ToList(), s.Counts.ToList(), s.PrototypeSlots, s.CollaborativeScale);
+        return new PrototypeDirectory(s.CentroidVersion, s.Centroids.ToList(), s.Counts.ToList(), s.PrototypeSlots, s.CollaborativeScale, s.Priors?.ToList(), s.Kappa);
     }
 
     private TenantInfo Info()
@@ -307,8 +307,8 @@ public sealed partial class TenantGrain(
         return new TenantInfo(this.GetPrimaryKeyString(), s.Settings, s.ApiKeyHashes.ToList(), s.CreatedAt, Directory());
     }
 
-    [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Tenant {Tenant} re-clustered ({Trigger}): version {Version}, {Prototypes} prototypes from {Samples} samples in {ElapsedMs:F1} ms")]
-    private partial void LogPass(string tenant, string trigger, long version, int prototypes, int samples, double elapsedMs);
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Information, Message = "Tenant {Tenant} re-clustered ({Trigger}): version {Version}, {Prototypes} prototypes from {Samples} samples in {ElapsedMs:F1} ms, priors shrunk with κ = {Kappa:G3}")]
+    private partial void LogPass(string tenant, string trigger, long version, int prototypes, int samples, double elapsedMs, double kappa);
 
     [LoggerMessage(EventId = 2402, Level = LogLevel.Debug, Message = "Tenant {Tenant}: re-clustering ({Trigger}) skipped, no member has a scheme yet")]
     private partial void LogPassSkipped(string tenant, string trigger);

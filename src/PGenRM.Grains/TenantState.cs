@@ -40,4 +40,10 @@ public sealed class TenantState
 
     /// <summary>The tenant's prior scale for its users' collaborative stage as of the last pass (null: none yet).</summary>
     [Id(10)] public double? CollaborativeScale { get; set; }
+
+    /// <summary>The prototypes' shrunk prior means as of the last pass (<see cref="PrototypeDirectory.Priors"/>; null: none stored).</summary>
+    [Id(11)] public List<float[]>? Priors { get; set; }
+
+    /// <summary>κ of those priors' shrinkage (<see cref="PrototypeDirectory.Kappa"/>).</summary>
+    [Id(12)] public double Kappa { get; set; }
 }

@@ -86,6 +86,8 @@ internal static class TenantWrites
             s.Centroids = directory.Centroids.ToList();
             s.Counts = directory.Counts.ToList();
             s.CollaborativeScale = directory.CollaborativeScale;
+            s.Priors = directory.Priors?.ToList();
+            s.Kappa = directory.Kappa;
             s.PrototypeSlots = Math.Max(Math.Max(s.PrototypeSlots, slots), directory.Centroids.Count);
             s.LastReclusterAt = at;
             s.ChurnAtLastPass = churn;

@@ -89,16 +89,17 @@ public sealed partial class UserGrain
         return PriorOf(p);
     }
 
-    /// <summary>The prior of prototype <paramref name="p"/> of the loaded directory: its centroid (the zero-mean prior if it has none of this dimension).</summary>
+    /// <summary>
+    /// The prior of prototype <paramref name="p"/> of the loaded directory: its shrunk prior mean (its centroid in a
+    /// directory without priors; the zero-mean prior if it has neither of this dimension).
+    /// </summary>
     private DiagonalGaussian PriorOf(int p)
     {
         var prior = _evaluator.DefaultPrior();
-        if (p >= _directory.Centroids.Count || _directory.Centroids[p].Length != prior.Dimension)
-        {
-            return prior;
-        }
-
-        return new DiagonalGaussian(Array.ConvertAll(_directory.Centroids[p], x => (double)x), prior.Precision);
+        var mean = _directory.Priors is { } priors && p < priors.Count ? priors[p]
+            : p < _directory.Centroids.Count ? _directory.Centroids[p]
+            : null;
+        return mean?.Length == prior.Dimension ? new DiagonalGaussian(Array.ConvertAll(mean, x => (double)x), prior.Precision) : prior;
     }
 
     /// <summary>

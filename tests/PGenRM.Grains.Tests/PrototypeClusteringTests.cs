@@ -129,6 +129,57 @@ public sealed class PrototypeClusteringTests
         Assert.Equal([4.0, 40.0, 40.0], core.Mass.Order());
     }
 
+    [Fact]
+    public void Run_PublishesPriorsShrunkTowardThePopulationBySize_WithTheTrainersKappa_AndUnshrunkCentroids()
+    {
+        // arrange: three prototypes that barely differ (centres ±0.4 per dimension) against member noise of sd 1, two of
+        // 60 users and one of 3; each reservoir sample stands for one user
+        var random = new Random(31);
+        const int d = 12;
+        var centres = new[] { Vector(new Random(300), 0.4, d), Vector(new Random(301), 0.4, d), Vector(new Random(302), 0.4, d) };
+        var sizes = new[] { 60, 60, 3 };
+        var schemes = new List<double[]>();
+        for (int c = 0; c < centres.Length; c++)
+        {
+            for (int i = 0; i < sizes[c]; i++)
+            {
+                var noise = Vector(random, Math.Sqrt(3), d);
+                schemes.Add(centres[c].Select((x, j) => (double)(float)(x + noise[j])).ToArray());
+            }
+        }
+
+        var reservoir = schemes.Select((s, u) => new MemberSnapshot($"t/u{u}", Array.ConvertAll(s, x => (float)x), [], 5, 1)).ToList();
+
+        // act
+        var directory = PrototypeClustering.Run([(reservoir.Count, reservoir)], [], 3, 1, 7, new HybridModelOptions().PriorScaleGrid)!;
+
+        // assert: the centroids are the unshrunk clustering's (users are placed by them); each prior is the population (the
+        // members' mean) plus n/(n + κ) of its centroid's deviation, with one κ for all prototypes: the method-of-moments κ
+        // of the same assignment (PrototypeShrinkage.Kappa, the trainer's), positive and finite here
+        var core = PrototypeShrinkage.Fit(new double[d], schemes, null, 3, 7, shrink: false);
+        var population = Enumerable.Range(0, d).Select(j => schemes.Average(s => s[j])).ToArray();
+        double kappa = PrototypeShrinkage.Kappa(population, schemes, core.Assignments, 3);
+        Assert.InRange(kappa, 1.0, 1e6);
+        Assert.InRange(Math.Abs(directory.Kappa - kappa), 0, 1e-6 * kappa);
+        Assert.NotNull(directory.Priors);
+        for (int c = 0; c < 3; c++)
+        {
+            double keep = directory.Counts[c] / (directory.Counts[c] + kappa);
+            for (int j = 0; j < d; j++)
+            {
+                Assert.InRange(Math.Abs(core.Centroids[c][j] - directory.Centroids[c][j]), 0, 1e-5);
+                Assert.InRange(Math.Abs(population[j] + (keep * (directory.Centroids[c][j] - population[j])) - directory.Priors![c][j]), 0, 1e-4);
+            }
+        }
+
+        // the smallest prototype is pulled furthest toward the population
+        double Pull(int c) => Distance(directory.Priors![c], population) / Distance(directory.Centroids[c], population);
+        int smallest = Array.IndexOf(directory.Counts.ToArray(), directory.Counts.Min());
+        Assert.All(Enumerable.Range(0, 3).Where(c => c != smallest), c => Assert.True(Pull(smallest) < Pull(c), $"prototype {smallest} ({directory.Counts[smallest]} members) kept {Pull(smallest):F3}, prototype {c} ({directory.Counts[c]}) {Pull(c):F3}"));
+    }
+
+    private static double Distance(float[] a, double[] b) => Math.Sqrt(a.Select((x, j) => (x - b[j]) * (x - b[j])).Sum());
+
     private static float[] Vector(Random random, double scale, int dimension) =>
         Enumerable.Range(0, dimension).Select(_ => (float)(scale * ((random.NextDouble() * 2) - 1))).ToArray();
 

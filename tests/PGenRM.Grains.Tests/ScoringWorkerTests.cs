@@ -319,8 +319,14 @@ public sealed class ScoringWorkerTests(ClusterFixture fixture)
         Assert.NotNull(expected);
         Assert.Equal(expected, directory.CollaborativeScale);
         await fixture.Cluster.DeactivateAsync(tenantGrain);
-        Assert.Equal(expected, (await tenantGrain.GetDirectoryAsync(token)).CollaborativeScale);
+        var stored = await tenantGrain.GetDirectoryAsync(token);
+        Assert.Equal(expected, stored.CollaborativeScale);
         Assert.Equal(expected, (await z.GetProfileAsync(token)).CollaborativeScale);
+
+        // the prototypes' shrunk priors are stored with the directory, one per centroid
+        Assert.Equal(directory.Centroids.Count, stored.Priors!.Count);
+        Assert.Equal(directory.Priors!.SelectMany(p => p), stored.Priors.SelectMany(p => p));
+        Assert.Equal(directory.Kappa, stored.Kappa);
     }
 
     [Fact(Timeout = TestTimeouts.Cluster)]
