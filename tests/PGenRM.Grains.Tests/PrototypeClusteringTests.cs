@@ -94,21 +94,8 @@ public sealed class PrototypeClusteringTests
     {
         // arrange: a planted population in 12 dimensions: two large prototypes (40 users) and a small one (4 users),
         // member noise sd 0.3; every member is in its prototype's reservoir (each sample stands for one user)
-        var random = new Random(21);
         const int d = 12;
-        var centres = new[] { Vector(new Random(200), 2.0, d), Vector(new Random(201), 2.0, d), Vector(new Random(202), 2.0, d) };
-        var sizes = new[] { 40, 40, 4 };
-        var schemes = new List<double[]>();
-        for (int c = 0; c < centres.Length; c++)
-        {
-            for (int i = 0; i < sizes[c]; i++)
-            {
-                var noise = Vector(random, 0.3 * Math.Sqrt(3), d);
-                schemes.Add(centres[c].Select((x, j) => (double)(float)(x + noise[j])).ToArray());
-            }
-        }
-
-        var reservoir = schemes.Select((s, u) => new MemberSnapshot($"t/u{u}", Array.ConvertAll(s, x => (float)x), [], 5, 1)).ToList();
+        var (schemes, reservoir) = PlantedPrototypes(new Random(21), 200, 2.0, [40, 40, 4], 0.3, d);
 
         // act: the grains' pass and the rule HybridTrainer runs (PrototypeShrinkage.Fit), at the grains' settings: directions
         // from the zero-mean tenant prior, no shrinkage (see PrototypeClustering)
@@ -134,21 +121,8 @@ public sealed class PrototypeClusteringTests
     {
         // arrange: three prototypes that barely differ (centres ±0.4 per dimension) against member noise of sd 1, two of
         // 60 users and one of 3; each reservoir sample stands for one user
-        var random = new Random(31);
         const int d = 12;
-        var centres = new[] { Vector(new Random(300), 0.4, d), Vector(new Random(301), 0.4, d), Vector(new Random(302), 0.4, d) };
-        var sizes = new[] { 60, 60, 3 };
-        var schemes = new List<double[]>();
-        for (int c = 0; c < centres.Length; c++)
-        {
-            for (int i = 0; i < sizes[c]; i++)
-            {
-                var noise = Vector(random, Math.Sqrt(3), d);
-                schemes.Add(centres[c].Select((x, j) => (double)(float)(x + noise[j])).ToArray());
-            }
-        }
-
-        var reservoir = schemes.Select((s, u) => new MemberSnapshot($"t/u{u}", Array.ConvertAll(s, x => (float)x), [], 5, 1)).ToList();
+        var (schemes, reservoir) = PlantedPrototypes(new Random(31), 300, 0.4, [60, 60, 3], 1.0, d);
 
         // act
         var directory = PrototypeClustering.Run([(reservoir.Count, reservoir)], [], 3, 1, 7, new HybridModelOptions().PriorScaleGrid)!;
@@ -176,6 +150,29 @@ public sealed class PrototypeClusteringTests
         double Pull(int c) => Distance(directory.Priors![c], population) / Distance(directory.Centroids[c], population);
         int smallest = Array.IndexOf(directory.Counts.ToArray(), directory.Counts.Min());
         Assert.All(Enumerable.Range(0, 3).Where(c => c != smallest), c => Assert.True(Pull(smallest) < Pull(c), $"prototype {smallest} ({directory.Counts[smallest]} members) kept {Pull(smallest):F3}, prototype {c} ({directory.Counts[c]}) {Pull(c):F3}"));
+    }
+
+    /// <summary>
+    /// Planted prototypes in <paramref name="dimension"/> dimensions: centres uniform in ±<paramref name="spread"/> per
+    /// dimension (seeded from <paramref name="centreSeed"/> on), members at a centre plus uniform noise of sd
+    /// <paramref name="noiseSd"/>, rounded to float as snapshots store them; one reservoir holding every member.
+    /// </summary>
+    private static (List<double[]> Schemes, List<MemberSnapshot> Reservoir) PlantedPrototypes(
+        Random random, int centreSeed, double spread, int[] sizes, double noiseSd, int dimension)
+    {
+        var schemes = new List<double[]>();
+        for (int c = 0; c < sizes.Length; c++)
+        {
+            var centre = Vector(new Random(centreSeed + c), spread, dimension);
+            for (int i = 0; i < sizes[c]; i++)
+            {
+                var noise = Vector(random, noiseSd * Math.Sqrt(3), dimension);
+                schemes.Add(centre.Select((x, j) => (double)(float)(x + noise[j])).ToArray());
+            }
+        }
+
+        var reservoir = schemes.Select((s, u) => new MemberSnapshot($"t/u{u}", Array.ConvertAll(s, x => (float)x), [], 5, 1)).ToList();
+        return (schemes, reservoir);
     }
 
     private static double Distance(float[] a, double[] b) => Math.Sqrt(a.Select((x, j) => (x - b[j]) * (x - b[j])).Sum());
