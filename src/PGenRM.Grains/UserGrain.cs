@@ -367,7 +367,7 @@ public sealed partial class UserGrain(
             var folded = s.FoldedCount > 0
                 ? new FoldedEvidence(Array.ConvertAll(s.FoldedMean, x => (double)x), PackedSymmetric.Unpack(s.FoldedPrecision), s.FoldedCount)
                 : new FoldedEvidence(prior.Dimension);
-            _model.Restore(history, folded, s.StatedPreference);
+            _model.Restore(history, folded, s.StatedPreference, s.PriorScale > 0 ? new ScaleSearchState(s.PriorScale, s.PairsAtSearch, s.AddsSinceSearch) : null);
         }
 
         _checkpointed = s.LogSequence;
@@ -406,6 +406,7 @@ public sealed partial class UserGrain(
             try
             {
                 UserMembership.Confirm(state.State, _confirmed);
+                (state.State.PriorScale, state.State.PairsAtSearch, state.State.AddsSinceSearch) = _model.SearchState;
                 await state.WriteStateAsync(cancellationToken);
                 _checkpointed = state.State.LogSequence;
 

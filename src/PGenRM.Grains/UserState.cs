@@ -93,6 +93,19 @@ public sealed class UserState
     /// </summary>
     [Id(27)] public List<PendingReport> Outbox { get; set; } = [];
 
+    /// <summary>
+    /// The model's prior scale when the state was stored (0 in rows stored before it existed: the activation searches the
+    /// grid), with the pair count at its last grid search and the updates since (<see cref="Core.Model.ScaleSearchState"/>):
+    /// an activation resumes the fit the user had instead of searching afresh.
+    /// </summary>
+    [Id(28)] public double PriorScale { get; set; }
+
+    /// <summary>See <see cref="PriorScale"/>.</summary>
+    [Id(29)] public int PairsAtSearch { get; set; }
+
+    /// <summary>See <see cref="PriorScale"/>.</summary>
+    [Id(30)] public int AddsSinceSearch { get; set; }
+
     /// <summary>A shallow copy without the history and the vectors the packer writes itself (the part left to the Orleans serializer).</summary>
     internal UserState WithoutPackedParts()
     {

@@ -77,14 +77,40 @@ public sealed class UserModel
     /// <summary>The latest posterior (null before the first fit).</summary>
     public LaplacePosterior? Posterior => _posterior;
 
-    /// <summary>Restores a stored state and refits.</summary>
-    public void Restore(IEnumerable<PairEvidence> history, FoldedEvidence folded, double[]? stated)
+    /// <summary>
+    /// Where the online update stands between grid searches: the scale in force, the pair count at the last search and
+    /// the updates since. Stored with the user so that an activation continues the same path (<see cref="Restore"/>).
+    /// </summary>
+    public ScaleSearchState SearchState => new(Scale, _pairsAtSearch, _addsSinceSearch);
+
+    /// <summary>
+    /// Restores a stored state and refits: by a grid search, or, given the <paramref name="search"/> state the model had
+    /// when it was stored (a scale of the grid), at that scale with the search counters resumed — the fit the model held
+    /// then. Between searches the online update refits at the current scale only, so a fresh search on activation could
+    /// pick another scale and change the user's scheme across a restart (a reactivated user's scale went from 16 to 4
+    /// with the same 18 pairs).
+    /// </summary>
+    public void Restore(IEnumerable<PairEvidence> history, FoldedEvidence folded, double[]? stated, ScaleSearchState? search = null)
     {
         _history.Clear();
         _history.AddRange(history);
         Folded = folded;
         StatedPreference = stated;
-        Refit();
+        if (search is not { } resume || !_options.PriorScaleGrid.Contains(resume.Scale) || PairCount == 0)
+        {
+            Refit();
+            return;
+        }
+
+        // From the prior mean rather than the held scheme: twice the Newton budget reaches the mode the warm-started
+        // online fits held.
+        var foldedOrNull = Folded.Count > 0 ? Folded : null;
+        var criteria = new Dictionary<double, double>();
+        var first = SchemeLearner.FitUserAtScale(Prior, resume.Scale, Observations(), _options, null, foldedOrNull, TenantCollaborativeScale, criteria);
+        Take(SchemeLearner.FitUserAtScale(Prior, resume.Scale, Observations(), _options, first.Mean, foldedOrNull, TenantCollaborativeScale, criteria), criteria);
+        Scale = resume.Scale;
+        _pairsAtSearch = resume.PairsAtSearch;
+        _addsSinceSearch = resume.AddsSinceSearch;
     }
 
     /// <summary>Moves the user to another prior (a new prototype or centroid version) and refits.</summary>

@@ -9,6 +9,8 @@ public sealed class UserModelTests
     /// <summary>The prior-scale grid before the default was widened to 1/64 … 1024.</summary>
     private static readonly double[] OldGrid = [0.25, 1, 4, 16, 64, 256];
 
+
+
     [Fact]
     public void AddRange_FitsTheSameSchemeAsAddingOneByOne()
     {
@@ -97,6 +99,56 @@ public sealed class UserModelTests
         var searched = SchemeLearner.FitUser(Prior(), periodic.Observations(), periodic.Options, periodic.Folded);
         Assert.Equal(searched.Mean, restored.Scheme);
         Assert.Equal(searched.Scale, restored.Scale);
+    }
+
+    [Fact]
+    public void Restore_WithTheStoredSearchState_ResumesTheFitTheModelHeld_WhereAFreshSearchPicksAnotherScale()
+    {
+        // arrange: 16 pairs of one taste, searched; then the user turns (pairs 17–20 the other way, updated online at the
+        // scale found at 16) and the state is stored
+        var options = new HybridModelOptions { FactorDimension = Factors, PriorScaleSearchInterval = 16, PriorScaleGrid = OldGrid };
+        var pairs = Pairs(new Random(7), 36);
+        for (int k = 16; k < 20; k++)
+        {
+            pairs[k] = pairs[k] with { ContentDiff = Array.ConvertAll(pairs[k].ContentDiff, x => -4 * x) };
+        }
+
+        var live = new UserModel(Prior(), options);
+        foreach (var pair in pairs.Take(20))
+        {
+            live.Add(pair);
+        }
+
+        var stored = live.SearchState;
+
+        // act: one activation resumes the stored search state, one searches afresh
+        var resumed = new UserModel(Prior(), options);
+        resumed.Restore(live.History, live.Folded, null, stored);
+        var searched = new UserModel(Prior(), options);
+        searched.Restore(live.History, live.Folded, null);
+
+        // assert: a fresh search would change this user's scale, and so its scheme; the resumed one holds the live fit
+        Assert.Equal(new ScaleSearchState(live.Scale, 16, 4), stored);
+        Assert.NotEqual(live.Scale, searched.Scale);
+        Assert.Equal(live.Scale, resumed.Scale);
+        for (int i = 0; i < live.Scheme.Length; i++)
+        {
+            Assert.Equal(live.Scheme[i], resumed.Scheme[i], 6);
+        }
+
+        // and it goes on as the live model does: the same online updates, the same search at pair 32
+        foreach (var pair in pairs.Skip(20))
+        {
+            live.Add(pair);
+            resumed.Add(pair);
+            Assert.Equal(live.Scale, resumed.Scale);
+            Assert.Equal(live.SearchState, resumed.SearchState);
+        }
+
+        for (int i = 0; i < live.Scheme.Length; i++)
+        {
+            Assert.Equal(live.Scheme[i], resumed.Scheme[i], 6);
+        }
     }
 
     [Fact]
