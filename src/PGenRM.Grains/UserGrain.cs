@@ -367,7 +367,12 @@ public sealed partial class UserGrain(
             var folded = s.FoldedCount > 0
                 ? new FoldedEvidence(Array.ConvertAll(s.FoldedMean, x => (double)x), PackedSymmetric.Unpack(s.FoldedPrecision), s.FoldedCount)
                 : new FoldedEvidence(prior.Dimension);
-            _model.Restore(history, folded, s.StatedPreference, s.PriorScale > 0 ? new ScaleSearchState(s.PriorScale, s.PairsAtSearch, s.AddsSinceSearch) : null);
+            // The stored search state is resumed only under the prior it was stored with (a member checked against this
+            // directory version); a new prior searches, as SetPrior does.
+            var search = s.PriorScale > 0 && s.Prototype is not null && s.MembershipVersion == _directory.Version
+                ? new ScaleSearchState(s.PriorScale, s.PairsAtSearch, s.AddsSinceSearch)
+                : (ScaleSearchState?)null;
+            _model.Restore(history, folded, s.StatedPreference, search);
         }
 
         _checkpointed = s.LogSequence;

@@ -436,6 +436,42 @@ public sealed class PrototypeTests(ClusterFixture fixture)
         Assert.Empty(await StoredEntities.OfUserAsync(fixture.UserTable, goneKey, TestContext.Current.CancellationToken));
     }
 
+    /// <summary>
+    /// A restart keeps the user's scheme between prior-scale grid searches: the online update refits at the scale in force
+    /// and the stored row carries it, so the activation resumes that fit instead of searching afresh (which picks another
+    /// scale for this user).
+    /// </summary>
+    [Fact(Timeout = TestTimeouts.Cluster)]
+    public async Task Reactivation_BetweenGridSearches_ResumesTheScaleInForce_AndTheScheme()
+    {
+        // arrange: 16 pairs one way (a grid search on each), then the user turns for 6 (online updates at the scale found
+        // at pair 16)
+        var (bank, _) = await EvaluatorAsync();
+        string tenant = NewTenantId();
+        await fixture.Client.GetGrain<ITenantGrain>(GrainKeys.Tenant(tenant))
+            .CreateAsync(new TenantSettings(CriteriaBankVersion: bank), new string('a', 64), TestContext.Current.CancellationToken);
+        fixture.InvalidateTenantCaches(tenant);
+        var user = User(tenant, "turner");
+        for (int i = 0; i < 22; i++)
+        {
+            await user.ApplyFeedbackAsync(Item(i < 16 ? 0 : 1, i), TestContext.Current.CancellationToken);
+        }
+
+        var before = await user.GetProfileAsync(TestContext.Current.CancellationToken);
+
+        // act
+        await fixture.Cluster.DeactivateAsync(user);
+        var after = await user.GetProfileAsync(TestContext.Current.CancellationToken);
+
+        // assert
+        Assert.Equal(22, after.HistoryCount);
+        Assert.Equal(before.PriorScale, after.PriorScale);
+        for (int i = 0; i < before.Scheme.Length; i++)
+        {
+            Assert.Equal(before.Scheme[i], after.Scheme[i], 4);
+        }
+    }
+
     /// <summary>Feedback <paramref name="i"/> in the style of planted group 0 (concise ≻ verbose) or 1 (the reverse).</summary>
     private static FeedbackItem Item(int group, int i)
     {
