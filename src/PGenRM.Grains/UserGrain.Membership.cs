@@ -54,8 +54,8 @@ public sealed partial class UserGrain
     }
 
     /// <summary>
-    /// Takes a directory as the one in force: its centroids are the priors, its collaborative scale the model's from the
-    /// next fit on (a new version comes with new centroids, whose SetPrior refits).
+    /// Takes a directory as the one in force: its prototypes' priors (<see cref="PriorOf"/>) and its collaborative scale,
+    /// the model's from the next fit on (a new version comes with new priors, whose SetPrior refits).
     /// </summary>
     private void UseDirectory(PrototypeDirectory directory)
     {

@@ -147,10 +147,12 @@ public static class SchemeLearner
             var factorPrior = new DiagonalGaussian(prior.Mean[contentLength..], prior.Precision[contentLength..]);
             var warm = start is { Length: var n } && n == dimension ? start[contentLength..] : null;
             var residualData = ObservationMatrix.Of(residual, f);
-            // The whole grid is searched even at the tenant's scale: each scale's criterion is what the tenant's next
-            // choice is made from (CollaborativeScale.Tenant).
+            // At the tenant's scale the whole grid is still searched when the caller records the criteria (each scale's
+            // is what the tenant's next choice is made from, CollaborativeScale.Tenant); otherwise (test-time subsample
+            // fits, the trainer's refit at the tenant's scale) only that scale is fitted.
             bool tenant = collaborativeScale is { } c && options.PriorScaleGrid.Contains(c);
-            foreach (double scale in options.PriorScaleGrid.OrderByDescending(s => s))
+            IEnumerable<double> grid = tenant && criteria is null ? [collaborativeScale!.Value] : options.PriorScaleGrid.OrderByDescending(s => s);
+            foreach (double scale in grid)
             {
                 var fit = BayesianLogistic.Fit(factorPrior, scale, residualData, factorFolded, warm, options.NewtonIterations);
                 warm = fit.Mean;

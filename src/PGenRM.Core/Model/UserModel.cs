@@ -105,8 +105,8 @@ public sealed class UserModel
         // From the prior mean rather than the held scheme: twice the Newton budget reaches the mode the warm-started
         // online fits held.
         var foldedOrNull = Folded.Count > 0 ? Folded : null;
+        var first = SchemeLearner.FitUserAtScale(Prior, resume.Scale, Observations(), _options, null, foldedOrNull, TenantCollaborativeScale);
         var criteria = new Dictionary<double, double>();
-        var first = SchemeLearner.FitUserAtScale(Prior, resume.Scale, Observations(), _options, null, foldedOrNull, TenantCollaborativeScale, criteria);
         Take(SchemeLearner.FitUserAtScale(Prior, resume.Scale, Observations(), _options, first.Mean, foldedOrNull, TenantCollaborativeScale, criteria), criteria);
         Scale = resume.Scale;
         _pairsAtSearch = resume.PairsAtSearch;
